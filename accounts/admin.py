@@ -1,0 +1,171 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import password_validation
+
+from helpdesk.admin import TenantScopedAdmin
+
+from . import services
+from .models import Domain, Invitation, Organization, Role, Tenant, User
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(Tenant)
+class TenantAdmin(TenantScopedAdmin):
+    tenant_field = "pk"
+    list_display = ["name", "slug", "ticket_prefix", "time_zone", "is_active"]
+    search_fields = ["name", "slug"]
+    inlines = [DomainInline]
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk=request.user.tenant_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return ["slug", "ticket_prefix", "is_active", "created_at"]
+
+    def get_list_filter(self, request):
+        return []
+
+    def get_exclude(self, request, obj=None):
+        return []
+
+    def save_model(self, request, obj, form, change):
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TenantScopedAdmin):
+    list_display = ["name", "plan", "is_active", "created_at"]
+    list_select_related = ["plan"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class UserAdminForm(forms.ModelForm):
+    password1 = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        required=False,
+        strip=False,
+        help_text="Leave empty to keep the current password (new people can use "
+        "“Forgot your password?”).",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "email",
+            "full_name",
+            "tenant",
+            "role",
+            "tier",
+            "organization",
+            "time_zone",
+            "is_active",
+        ]
+
+    def __init__(self, *args, tenant_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant_id = tenant_id
+        if "role" in self.fields and tenant_id is not None:
+            self.fields["role"].choices = [
+                choice for choice in Role.choices if choice[0] != Role.PLATFORM
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant = cleaned.get("tenant")
+        if tenant is None and self.tenant_id is not None:
+            tenant = Tenant.objects.get(pk=self.tenant_id)
+        errors = services.user_membership_errors(
+            tenant=tenant,
+            role=cleaned.get("role", ""),
+            organization=cleaned.get("organization"),
+            tier=cleaned.get("tier", ""),
+        )
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        password = cleaned.get("password1")
+        if password:
+            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(TenantScopedAdmin):
+    form = UserAdminForm
+    list_display = ["email", "full_name", "role", "tier", "organization", "is_active", "last_login"]
+    list_filter = ["role", "tier", "is_active"]
+    list_select_related = ["organization"]
+    search_fields = ["email", "full_name"]
+    ordering = ["email"]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(UserAdminForm.Meta.fields) + ["password1", "last_login", "date_joined"]
+        if request.user.is_superuser:
+            fields.append("is_superuser")
+        else:
+            fields.remove("tenant")
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        tenant_id = None if request.user.is_superuser else request.user.tenant_id
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, tenant_id=tenant_id, **inner)
+
+        return ScopedForm
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if not request.user.is_superuser:
+            qs = qs.exclude(role=Role.PLATFORM)
+        return qs
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.tenant_id = request.user.tenant_id
+            obj.is_superuser = False
+        services.user_admin_save(user=obj, password=form.cleaned_data.get("password1"))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantScopedAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["organization"]
+    search_fields = ["email"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "invited_by"]
+
+    def has_add_permission(self, request):
+        # Invitations are sent by organization admins from the portal, which emails the link.
+        return False

@@ -1,0 +1,29 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+
+
+def tenant_member_required(view):
+    """The page belongs to a tenant's portal: 404 on the platform host, sign-in first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.tenant is None:
+            raise Http404("This page belongs to a help desk portal.")
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def org_admin_required(view):
+    @wraps(view)
+    @tenant_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_org_admin:
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

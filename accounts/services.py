@@ -1,0 +1,171 @@
+"""Writes about people: invitations, membership, profiles."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from helpdesk.emails import send_templated_email
+
+from .models import Invitation, Organization, Role, Tenant, User
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_org_admin(actor: User, tenant: Tenant, organization: Organization) -> None:
+    if not (
+        actor.is_org_admin
+        and actor.tenant_id == tenant.pk
+        and actor.organization_id == organization.pk
+        and organization.tenant_id == tenant.pk
+    ):
+        raise PermissionDenied("Only an organization admin can manage its members.")
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    tenant: Tenant,
+    organization: Organization,
+    email: str,
+    full_name: str = "",
+    role: str = Role.CUSTOMER,
+    base_url: str,
+) -> Invitation:
+    """Invite ``email`` to the organization and email them a link to set a password."""
+    _require_org_admin(actor, tenant, organization)
+    email = User.objects.normalize_email(email).lower()
+    if role not in (Role.CUSTOMER, Role.ORG_ADMIN):
+        raise ValidationError({"role": "Choose customer or organization admin."})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "This address already has an account."})
+    now = timezone.now()
+    # A new invitation replaces any earlier pending one for the same address.
+    Invitation.objects.for_tenant(tenant).filter(
+        organization=organization,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        tenant=tenant,
+        organization=organization,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        invited_by=actor,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=now + INVITATION_VALIDITY,
+    )
+    accept_url = base_url.rstrip("/") + reverse("invitation_accept", args=[token])
+    send_templated_email(
+        tenant=tenant,
+        to=[email],
+        template="accounts/email/invitation",
+        context={
+            "invitation": invitation,
+            "accept_url": accept_url,
+            "inviter": actor,
+            "organization": organization,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, tenant: Tenant, invitation: Invitation) -> None:
+    _require_org_admin(actor, tenant, invitation.organization)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(
+    *, tenant: Tenant, invitation: Invitation, full_name: str, password: str
+) -> User:
+    invitation = Invitation.objects.for_tenant(tenant).select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError("This invitation is no longer valid.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError("This address already has an account: sign in instead.")
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        full_name=full_name.strip(),
+        tenant=tenant,
+        organization=invitation.organization,
+        role=invitation.role,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def member_set_active(*, actor: User, tenant: Tenant, member: User, active: bool) -> User:
+    _require_org_admin(actor, tenant, member.organization)
+    if member.pk == actor.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    if member.is_active != active:
+        member.is_active = active
+        member.save(update_fields=["is_active"])
+    return member
+
+
+def profile_update(*, user: User, full_name: str, time_zone: str) -> User:
+    user.full_name = full_name.strip()
+    user.time_zone = time_zone
+    user.save(update_fields=["full_name", "time_zone"])
+    return user
+
+
+def user_membership_errors(
+    *, tenant: Tenant | None, role: str, organization: Organization | None, tier: str
+) -> dict[str, str]:
+    """What is wrong with a role/organization/tier combination, field by field."""
+    errors: dict[str, str] = {}
+    if role == Role.PLATFORM:
+        return errors
+    if tenant is None:
+        errors["tenant"] = "Choose the help desk this person belongs to."
+    if role in (Role.CUSTOMER, Role.ORG_ADMIN):
+        if organization is None:
+            errors["organization"] = "Customers belong to an organization."
+        elif tenant is not None and organization.tenant_id != tenant.pk:
+            errors["organization"] = "This organization belongs to another help desk."
+    elif organization is not None:
+        errors["organization"] = "Staff do not belong to a customer organization."
+    if role == Role.ENGINEER and not tier:
+        errors["tier"] = "Engineers have a tier (L1, L2 or L3)."
+    if role != Role.ENGINEER and tier:
+        errors["tier"] = "Only engineers have a tier."
+    return errors
+
+
+def user_admin_save(*, user: User, password: str | None = None) -> User:
+    """Save a person edited by an admin; tenant admins get access to Django admin."""
+    errors = user_membership_errors(
+        tenant=user.tenant, role=user.role, organization=user.organization, tier=user.tier
+    )
+    if errors:
+        raise ValidationError(errors)
+    user.email = User.objects.normalize_email(user.email).lower()
+    user.is_staff = user.is_superuser or user.role == Role.TENANT_ADMIN
+    if password:
+        user.set_password(password)
+    elif user._state.adding and not user.has_usable_password():
+        user.set_unusable_password()
+    user.save()
+    return user

@@ -1,0 +1,172 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .decorators import org_admin_required, tenant_member_required
+from .forms import InvitationAcceptForm, InviteForm, ProfileForm
+from .models import Invitation, User
+
+
+def home(request):
+    if request.tenant is None:
+        return render(
+            request, "accounts/platform_home.html", {"portals": selectors.tenant_portal_list()}
+        )
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    user = request.user
+    if user.is_customer:
+        organization = selectors.organization_for_actor(actor=user, tenant=request.tenant)
+        return render(request, "accounts/home_customer.html", {"organization": organization})
+    overview = selectors.tenant_overview(tenant=request.tenant)
+    return render(request, "accounts/home_staff.html", {"overview": overview})
+
+
+@tenant_member_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, "Your profile was saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def _member_for_org_admin(request, member_id: int) -> User:
+    member = (
+        User.objects.for_tenant(request.tenant)
+        .filter(pk=member_id, organization_id=request.user.organization_id)
+        .select_related("organization")
+        .first()
+    )
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def _invitation_for_org_admin(request, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.for_tenant(request.tenant)
+        .filter(pk=invitation_id, organization_id=request.user.organization_id)
+        .select_related("organization")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+@org_admin_required
+def members(request):
+    organization = selectors.organization_for_actor(actor=request.user, tenant=request.tenant)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                tenant=request.tenant,
+                organization=organization,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("members")
+    context = {
+        "organization": organization,
+        "members": selectors.organization_members(
+            tenant=request.tenant, organization=organization
+        ),
+        "invitations": selectors.organization_pending_invitations(
+            tenant=request.tenant, organization=organization
+        ),
+        "form": form,
+    }
+    return render(request, "accounts/members.html", context)
+
+
+@require_POST
+@org_admin_required
+def invitation_revoke(request, invitation_id: int):
+    invitation = _invitation_for_org_admin(request, invitation_id)
+    services.invitation_revoke(actor=request.user, tenant=request.tenant, invitation=invitation)
+    messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
+    return redirect("members")
+
+
+@require_POST
+@org_admin_required
+def member_active(request, member_id: int):
+    member = _member_for_org_admin(request, member_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.member_set_active(
+            actor=request.user, tenant=request.tenant, member=member, active=active
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        state = "reactivated" if active else "deactivated"
+        messages.success(request, f"{member} was {state}.")
+    return redirect("members")
+
+
+def invitation_accept(request, token: str):
+    if request.tenant is None:
+        raise Http404("No invitation here.")
+    invitation = selectors.invitation_for_token(tenant=request.tenant, token=token)
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("home")
+    form = InvitationAcceptForm(
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                tenant=request.tenant,
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="accounts.backends.TenantAuthenticationBackend")
+            messages.success(request, f"Welcome to {request.tenant.portal_title}.")
+            return redirect("home")
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def brand_css(request):
+    """The tenant's colours as CSS custom properties (a stylesheet, so the
+    Content-Security-Policy needs no inline styles)."""
+    colour = request.tenant.brand_color if request.tenant else "#334155"
+    body = f":root {{ --brand: {colour}; }}\n"
+    return HttpResponse(body, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

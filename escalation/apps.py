@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EscalationConfig(AppConfig):
+    name = "escalation"
+    verbose_name = "Escalation"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,40 @@
+"""Templated emails, queued through the outbox."""
+
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+from .services import email_queue
+
+
+def render_email(template_prefix: str, context: dict) -> tuple[str, str, str]:
+    subject = render_to_string(f"{template_prefix}_subject.txt", context)
+    subject = " ".join(subject.splitlines()).strip()
+    text = render_to_string(f"{template_prefix}_message.txt", context).strip()
+    try:
+        html = render_to_string(f"{template_prefix}_message.html", context).strip()
+    except TemplateDoesNotExist:
+        html = ""
+    return subject, text, html
+
+
+def send_templated_email(
+    *,
+    tenant,
+    to: list[str],
+    template: str,
+    context: dict,
+    dedupe_key: str | None = None,
+):
+    context = {"tenant": tenant, **context}
+    subject, text, html = render_email(template, context)
+    if tenant is not None:
+        subject = f"[{tenant.portal_title}] {subject}"
+    return email_queue(
+        tenant=tenant,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=tenant.from_email if tenant else None,
+        dedupe_key=dedupe_key,
+    )

@@ -1,0 +1,101 @@
+"""Email outbox: queue in the caller's transaction, deliver from a worker."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxEmail
+
+MAX_ATTEMPTS = 8
+# Beat leaves a freshly queued email to its own task for this long before re-driving it.
+REDRIVE_GRACE = timedelta(minutes=2)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 30 s, 1 min, 2 min … capped at one hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def email_queue(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    tenant=None,
+    from_email: str | None = None,
+    reply_to: list[str] | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxEmail:
+    from .tasks import deliver_outbox_email
+
+    if dedupe_key:
+        existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    email = OutboxEmail.objects.create(
+        tenant=tenant,
+        to=list(to),
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        reply_to=list(reply_to or []),
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+        dedupe_key=dedupe_key,
+        next_attempt_at=timezone.now() + REDRIVE_GRACE,
+    )
+    transaction.on_commit(lambda: deliver_outbox_email.delay(email.pk))
+    return email
+
+
+def outbox_deliver(*, email_id: int) -> bool:
+    """Send one pending email. Returns False when it failed and should be retried.
+
+    The row is locked (skipping rows another worker holds) and its status re-checked, so
+    two workers or a re-driven task never send the same email twice.
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return True
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=email.from_email,
+            to=email.to,
+            reply_to=email.reply_to or None,
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - any transport error means "try later"
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+            email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return email.status == OutboxEmail.Status.FAILED
+        email.status = OutboxEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    return list(
+        OutboxEmail.objects.filter(
+            status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,21 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+def _duration_text(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return f"{days} day{'s' if days != 1 else ''}"
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(seconds // 60, 1)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.simple_tag
+def password_reset_validity() -> str:
+    """How long a password reset link stays valid, e.g. “1 hour”."""
+    return _duration_text(settings.PASSWORD_RESET_TIMEOUT)
