@@ -23,7 +23,7 @@ run: install
 	@echo ""
 	@echo "Starting web on http://ivcisa.localhost:$(PORT)/ and http://invoca.localhost:$(PORT)/"
 	@echo "(platform page and admin: http://localhost:$(PORT)/). Press Ctrl-C to stop."
-	DEBUG=1 PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" honcho -f Procfile.dev start
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,121 @@
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.selectors import clear_tenant_cache
+
+from .factories import (
+    CustomerFactory,
+    EngineerFactory,
+    ManagerFactory,
+    OrgAdminFactory,
+    OrganizationFactory,
+    TenantAdminFactory,
+    TenantFactory,
+)
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def service_missing(reason: str):
+    """Skip a test that needs a service this machine lacks; in CI that is a failure."""
+    if IN_CI:
+        pytest.fail(f"CI must provide this service: {reason}")
+    pytest.skip(reason)
+
+
+def uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture
+def require_postgres():
+    if not uses_postgres():
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def require_redis():
+    if not settings.REDIS_URL:
+        service_missing("needs Redis: set REDIS_URL=redis://...")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    clear_tenant_cache()
+    cache.clear()
+    yield
+    clear_tenant_cache()
+
+
+@dataclass
+class TenantWorld:
+    """One tenant with two customer organizations and a person of every role."""
+
+    tenant: object
+    host: str
+    org: object
+    other_org: object
+    customer: object
+    org_admin: object
+    other_org_customer: object
+    engineer: object
+    manager: object
+    tenant_admin: object
+
+
+def _world(slug: str) -> TenantWorld:
+    tenant = TenantFactory(slug=slug, name=slug.title())
+    org = OrganizationFactory(tenant=tenant, name=f"{slug.title()} Customer A")
+    other_org = OrganizationFactory(tenant=tenant, name=f"{slug.title()} Customer B")
+    return TenantWorld(
+        tenant=tenant,
+        host=f"{slug}.localhost",
+        org=org,
+        other_org=other_org,
+        customer=CustomerFactory(tenant=tenant, organization=org, email=f"customer@{slug}.test"),
+        org_admin=OrgAdminFactory(tenant=tenant, organization=org, email=f"orgadmin@{slug}.test"),
+        other_org_customer=CustomerFactory(
+            tenant=tenant, organization=other_org, email=f"other@{slug}.test"
+        ),
+        engineer=EngineerFactory(tenant=tenant, email=f"engineer@{slug}.test"),
+        manager=ManagerFactory(tenant=tenant, email=f"manager@{slug}.test"),
+        tenant_admin=TenantAdminFactory(tenant=tenant, email=f"admin@{slug}.test"),
+    )
+
+
+@pytest.fixture
+def acme(db) -> TenantWorld:
+    return _world("acme")
+
+
+@pytest.fixture
+def globex(db) -> TenantWorld:
+    return _world("globex")
+
+
+@pytest.fixture
+def two_tenants(acme, globex):
+    return acme, globex
+
+
+@pytest.fixture
+def host_client(client):
+    """A test client bound to a host: ``host_client("acme.localhost").get("/")``."""
+
+    def make(host: str):
+        from django.test import Client
+
+        return Client(HTTP_HOST=host)
+
+    return make
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
