@@ -11,11 +11,20 @@ def may_sign_in_here(user, request) -> bool:
 
 
 class TenantAuthenticationBackend(AuthenticationBackend):
-    """allauth's email + password check, refused (with the same error as a wrong password)
-    when the account belongs to another tenant."""
+    """allauth's email + password check, refused with the same error as a wrong password
+    when the account belongs to another tenant.
+
+    The tenant is checked before the password, so even an inactive account of another
+    tenant is indistinguishable from an unknown address.
+    """
 
     def authenticate(self, request, **credentials):
-        user = super().authenticate(request, **credentials)
-        if user is None or not may_sign_in_here(user, request):
+        self._request = request
+        return super().authenticate(request, **credentials)
+
+    def _check_password(self, user, password):
+        if user is not None and not may_sign_in_here(user, getattr(self, "_request", None)):
+            self._mitigate_timing_attack(password)
+            self._did_check_password = True
             return None
-        return user
+        return super()._check_password(user, password)

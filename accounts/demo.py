@@ -60,7 +60,7 @@ TENANTS = [
         "time_zone": "America/Los_Angeles",
         "brand_color": "#0f766e",
         "logo_text": "IN",
-        "tagline": "Support Monday–Friday, 8 AM–5 PM PT; urgent cases monitored for Mission Critical",
+        "tagline": "Monday–Friday, 8 AM–5 PM PT; urgent cases watched for Mission Critical",
         "support_email": "support@invoca.example",
         "plans": [
             ("Mission Critical", "1-hour first response on P1 at any time of day or year."),
@@ -186,7 +186,9 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
 
     platform = User.objects.filter(email=PLATFORM_ADMIN_EMAIL).first()
     if platform is None:
-        platform = User.objects.create_superuser(PLATFORM_ADMIN_EMAIL, None, full_name="Platform Admin")
+        platform = User.objects.create_superuser(
+            PLATFORM_ADMIN_EMAIL, None, full_name="Platform Admin"
+        )
     platform.password = password_hash
     platform.is_active = True
     platform.save(update_fields=["password", "is_active"])

@@ -17,6 +17,7 @@ def validate_time_zone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known IANA time zone.")
 
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
 
 

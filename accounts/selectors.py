@@ -64,8 +64,8 @@ def tenant_portal_list() -> list[dict]:
 def organization_for_actor(*, actor: User, tenant: Tenant) -> Organization:
     if not actor.is_customer or actor.tenant_id != tenant.pk:
         raise Http404("No organization.")
-    return Organization.objects.for_tenant(tenant).select_related("plan").get(
-        pk=actor.organization_id
+    return (
+        Organization.objects.for_tenant(tenant).select_related("plan").get(pk=actor.organization_id)
     )
 
 

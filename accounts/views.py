@@ -89,9 +89,7 @@ def members(request):
             return redirect("members")
     context = {
         "organization": organization,
-        "members": selectors.organization_members(
-            tenant=request.tenant, organization=organization
-        ),
+        "members": selectors.organization_members(tenant=request.tenant, organization=organization),
         "invitations": selectors.organization_pending_invitations(
             tenant=request.tenant, organization=organization
         ),

@@ -3,7 +3,9 @@
 import os
 
 os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("HELPDESK_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault(
+    "HELPDESK_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
 from .settings import *  # noqa: E402,F403
 from .settings import REDIS_URL  # noqa: E402
@@ -22,3 +24,4 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

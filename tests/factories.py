@@ -19,6 +19,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Tenant
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"tenant{n}")
     name = factory.LazyAttribute(lambda o: o.slug.title())
@@ -67,9 +68,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     role = Role.CUSTOMER
     organization = factory.LazyAttribute(
-        lambda o: OrganizationFactory(tenant=o.tenant)
-        if o.role in (Role.CUSTOMER, Role.ORG_ADMIN)
-        else None
+        lambda o: (
+            OrganizationFactory(tenant=o.tenant)
+            if o.role in (Role.CUSTOMER, Role.ORG_ADMIN)
+            else None
+        )
     )
     tier = factory.LazyAttribute(lambda o: "L1" if o.role == Role.ENGINEER else "")
     is_staff = factory.LazyAttribute(lambda o: o.role == Role.TENANT_ADMIN)

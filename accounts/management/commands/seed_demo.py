@@ -28,7 +28,7 @@ class Command(BaseCommand):
         headers = ("tenant", "role", "organization", "email", "password")
         rows = [(r.tenant, r.role, r.organization, r.email, r.password) for r in logins]
         widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
-        line = "  ".join("{:<%d}" % w for w in widths)
+        line = "  ".join(f"{{:<{w}}}" for w in widths)
         self.stdout.write(line.format(*headers))
         self.stdout.write(line.format(*("-" * w for w in widths)))
         for row in rows:
