@@ -1,4 +1,5 @@
 import zoneinfo
+from email.utils import formataddr
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -50,7 +51,7 @@ class Tenant(models.Model):
 
     @property
     def from_email(self) -> str:
-        return f"{self.portal_title} <{self.support_email}>"
+        return formataddr((self.portal_title, self.support_email))
 
 
 class Domain(models.Model):

@@ -47,7 +47,8 @@ def email_queue(
         dedupe_key=dedupe_key,
         next_attempt_at=timezone.now() + REDRIVE_GRACE,
     )
-    transaction.on_commit(lambda: deliver_outbox_email.delay(email.pk))
+    # The row is committed and beat re-drives it: a broker outage must not fail the caller.
+    transaction.on_commit(lambda: deliver_outbox_email.delay(email.pk), robust=True)
     return email
 
 

@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses
 
@@ -37,6 +38,7 @@ class ReceivedEmail:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage = field(repr=False)
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def to(self) -> list[str]:
