@@ -69,6 +69,31 @@ def organization_for_actor(*, actor: User, tenant: Tenant) -> Organization:
     )
 
 
+def member_for_org_admin(*, actor: User, tenant: Tenant, member_id: int) -> User:
+    """A member of the actor's own organization; 404 for anyone else, missing or not."""
+    member = (
+        User.objects.for_tenant(tenant)
+        .filter(pk=member_id, organization_id=actor.organization_id)
+        .select_related("organization")
+        .first()
+    )
+    if member is None or not actor.is_org_admin:
+        raise Http404("No such member.")
+    return member
+
+
+def invitation_for_org_admin(*, actor: User, tenant: Tenant, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.for_tenant(tenant)
+        .filter(pk=invitation_id, organization_id=actor.organization_id)
+        .select_related("organization")
+        .first()
+    )
+    if invitation is None or not actor.is_org_admin:
+        raise Http404("No such invitation.")
+    return invitation
+
+
 def organization_members(*, tenant: Tenant, organization: Organization):
     return (
         User.objects.for_tenant(tenant)

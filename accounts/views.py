@@ -10,13 +10,12 @@ from django.views.decorators.http import require_GET, require_POST
 from . import selectors, services
 from .decorators import org_admin_required, tenant_member_required
 from .forms import InvitationAcceptForm, InviteForm, ProfileForm
-from .models import Invitation, User
 
 
 def home(request):
     if request.tenant is None:
         return render(
-            request, "accounts/platform_home.html", {"portals": selectors.tenant_portal_list()}
+            request, "accounts/portal_list.html", {"portals": selectors.tenant_portal_list()}
         )
     if not request.user.is_authenticated:
         return redirect("account_login")
@@ -39,31 +38,7 @@ def profile(request):
         )
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
-
-
-def _member_for_org_admin(request, member_id: int) -> User:
-    member = (
-        User.objects.for_tenant(request.tenant)
-        .filter(pk=member_id, organization_id=request.user.organization_id)
-        .select_related("organization")
-        .first()
-    )
-    if member is None:
-        raise Http404("No such member.")
-    return member
-
-
-def _invitation_for_org_admin(request, invitation_id: int) -> Invitation:
-    invitation = (
-        Invitation.objects.for_tenant(request.tenant)
-        .filter(pk=invitation_id, organization_id=request.user.organization_id)
-        .select_related("organization")
-        .first()
-    )
-    if invitation is None:
-        raise Http404("No such invitation.")
-    return invitation
+    return render(request, "accounts/profile_edit.html", {"form": form})
 
 
 @org_admin_required
@@ -95,13 +70,15 @@ def members(request):
         ),
         "form": form,
     }
-    return render(request, "accounts/members.html", context)
+    return render(request, "accounts/member_list.html", context)
 
 
 @require_POST
 @org_admin_required
 def invitation_revoke(request, invitation_id: int):
-    invitation = _invitation_for_org_admin(request, invitation_id)
+    invitation = selectors.invitation_for_org_admin(
+        actor=request.user, tenant=request.tenant, invitation_id=invitation_id
+    )
     services.invitation_revoke(actor=request.user, tenant=request.tenant, invitation=invitation)
     messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
     return redirect("members")
@@ -110,7 +87,9 @@ def invitation_revoke(request, invitation_id: int):
 @require_POST
 @org_admin_required
 def member_active(request, member_id: int):
-    member = _member_for_org_admin(request, member_id)
+    member = selectors.member_for_org_admin(
+        actor=request.user, tenant=request.tenant, member_id=member_id
+    )
     active = request.POST.get("active") == "1"
     try:
         services.member_set_active(

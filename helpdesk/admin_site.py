@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 class HelpdeskAdminSite(admin.AdminSite):
@@ -22,6 +26,20 @@ class HelpdeskAdminSite(admin.AdminSite):
             and tenant is not None
             and user.tenant_id == tenant.pk
         )
+
+    def login(self, request, extra_context=None):
+        """Admin signs in through the portal's sign-in page, so its rate limits and
+        tenant rules apply here too."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(request.GET.get("next") or reverse("admin:index"))
+            raise PermissionDenied("This account cannot open the administration.")
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect_to_login(next_url, login_url=reverse("account_login"))
+
+    def password_change(self, request, extra_context=None):
+        # One place to change a password, so other sessions end and the user is emailed.
+        return redirect("account_change_password")
 
     def each_context(self, request):
         context = super().each_context(request)

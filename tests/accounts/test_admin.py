@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import SuperuserFactory
+from tests.factories import PASSWORD, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,15 +79,32 @@ def test_admin_refuses_a_customer_without_organization(acme):
 
 @pytest.mark.parametrize("role", ["customer", "org_admin", "engineer", "manager"])
 def test_people_other_than_admins_cannot_open_admin(acme, role):
-    user = {
-        "customer": acme.customer,
-        "org_admin": acme.org_admin,
-        "engineer": acme.engineer,
-        "manager": acme.manager,
-    }[role]
-    response = admin_client(acme, user).get("/admin/")
+    response = admin_client(acme, getattr(acme, role)).get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert "Organizations" not in response.content.decode()
+
+
+def test_admin_sign_in_goes_through_the_portal_sign_in(acme):
+    client = Client(HTTP_HOST=acme.host)
+    login = client.get("/admin/accounts/user/", follow=True)
+    login_url = login.redirect_chain[-1][0]
+    assert login_url.startswith("/accounts/login/?next=")
+    signed_in = client.post(
+        login_url, {"login": acme.tenant_admin.email, "password": PASSWORD}, follow=True
+    )
+    assert signed_in.redirect_chain[-1][0] == "/admin/accounts/user/"
+    assert acme.customer.email in signed_in.content.decode()
+
+
+def test_admin_has_no_sign_in_form_of_its_own(acme):
+    # Every password check goes through the portal's sign-in, with its rate limits.
+    client = Client(HTTP_HOST=acme.host)
+    response = client.post(
+        "/admin/login/", {"username": acme.tenant_admin.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
-    assert "/admin/login/" in response.url
+    assert response.url.startswith("/accounts/login/")
+    assert client.get("/admin/").status_code == 302
 
 
 def test_superuser_sees_every_tenant_on_the_platform_host(two_tenants):

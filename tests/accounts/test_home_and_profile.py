@@ -1,9 +1,10 @@
 import pytest
+from django.core import mail
 from django.test import Client
 
 from tests.factories import SupportPlanFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def signed_in(world, user):
@@ -70,6 +71,9 @@ def test_password_change_from_profile_signs_out_other_sessions(acme):
     assert response.status_code == 302
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
+    [notice] = mail.outbox
+    assert notice.to == [acme.customer.email]
+    assert "Your password has been changed" in notice.body
 
 
 def test_pages_are_not_on_the_platform_host(db):
