@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.text import slugify
 
 from sla.models import SupportPlan
 
@@ -102,8 +103,6 @@ class DemoLogin:
 
 
 def _slug(name: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(name)
 
 
