@@ -99,3 +99,57 @@ def test_platform_page_links_to_both_portals(page: Page, portal, two_tenants):
     expect(page.get_by_role("link", name=re.compile("Acme Support"))).to_be_visible()
     page.get_by_role("link", name=re.compile("Globex Support")).click()
     expect(page).to_have_url(re.compile(r"globex\.localhost:\d+/accounts/login/"))
+
+
+def test_customer_changes_password_from_profile(page: Page, portal, acme):
+    sign_in(page, portal("acme"), acme.customer.email, PASSWORD)
+    page.get_by_role("navigation").get_by_role("link", name=acme.customer.full_name).click()
+    page.get_by_label("Full name").fill("Renamed Customer")
+    page.get_by_label("Time zone").select_option("Europe/Madrid")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your profile was saved.")).to_be_visible()
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Madrid")
+
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_label("Current Password").fill(PASSWORD)
+    page.get_by_label("New Password", exact=True).fill("short")
+    page.get_by_label("New Password (again)").fill("short")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("too short", exact=False)).to_be_visible()
+
+    page.get_by_label("Current Password").fill(PASSWORD)
+    page.get_by_label("New Password", exact=True).fill("violet-harbour-lantern-5")
+    page.get_by_label("New Password (again)").fill("violet-harbour-lantern-5")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Password successfully changed.")).to_be_visible()
+    assert any("Your password has been changed" in m.body for m in mail.outbox)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, portal("acme"), acme.customer.email, "violet-harbour-lantern-5")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, Renamed")
+
+
+def test_tenant_admin_adds_an_engineer_in_admin(page: Page, portal, two_tenants):
+    acme, globex = two_tenants
+    page.goto(portal("acme") + "/admin/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("Email").fill(acme.tenant_admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Acme Support — administration")).to_be_visible()
+
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_text(globex.customer.email)).to_have_count(0)
+    page.get_by_role("link", name="Add user").click()
+    page.get_by_label("Email").fill("new.l3@acme.test")
+    page.get_by_label("Full name").fill("Third Level")
+    page.get_by_label("Role").select_option("engineer")
+    page.get_by_label("Tier").select_option("L3")
+    page.get_by_label("New password").fill("third-level-secret-3")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    sign_in(page, portal("acme"), "new.l3@acme.test", "third-level-secret-3")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome, Third")
+    expect(page.locator(".nav-user-role")).to_have_text("Engineer (L3)")
