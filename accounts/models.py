@@ -1,3 +1,4 @@
+import hashlib
 import zoneinfo
 from email.utils import formataddr
 
@@ -109,6 +110,7 @@ class Role(models.TextChoices):
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.ORG_ADMIN)
 STAFF_ROLES = (Role.ENGINEER, Role.MANAGER, Role.TENANT_ADMIN)
+MANAGER_ROLES = (Role.MANAGER, Role.TENANT_ADMIN)
 
 
 class Tier(models.TextChoices):
@@ -215,7 +217,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_manager(self) -> bool:
-        return self.role in (Role.MANAGER, Role.TENANT_ADMIN)
+        return self.role in MANAGER_ROLES
 
     @property
     def is_tenant_admin(self) -> bool:
@@ -253,6 +255,11 @@ class Invitation(TenantOwnedModel):
 
     def __str__(self):
         return f"Invitation for {self.email}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """Only a hash of the emailed token is stored, so a database leak opens no account."""
+        return hashlib.sha256(token.encode()).hexdigest()
 
     @property
     def is_pending(self) -> bool:

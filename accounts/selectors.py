@@ -8,7 +8,16 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from .models import Domain, Invitation, Organization, Tenant, User
+from .models import (
+    CUSTOMER_ROLES,
+    MANAGER_ROLES,
+    Domain,
+    Invitation,
+    Organization,
+    Role,
+    Tenant,
+    User,
+)
 
 _HOST_CACHE_SECONDS = 60
 _host_cache: dict[str, tuple[float, Tenant | None]] = {}
@@ -69,29 +78,31 @@ def organization_for_actor(*, actor: User, tenant: Tenant) -> Organization:
     )
 
 
+def _own_organization_row(queryset, *, actor: User, pk: int, what: str):
+    """A row of the organization admin's own organization; the same 404 for rows that are
+    missing, elsewhere, or asked for by someone who is not an organization admin."""
+    row = None
+    if actor.is_org_admin:
+        row = (
+            queryset.filter(pk=pk, organization_id=actor.organization_id)
+            .select_related("organization")
+            .first()
+        )
+    if row is None:
+        raise Http404(f"No such {what}.")
+    return row
+
+
 def member_for_org_admin(*, actor: User, tenant: Tenant, member_id: int) -> User:
-    """A member of the actor's own organization; 404 for anyone else, missing or not."""
-    member = (
-        User.objects.for_tenant(tenant)
-        .filter(pk=member_id, organization_id=actor.organization_id)
-        .select_related("organization")
-        .first()
+    return _own_organization_row(
+        User.objects.for_tenant(tenant), actor=actor, pk=member_id, what="member"
     )
-    if member is None or not actor.is_org_admin:
-        raise Http404("No such member.")
-    return member
 
 
 def invitation_for_org_admin(*, actor: User, tenant: Tenant, invitation_id: int) -> Invitation:
-    invitation = (
-        Invitation.objects.for_tenant(tenant)
-        .filter(pk=invitation_id, organization_id=actor.organization_id)
-        .select_related("organization")
-        .first()
+    return _own_organization_row(
+        Invitation.objects.for_tenant(tenant), actor=actor, pk=invitation_id, what="invitation"
     )
-    if invitation is None or not actor.is_org_admin:
-        raise Http404("No such invitation.")
-    return invitation
 
 
 def organization_members(*, tenant: Tenant, organization: Organization):
@@ -116,12 +127,10 @@ def organization_pending_invitations(*, tenant: Tenant, organization: Organizati
 
 
 def invitation_for_token(*, tenant: Tenant, token: str) -> Invitation:
-    from .services import hash_token
-
     invitation = (
         Invitation.objects.for_tenant(tenant)
         .select_related("organization")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=Invitation.hash_token(token))
         .first()
     )
     if invitation is None or not invitation.is_pending:
@@ -132,9 +141,9 @@ def invitation_for_token(*, tenant: Tenant, token: str) -> Invitation:
 def tenant_overview(*, tenant: Tenant) -> dict:
     """Counts for the staff home page."""
     people = User.objects.for_tenant(tenant).aggregate(
-        customers=Count("pk", filter=Q(role__in=("customer", "org_admin"), is_active=True)),
-        engineers=Count("pk", filter=Q(role="engineer", is_active=True)),
-        managers=Count("pk", filter=Q(role__in=("manager", "tenant_admin"), is_active=True)),
+        customers=Count("pk", filter=Q(role__in=CUSTOMER_ROLES, is_active=True)),
+        engineers=Count("pk", filter=Q(role=Role.ENGINEER, is_active=True)),
+        managers=Count("pk", filter=Q(role__in=MANAGER_ROLES, is_active=True)),
     )
     organizations = (
         Organization.objects.for_tenant(tenant)

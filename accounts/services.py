@@ -1,6 +1,5 @@
 """Writes about people: invitations, membership, profiles."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,10 +13,6 @@ from helpdesk.emails import send_templated_email
 from .models import Invitation, Organization, Role, Tenant, User
 
 INVITATION_VALIDITY = timedelta(days=7)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _require_org_admin(actor: User, tenant: Tenant, organization: Organization) -> None:
@@ -64,7 +59,7 @@ def invitation_create(
         full_name=full_name.strip(),
         role=role,
         invited_by=actor,
-        token_hash=hash_token(token),
+        token_hash=Invitation.hash_token(token),
         created_at=now,
         expires_at=now + INVITATION_VALIDITY,
     )
