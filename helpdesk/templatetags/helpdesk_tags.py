@@ -1,6 +1,8 @@
 from django import template
 from django.conf import settings
 
+from helpdesk.markdown import render_markdown
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def _duration_text(seconds: int) -> str:
 def password_reset_validity() -> str:
     """How long a password reset link stays valid, e.g. “1 hour”."""
     return _duration_text(settings.PASSWORD_RESET_TIMEOUT)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    """Render user-written Markdown as sanitized HTML."""
+    return render_markdown(text or "")
