@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from helpdesk.tenancy import TenantOwnedModel, TenantQuerySet
+from helpdesk.tenancy import TenantManager, TenantOwnedModel, TenantQuerySet
 
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 
@@ -41,6 +41,17 @@ class Tenant(models.Model):
     )
     tagline = models.CharField(max_length=200, blank=True)
     support_email = models.EmailField(help_text="Sender and reply-to address of emails.")
+    require_2fa_for_staff = models.BooleanField(
+        "Two-factor authentication required for staff",
+        default=True,
+        help_text="Engineers, managers and tenant admins must sign in with an authenticator "
+        "app; without one they are sent to set it up right after signing in.",
+    )
+    require_2fa_for_customers = models.BooleanField(
+        "Two-factor authentication required for customers",
+        default=False,
+        help_text="Customers and organization admins must sign in with an authenticator app.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -166,6 +177,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         default=False, help_text="May open Django admin (tenant admins and superusers)."
     )
+    two_factor_enabled = models.BooleanField(
+        "Two-factor authentication",
+        default=False,
+        editable=False,
+        help_text="Has a confirmed authenticator app. Kept by the two-factor services so "
+        "that no request needs a query to know whether a code is due.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -268,3 +286,68 @@ class Invitation(TenantOwnedModel):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who did what to which account, when and from where.
+
+    Rows are written by services only and never edited. ``tenant`` is the help desk of the
+    account concerned (None for platform superusers); ``email`` keeps the address typed or
+    held at the time, so the row stays readable after the account is renamed or deleted.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in with password"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_IN_LOCKED = "sign_in_locked", "Sign-in refused: too many attempts"
+        CODE_ACCEPTED = "code_accepted", "Two-factor code accepted"
+        BACKUP_CODE_USED = "backup_code_used", "Backup code used"
+        CODE_FAILED = "code_failed", "Wrong two-factor code"
+        CODE_LOCKED = "code_locked", "Two-factor codes locked: too many attempts"
+        TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor authentication turned on"
+        TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor authentication turned off"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset by an admin"
+        BACKUP_CODES_REGENERATED = "backup_codes_regenerated", "New backup codes generated"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset by email link"
+        PASSWORD_SET_BY_ADMIN = "password_set_by_admin", "Password set by an admin"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        POLICY_CHANGED = "policy_changed", "Security policy changed"
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who did it (empty for sign-in attempts by an unknown person).",
+    )
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account concerned.",
+    )
+    email = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="audit_tenant_recent_idx"),
+            models.Index(fields=["user", "kind", "-created_at"], name="audit_user_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.email or self.user_id}"
