@@ -304,6 +304,10 @@ class AuditEvent(models.Model):
         BACKUP_CODE_USED = "backup_code_used", "Backup code used"
         CODE_FAILED = "code_failed", "Wrong two-factor code"
         CODE_LOCKED = "code_locked", "Two-factor codes locked: too many attempts"
+        PASSWORD_CONFIRM_FAILED = (
+            "password_confirm_failed",
+            "Wrong password when confirming a security change",
+        )
         TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor authentication turned on"
         TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor authentication turned off"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset by an admin"
