@@ -1,6 +1,118 @@
-from django.db import models
+from datetime import time
 
+from django.db import models
+from django.db.models import F, Q
+
+from accounts.models import validate_time_zone
+from helpdesk.priorities import Priority
 from helpdesk.tenancy import TenantOwnedModel
+
+from . import targets
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Metric(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class Clock(models.TextChoices):
+    BUSINESS = targets.BUSINESS, "Business hours (the plan's calendar)"
+    ALWAYS = targets.ALWAYS, "24/7"
+    NONE = targets.NO_TARGET, "N/A (no target)"
+
+
+class Unit(models.TextChoices):
+    MINUTES = targets.MINUTES, "minutes"
+    HOURS = targets.HOURS, "hours"
+    DAYS = targets.DAYS, "days"
+
+
+class BusinessCalendar(TenantOwnedModel):
+    """When SLA clocks run: weekly opening hours in a time zone, minus holidays."""
+
+    name = models.CharField(max_length=80)
+    time_zone = models.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="IANA time zone the opening hours and holidays are read in, e.g. "
+        "America/Los_Angeles.",
+    )
+    business_day_minutes = models.PositiveIntegerField(
+        "business day (minutes)",
+        default=8 * 60,
+        help_text="Length of one “business day” target, e.g. 540 for a 9-hour day.",
+    )
+    always_open = models.BooleanField(
+        "24/7",
+        default=False,
+        help_text="Always open, no holidays: targets count real elapsed time.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="calendar_name_per_tenant"),
+            models.CheckConstraint(
+                condition=Q(business_day_minutes__gt=0), name="calendar_business_day_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WeeklyInterval(TenantOwnedModel):
+    """An open interval on one weekday, in the calendar's local time."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="intervals"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="interval_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")) | Q(end=time(0)), name="interval_start_before_end"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Holiday(TenantOwnedModel):
+    """A local date on which the calendar does not open."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="holiday_date_per_calendar"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
 
 
 class SupportPlan(TenantOwnedModel):
@@ -10,6 +122,20 @@ class SupportPlan(TenantOwnedModel):
     slug = models.SlugField()
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name="business calendar",
+        help_text="Business-hours targets of this plan run on this calendar.",
+    )
+    targets_are_examples = models.BooleanField(
+        "targets are example values",
+        default=False,
+        help_text="Shown as a warning in admin until the contract's values replace them.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -20,3 +146,40 @@ class SupportPlan(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+
+class SlaTarget(TenantOwnedModel):
+    """One cell of a plan's matrix: plan × priority × metric → a duration on a clock, or N/A."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="targets")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    metric = models.CharField(max_length=20, choices=Metric.choices)
+    clock = models.CharField(max_length=10, choices=Clock.choices)
+    amount = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+
+    class Meta:
+        ordering = ["plan", "priority", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "plan", "priority", "metric"], name="one_target_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=Q(clock=Clock.NONE, amount__isnull=True, unit="")
+                | Q(~Q(clock=Clock.NONE), amount__gt=0, unit__in=Unit.values),
+                name="target_amount_matches_clock",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.priority} {self.get_metric_display()}: {self.label}"
+
+    @property
+    def spec(self) -> targets.TargetSpec:
+        if self.clock == Clock.NONE:
+            return targets.NA
+        return targets.TargetSpec(clock=self.clock, amount=self.amount, unit=self.unit)
+
+    @property
+    def label(self) -> str:
+        return targets.format_target(self.spec)

@@ -1,0 +1,343 @@
+"""Evaluate a ticket's SLA clocks: pure data in, statuses out (no ORM, no settings).
+
+The tickets app gathers a ticket's facts (:class:`TicketClockFacts`), loads its plan's targets
+once with :func:`sla.selectors.plan_book_for` and calls :func:`evaluate`. The rules:
+
+1. Business time runs inside the calendar's open hours; the 24/7 clock counts real time.
+2. N business days = N × the calendar's business-day length.
+3. Due = the earliest instant the target's time has run; a target ending exactly at closing
+   time is due at closing time.
+4. First response runs from opening to the first public reply by staff and never pauses.
+   (A ticket resolved without any public reply stops it at the resolution.)
+5. Resolution runs from opening, stands still while the ticket is On hold or Resolved, stops
+   when it is Resolved and runs again if it is reopened.
+6. A priority change recomputes from the original opening time; an outcome already met or
+   breached (``previous``) is kept.
+7. The plan is the one passed in (the organization's plan at the time of computing).
+8. No plan, or N/A: state "none", no due time, never breaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import clock
+from .clock import Calendar
+from .targets import ALWAYS, TargetSpec, format_target
+
+FIRST_RESPONSE = "first_response"
+RESOLUTION = "resolution"
+METRICS = (FIRST_RESPONSE, RESOLUTION)
+METRIC_LABELS = {FIRST_RESPONSE: "First response", RESOLUTION: "Resolution"}
+
+RUNNING = "running"
+PAUSED = "paused"
+MET = "met"
+BREACHED = "breached"
+NONE = "none"
+FINAL_STATES = (MET, BREACHED)
+
+AT_RISK_FRACTION = 0.75
+NO_TARGET_LABEL = "No target"
+
+
+@dataclass(frozen=True)
+class TicketClockFacts:
+    opened_at: datetime
+    priority: str  # "P1".."P4"
+    first_response_at: datetime | None  # first public reply by staff; None if none yet
+    # Resolution clock stopped: On hold or Resolved periods, end None = ongoing.
+    pauses: tuple[tuple[datetime, datetime | None], ...] = ()
+    resolved_at: datetime | None = None  # set while the ticket is Resolved/Closed
+
+
+@dataclass(frozen=True)
+class MetricStatus:
+    metric: str  # "first_response" | "resolution"
+    target_label: str  # "2 business hours", "1 hour (24/7)", "No target"
+    due_at: datetime | None
+    state: str  # "running" | "paused" | "met" | "breached" | "none"
+    ended_at: datetime | None  # met at / breached at
+    elapsed_fraction: float | None  # at `now`, for at-risk colouring (>= 0.75 at risk)
+    # Business seconds left at `now` (negative = overdue, in real time once breached).
+    remaining_seconds: int | None
+    explanation: tuple[str, ...]  # human lines for a "how was this computed" disclosure
+    clock: str = ""  # "business" | "24x7" | "" (no target)
+
+    @property
+    def at_risk(self) -> bool:
+        return (
+            self.state == RUNNING
+            and self.elapsed_fraction is not None
+            and self.elapsed_fraction >= AT_RISK_FRACTION
+        )
+
+    @property
+    def is_business_clock(self) -> bool:
+        return self.clock not in (ALWAYS, "")
+
+    @property
+    def metric_label(self) -> str:
+        return METRIC_LABELS[self.metric]
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """One cell of a plan's matrix with the clock it runs on, ready to compute."""
+
+    priority: str
+    metric: str
+    spec: TargetSpec
+    calendar: Calendar
+    calendar_name: str = ""
+
+
+@dataclass(frozen=True)
+class PlanBook:
+    """A plan's targets with their calendars, as plain data. Missing cells are N/A."""
+
+    plan_id: int | None
+    plan_name: str
+    rules: tuple[TargetRule, ...] = ()
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        for rule in self.rules:
+            self._index[(rule.priority, rule.metric)] = rule
+
+    def rule(self, priority: str, metric: str) -> TargetRule | None:
+        return self._index.get((priority, metric))
+
+
+def _seconds_of(rule: TargetRule) -> int:
+    return rule.spec.seconds(rule.calendar)
+
+
+def due_times(
+    book: PlanBook | None,
+    *,
+    priority: str,
+    opened_at: datetime,
+    pauses: Iterable[tuple[datetime, datetime | None]] = (),
+) -> dict[str, datetime | None]:
+    """Due times (UTC) of both metrics for a ticket opened at ``opened_at``; pauses apply to
+    resolution only. None for N/A, no plan, or a resolution clock held by an open pause."""
+    pauses = tuple(pauses)
+    result: dict[str, datetime | None] = {}
+    for metric in METRICS:
+        rule = book.rule(priority, metric) if book else None
+        if rule is None:
+            result[metric] = None
+            continue
+        result[metric] = clock.due_at(
+            rule.calendar,
+            opened_at,
+            _seconds_of(rule),
+            pauses if metric == RESOLUTION else (),
+        )
+    return result
+
+
+def evaluate(
+    book: PlanBook | None,
+    facts: TicketClockFacts,
+    now: datetime,
+    previous: Mapping[str, tuple[str, datetime | None]] | None = None,
+    *,
+    explain: bool = True,
+) -> dict[str, MetricStatus]:
+    """Both metrics' status at ``now``. ``previous`` maps a metric to the (state, ended_at)
+    stored before this computation; a met or breached outcome there is kept (rule 6).
+    ``explain=False`` skips the human explanation, for bulk recomputation."""
+    previous = previous or {}
+    return {
+        metric: _evaluate_metric(book, facts, now, metric, previous.get(metric), explain)
+        for metric in METRICS
+    }
+
+
+def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatus:
+    rule = book.rule(facts.priority, metric) if book is not None else None
+    if rule is None:
+        lines = ()
+        if explain:
+            if book is None:
+                lines = ("The organization has no support plan, so no target applies.",)
+            else:
+                lines = (
+                    f"{book.plan_name} has no {METRIC_LABELS[metric].lower()} target for "
+                    f"{facts.priority} (N/A): no due time, never breached.",
+                )
+        return MetricStatus(metric, NO_TARGET_LABEL, None, NONE, None, None, None, lines)
+
+    calendar = rule.calendar
+    amount = _seconds_of(rule) * clock.US
+    opened = clock.to_us(facts.opened_at)
+    now_us = clock.to_us(now)
+
+    if metric == FIRST_RESPONSE:
+        stop_at = facts.first_response_at
+        if stop_at is None:
+            stop_at = facts.resolved_at
+        raw_pauses = ()
+    else:
+        stop_at = facts.resolved_at
+        raw_pauses = facts.pauses
+    stop = None if stop_at is None else clock.to_us(stop_at)
+    horizon = now_us if stop is None else stop
+    pauses = _normalise_pauses(raw_pauses, opened, horizon, stop is not None)
+
+    due = clock.due_us(calendar, opened, amount, pauses)
+    ongoing_pause = pauses[-1][0] if pauses and pauses[-1][1] is None else None
+
+    kept = previous is not None and previous[0] in FINAL_STATES
+    if kept:
+        state, ended = previous[0], None if previous[1] is None else clock.to_us(previous[1])
+        if ended is None:
+            ended = due if state == BREACHED else stop
+    elif stop is not None:
+        if due is not None and stop <= due:
+            state, ended = MET, stop
+        else:
+            state, ended = BREACHED, due
+    elif due is not None and now_us > due:
+        state, ended = BREACHED, due
+    elif due is None:
+        state, ended = PAUSED, None
+    else:
+        state, ended = RUNNING, None
+
+    if state == MET:
+        measured_to = ended if ended is not None else now_us
+    elif state == PAUSED:
+        measured_to = ongoing_pause
+    else:
+        measured_to = now_us
+    elapsed = clock.elapsed_us(calendar, opened, measured_to, pauses)
+    fraction = elapsed / amount if amount else 1.0
+    if state == BREACHED and ended is not None:
+        remaining = -((now_us - ended) // clock.US) if now_us > ended else 0
+        fraction = max(fraction, 1.0)
+    else:
+        remaining = (amount - elapsed) // clock.US
+
+    due_at = None if due is None else clock.from_us(due)
+    ended_at = None if ended is None else clock.from_us(ended)
+    lines = ()
+    if explain:
+        lines = _explain(
+            book=book,
+            rule=rule,
+            facts=facts,
+            metric=metric,
+            pauses=pauses,
+            due=due_at,
+            state=state,
+            ended=ended_at,
+            kept=kept,
+            stopped_by_resolution=metric == FIRST_RESPONSE
+            and facts.first_response_at is None
+            and facts.resolved_at is not None,
+        )
+    return MetricStatus(
+        metric=metric,
+        target_label=format_target(rule.spec),
+        due_at=due_at,
+        state=state,
+        ended_at=ended_at,
+        elapsed_fraction=fraction,
+        remaining_seconds=int(remaining),
+        explanation=lines,
+        clock=rule.spec.clock,
+    )
+
+
+def _normalise_pauses(raw, opened, horizon, stopped):
+    """Pauses that matter up to ``horizon`` (now, or the stop): later ones are dropped, a
+    pause still going at the horizon is open-ended unless the clock has stopped."""
+    spans = []
+    for start, end in raw:
+        a = clock.to_us(start)
+        if a >= horizon:
+            continue
+        b = None if end is None else clock.to_us(end)
+        if b is None or b > horizon:
+            b = horizon if stopped else None
+        spans.append((a, b))
+    return clock.merge_pauses_us(spans, opened)
+
+
+# --------------------------------------------------------------------------------------------
+# Explanations
+# --------------------------------------------------------------------------------------------
+
+
+def format_duration(seconds: int | float) -> str:
+    """ "1 h 40 m", "45 m", "2 d 3 h" (days only beyond 48 hours), "0 m"."""
+    seconds = int(abs(seconds))
+    minutes = seconds // 60
+    hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        days, hours = divmod(hours, 24)
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours and minutes:
+        return f"{hours} h {minutes} m"
+    if hours:
+        return f"{hours} h"
+    if minutes or seconds >= 60:
+        return f"{minutes} m"
+    return f"{seconds} s" if seconds else "0 m"
+
+
+def format_local(moment: datetime, tz) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def _explain(*, book, rule, facts, metric, pauses, due, state, ended, kept, stopped_by_resolution):
+    cal = rule.calendar
+    tz = cal.zone
+    name = METRIC_LABELS[metric].lower()
+    lines = [f"{book.plan_name}, {facts.priority}: {name} target {format_target(rule.spec)}."]
+    if rule.spec.clock == ALWAYS:
+        lines.append("It runs on the 24/7 clock: real elapsed time, nights and holidays included.")
+    else:
+        day = format_duration(cal.business_day_minutes * 60)
+        label = f" “{rule.calendar_name}”" if rule.calendar_name else ""
+        lines.append(
+            f"It runs on business hours{label}: {cal.describe()}, holidays excluded; "
+            f"a business day is {day}."
+        )
+    lines.append(f"Opened {format_local(facts.opened_at, tz)}.")
+    if rule.spec.clock != ALWAYS:
+        start = clock.next_open(cal, facts.opened_at)
+        if start > facts.opened_at:
+            lines.append(f"Outside business hours: the clock started at {format_local(start, tz)}.")
+    if metric == FIRST_RESPONSE:
+        lines.append("The first public reply by staff stops this clock; it never pauses.")
+        if stopped_by_resolution:
+            lines.append("The ticket was resolved without a public reply, which stopped it.")
+    elif pauses:
+        paused_us = sum(cal.between_us(a, b) for a, b in pauses if b is not None)
+        count = len(pauses)
+        times = "once" if count == 1 else f"{count} times"
+        text = f"Paused {times} (On hold or Resolved)"
+        if paused_us:
+            text += (
+                f"; {format_duration(paused_us // clock.US)} of "
+                f"{'business' if rule.spec.clock != ALWAYS else 'elapsed'} time did not count"
+            )
+        lines.append(text + ".")
+    if due is not None:
+        lines.append(f"Due {format_local(due, tz)}.")
+    elif state == PAUSED:
+        lines.append("No due time while the clock is paused; it resumes when the ticket does.")
+    if kept:
+        lines.append(f"{state.title()} before the last recomputation; the outcome is kept.")
+    elif state == MET and ended is not None:
+        lines.append(f"Met at {format_local(ended, tz)}.")
+    elif state == BREACHED and ended is not None:
+        lines.append(f"Breached at {format_local(ended, tz)}.")
+    return tuple(lines)

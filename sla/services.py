@@ -1,0 +1,261 @@
+"""Writes for SLA: calendars, holidays, plan matrices, and recomputing open tickets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import holidays as holidays_lib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from helpdesk.priorities import Priority
+
+from . import clock
+from .models import BusinessCalendar, Holiday, Metric, SlaTarget, SupportPlan, WeeklyInterval
+from .targets import BUSINESS, TargetSpec
+
+logger = logging.getLogger(__name__)
+
+
+def _same_tenant(*objects) -> bool:
+    tenants = {obj.tenant_id for obj in objects if obj is not None}
+    return len(tenants) <= 1
+
+
+# --------------------------------------------------------------------------------------------
+# Calendars
+# --------------------------------------------------------------------------------------------
+
+
+def calendar_interval_errors(*, always_open: bool, intervals: Iterable[tuple]) -> list[str]:
+    """Problems with a calendar's (weekday, start time, end time) intervals, for forms."""
+    intervals = list(intervals)
+    if always_open:
+        if intervals:
+            return ["A 24/7 calendar is always open: remove its opening hours or untick “24/7”."]
+        return []
+    if not intervals:
+        return ["Add at least one opening interval (e.g. Monday 08:00–17:00)."]
+    return clock.weekly_interval_errors(
+        (weekday, clock.seconds_of_day(start), clock.seconds_of_day(end, is_end=True))
+        for weekday, start, end in intervals
+    )
+
+
+@transaction.atomic
+def calendar_set_hours(
+    *, calendar: BusinessCalendar, intervals: Iterable[tuple[int, object, object]]
+) -> None:
+    """Replace the calendar's weekly hours with (weekday, start, end) triples; unchanged rows
+    are kept as they are."""
+    wanted = {
+        (w, clock.seconds_of_day(s), clock.seconds_of_day(e, is_end=True)): (w, s, e)
+        for w, s, e in intervals
+    }
+    errors = calendar_interval_errors(always_open=calendar.always_open, intervals=wanted.values())
+    if errors:
+        raise ValidationError(errors)
+    existing = list(WeeklyInterval.objects.for_tenant(calendar.tenant_id).filter(calendar=calendar))
+    for row in existing:
+        key = (
+            row.weekday,
+            clock.seconds_of_day(row.start),
+            clock.seconds_of_day(row.end, is_end=True),
+        )
+        if key in wanted:
+            wanted.pop(key)
+        else:
+            row.delete()
+    WeeklyInterval.objects.bulk_create(
+        WeeklyInterval(tenant_id=calendar.tenant_id, calendar=calendar, weekday=w, start=s, end=e)
+        for w, s, e in wanted.values()
+    )
+
+
+@dataclass(frozen=True)
+class HolidayImport:
+    created: int
+    renamed: int
+    unchanged: int
+
+
+def supported_holiday_countries() -> list[tuple[str, str]]:
+    """(ISO code, name) of every country the ``holidays`` package knows, sorted by name."""
+    from holidays.registry import COUNTRIES
+
+    names = {}
+    for module_name, spec in COUNTRIES.items():
+        code = spec[1]
+        names[code] = module_name.replace("_", " ").title()
+    return sorted(names.items(), key=lambda item: item[1])
+
+
+def public_holidays(*, country: str, years: Iterable[int], subdivision: str = "") -> dict:
+    """{date: name} of a country's public holidays with observed dates (a holiday falling on
+    a weekend is also observed on the weekday the country moves it to)."""
+    country = country.strip().upper()
+    supported = holidays_lib.list_supported_countries()
+    if country not in supported:
+        raise ValidationError({"country": f"No holiday list for country “{country}”."})
+    if subdivision and subdivision not in supported[country]:
+        choices = ", ".join(supported[country]) or "none"
+        raise ValidationError(
+            {"subdivision": f"{country} has no subdivision “{subdivision}” (known: {choices})."}
+        )
+    found = holidays_lib.country_holidays(
+        country, subdiv=subdivision or None, years=list(years), observed=True
+    )
+    return dict(found.items())
+
+
+@transaction.atomic
+def calendar_import_holidays(
+    *, calendar: BusinessCalendar, country: str, years: Iterable[int], subdivision: str = ""
+) -> HolidayImport:
+    """Add a country's public holidays (observed dates) for ``years`` to the calendar.
+
+    Dates already on the calendar keep their row; an imported name fills an empty one.
+    Hand-added holidays are never removed.
+    """
+    if calendar.always_open:
+        raise ValidationError("A 24/7 calendar has no holidays.")
+    found = public_holidays(country=country, years=years, subdivision=subdivision)
+    existing = {
+        h.date: h for h in Holiday.objects.for_tenant(calendar.tenant_id).filter(calendar=calendar)
+    }
+    created = renamed = unchanged = 0
+    new_rows = []
+    for day, name in sorted(found.items()):
+        row = existing.get(day)
+        if row is None:
+            new_rows.append(
+                Holiday(tenant_id=calendar.tenant_id, calendar=calendar, date=day, name=name[:120])
+            )
+            created += 1
+        elif not row.name:
+            row.name = name[:120]
+            row.save(update_fields=["name"])
+            renamed += 1
+        else:
+            unchanged += 1
+    Holiday.objects.bulk_create(new_rows)
+    return HolidayImport(created=created, renamed=renamed, unchanged=unchanged)
+
+
+# --------------------------------------------------------------------------------------------
+# Plans and their matrices
+# --------------------------------------------------------------------------------------------
+
+
+def plan_calendar_errors(*, plan: SupportPlan, calendar: BusinessCalendar | None) -> list[str]:
+    if calendar is not None and calendar.tenant_id != plan.tenant_id:
+        return ["Choose a calendar of the plan's own help desk."]
+    return []
+
+
+Cells = Mapping[tuple[str, str], TargetSpec]
+
+
+def plan_matrix_errors(
+    *, plan: SupportPlan, calendar: BusinessCalendar | None, cells: Cells
+) -> list[str]:
+    errors = plan_calendar_errors(plan=plan, calendar=calendar)
+    if calendar is None and any(spec.clock == BUSINESS for spec in cells.values()):
+        errors.append(
+            "Business-hours targets need a business calendar: choose one for this plan, or "
+            "write the targets as 24/7."
+        )
+    for priority, metric in cells:
+        if priority not in Priority.values or metric not in Metric.values:
+            errors.append(f"Unknown cell {priority} × {metric}.")
+    return errors
+
+
+@transaction.atomic
+def plan_set_matrix(
+    *,
+    plan: SupportPlan,
+    calendar: BusinessCalendar | None,
+    cells: Cells,
+    targets_are_examples: bool | None = None,
+) -> int:
+    """Store a plan's calendar and matrix cells in one go; returns how many cells changed.
+
+    Cells not given keep their value. Editing the matrix applies to new tickets at once; open
+    tickets follow when recomputed (:func:`sla_recompute_open_tickets`).
+    """
+    errors = plan_matrix_errors(plan=plan, calendar=calendar, cells=cells)
+    if errors:
+        raise ValidationError(errors)
+    plan_fields = []
+    if plan.calendar_id != (calendar.pk if calendar else None):
+        plan.calendar = calendar
+        plan_fields.append("calendar")
+    if targets_are_examples is not None and plan.targets_are_examples != targets_are_examples:
+        plan.targets_are_examples = targets_are_examples
+        plan_fields.append("targets_are_examples")
+    if plan_fields:
+        plan.save(update_fields=plan_fields)
+    existing = {
+        (t.priority, t.metric): t
+        for t in SlaTarget.objects.for_tenant(plan.tenant_id).filter(plan=plan)
+    }
+    changed = 0
+    for (priority, metric), spec in cells.items():
+        values = {"clock": spec.clock, "amount": spec.amount, "unit": spec.unit or ""}
+        row = existing.get((priority, metric))
+        if row is None:
+            SlaTarget.objects.create(
+                tenant_id=plan.tenant_id, plan=plan, priority=priority, metric=metric, **values
+            )
+            changed += 1
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save(update_fields=list(values))
+            changed += 1
+    return changed
+
+
+# --------------------------------------------------------------------------------------------
+# Recomputing open tickets
+# --------------------------------------------------------------------------------------------
+
+RecomputeHandler = Callable[..., int]
+_recompute_handlers: list[RecomputeHandler] = []
+
+
+def register_recompute_handler(fn: RecomputeHandler) -> RecomputeHandler:
+    """Register ``fn(*, tenant, plan=None) -> int`` to recompute the SLA of open tickets.
+
+    The tickets app registers one (e.g. in its AppConfig.ready); it returns how many tickets
+    it recomputed. Registering the same function twice has no effect. Usable as a decorator.
+    """
+    if fn not in _recompute_handlers:
+        _recompute_handlers.append(fn)
+    return fn
+
+
+def unregister_recompute_handler(fn: RecomputeHandler) -> None:
+    if fn in _recompute_handlers:
+        _recompute_handlers.remove(fn)
+
+
+def sla_recompute_open_tickets(*, tenant, plan: SupportPlan | None = None) -> int:
+    """Recompute the SLA of ``tenant``'s open tickets (of ``plan``'s organizations if given)
+    after the tables changed, through the registered handlers; returns how many tickets were
+    recomputed. With no handler registered (no ticket module installed) nothing is recomputed
+    and the answer is 0."""
+    if plan is not None and plan.tenant_id != tenant.pk:
+        raise ValidationError("That plan belongs to another help desk.")
+    total = 0
+    for handler in list(_recompute_handlers):
+        total += int(handler(tenant=tenant, plan=plan) or 0)
+    logger.info("Recomputed SLA of %s open tickets of %s", total, tenant)
+    return total
+
+
+def recompute_handlers_registered() -> bool:
+    return bool(_recompute_handlers)
