@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so its redirects still get the security headers above: between password and
+    # two-factor code (or before a required authenticator is set up) only that step opens.
+    "accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -166,6 +169,18 @@ ACCOUNT_RATE_LIMITS = {
     # The sixth failed attempt for one address within five minutes is refused.
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# How many proxies in front of the app append to X-Forwarded-For (1 behind the TLS proxy):
+# per-address rate limits and the audit log then see the client, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor authentication (django-otp: authenticator apps and backup codes). Each tenant
+# sets its own policy (Django admin → Tenants); platform superusers follow this setting.
+PLATFORM_2FA_REQUIRED = env.bool("PLATFORM_2FA_REQUIRED", default=True)
+# Wrong codes before code entry locks, per account and per client address, and for how long.
+TWO_FACTOR_FAILURES_PER_USER = env.int("TWO_FACTOR_FAILURES_PER_USER", default=5)
+TWO_FACTOR_FAILURES_PER_IP = env.int("TWO_FACTOR_FAILURES_PER_IP", default=20)
+TWO_FACTOR_LOCKOUT_SECONDS = env.int("TWO_FACTOR_LOCKOUT_SECONDS", default=15 * 60)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
@@ -262,6 +277,14 @@ if not DEBUG:
 
 # Attachment limits (used by tickets).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
+# "redirect": downloads go to a short-lived presigned S3 URL (S3 must be reachable by
+# browsers at AWS_S3_ENDPOINT_URL); "stream": the web process streams the file itself.
+ATTACHMENT_DOWNLOADS = env.str(
+    "ATTACHMENT_DOWNLOADS", default="redirect" if AWS_STORAGE_BUCKET_NAME else "stream"
+)
+TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
+TICKETS_PER_PAGE = 25
 
 LOGGING = {
     "version": 1,

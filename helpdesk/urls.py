@@ -4,7 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),
+    path("", include("tickets.urls")),
 ]
 
 handler404 = "helpdesk.views.not_found"

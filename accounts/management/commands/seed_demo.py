@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_tenants
+from sla.demo import seed_sla
+from tickets.demo import seed_demo_tickets
 
 
 class Command(BaseCommand):
@@ -19,6 +21,10 @@ class Command(BaseCommand):
         port_part = f":{port}" if port and port not in ("80", "443") else ""
         logins = seed_tenants(
             domain_suffix=domain_suffix, base_url_format=f"{scheme}://{{host}}{port_part}/"
+        )
+        seed_sla()
+        seed_demo_tickets(
+            base_url_format=f"{scheme}://{{host}}{port_part}/", domain_suffix=domain_suffix
         )
         self.stdout.write(self.style.SUCCESS("Demo help desks are ready.\n"))
         urls = sorted({login.url for login in logins if login.tenant != "(platform)"})

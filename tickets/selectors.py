@@ -1,0 +1,264 @@
+"""Reads about tickets. Every query starts from the tenant and the actor's scope."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import STAFF_ROLES, Organization, User
+
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    EventKind,
+    Message,
+    PriorityDefinition,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+
+NOT_FOUND = "No ticket with that number."
+
+
+def visible_tickets(*, tenant, actor: User) -> QuerySet[Ticket]:
+    """The tickets ``actor`` may see: all of the tenant's for staff, the organization's
+    for an organization admin, the customer's own otherwise."""
+    tickets = Ticket.objects.for_tenant(tenant)
+    if not actor.is_authenticated or actor.tenant_id != tenant.pk or not actor.is_active:
+        return tickets.none()
+    if actor.is_agent:
+        return tickets
+    if actor.organization_id is None:
+        return tickets.none()
+    tickets = tickets.filter(organization_id=actor.organization_id)
+    if actor.is_org_admin:
+        return tickets
+    return tickets.filter(requester=actor)
+
+
+def parse_reference(*, tenant, reference: str) -> int | None:
+    match = re.fullmatch(rf"(?i){re.escape(tenant.ticket_prefix)}-0*(\d{{1,9}})", reference.strip())
+    return int(match.group(1)) if match else None
+
+
+def ticket_for_actor(*, tenant, actor: User, reference: str) -> Ticket:
+    """The ticket ``reference`` (e.g. IVC-1042) if ``actor`` may see it; 404 otherwise,
+    the same for a ticket that does not exist and for one that is not theirs."""
+    number = parse_reference(tenant=tenant, reference=reference)
+    if number is None:
+        raise Http404(NOT_FOUND)
+    ticket = (
+        visible_tickets(tenant=tenant, actor=actor)
+        .select_related(
+            "tenant",
+            "organization__plan",
+            "requester",
+            "assignee",
+            "ticket_type__parent",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404(NOT_FOUND)
+    return ticket
+
+
+def attachment_for_actor(*, tenant, actor: User, reference: str, public_id) -> Attachment:
+    """A file of a ticket the actor may see; internal files only for staff. Same 404."""
+    ticket = ticket_for_actor(tenant=tenant, actor=actor, reference=reference)
+    files = Attachment.objects.for_tenant(tenant).filter(ticket=ticket, public_id=public_id)
+    if not actor.is_agent:
+        files = files.filter(is_internal=False)
+    attachment = files.first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def pending_attachment_for_actor(*, tenant, actor: User, public_id) -> Attachment:
+    attachment = (
+        Attachment.objects.for_tenant(tenant)
+        .filter(uploaded_by=actor, ticket__isnull=True, public_id=public_id)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: object
+    message: Message | None = None
+    event: TicketEvent | None = None
+
+
+def ticket_timeline(*, ticket: Ticket, actor: User) -> list[TimelineItem]:
+    """Messages and events in time order, without anything internal for customers.
+
+    Three queries whatever the length of the conversation.
+    """
+    staff = actor.is_agent
+    files = Attachment.objects.filter(ticket=ticket).order_by("created_at", "pk")
+    messages = Message.objects.filter(ticket=ticket).select_related("author__organization")
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    if not staff:
+        files = files.filter(is_internal=False)
+        messages = messages.filter(is_internal=False)
+        events = events.filter(is_internal=False).exclude(kind=EventKind.REPLY)
+    else:
+        events = events.exclude(kind__in=[EventKind.REPLY, EventKind.NOTE])
+    messages = messages.prefetch_related(Prefetch("attachments", queryset=files))
+    items = [TimelineItem(at=m.created_at, message=m) for m in messages]
+    items += [TimelineItem(at=e.created_at, event=e) for e in events]
+    items.sort(key=lambda item: (item.at, 0 if item.event else 1))
+    return items
+
+
+def ticket_files(*, ticket: Ticket, actor: User) -> list[Attachment]:
+    files = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
+    if not actor.is_agent:
+        files = files.filter(is_internal=False)
+    return list(files.order_by("created_at", "pk"))
+
+
+def selectable_types(*, tenant) -> list[TicketType]:
+    """Active leaf entries of the catalogue (a reason with sub-categories is not itself
+    selectable), in catalogue order, parents loaded."""
+    types = list(
+        TicketType.objects.for_tenant(tenant)
+        .filter(is_active=True)
+        .select_related("parent")
+        .annotate(active_children=Count("children", filter=Q(children__is_active=True)))
+        .order_by(F("parent__position").asc(nulls_first=True), "parent__name", "position", "name")
+    )
+    return [t for t in types if t.active_children == 0 and (t.parent is None or t.parent.is_active)]
+
+
+def priority_definitions(*, tenant) -> dict[str, PriorityDefinition]:
+    return {d.priority: d for d in PriorityDefinition.objects.for_tenant(tenant)}
+
+
+def assignable_staff(*, tenant) -> QuerySet[User]:
+    return User.objects.filter(tenant=tenant, is_active=True, role__in=STAFF_ROLES).order_by(
+        "full_name", "email"
+    )
+
+
+def tenant_organizations(*, tenant) -> QuerySet[Organization]:
+    return Organization.objects.for_tenant(tenant).order_by("name")
+
+
+# ---- lists -----------------------------------------------------------------------------
+
+LIST_RELATED = ("tenant", "organization", "requester", "assignee", "ticket_type__parent")
+
+SORTS = {
+    "sla": (F("sla_due_at").asc(nulls_last=True), "priority", "created_at"),
+    "priority": ("priority", F("sla_due_at").asc(nulls_last=True), "created_at"),
+    "oldest": ("created_at",),
+    "newest": ("-created_at",),
+    "customer_reply": (F("last_customer_reply_at").desc(nulls_last=True), "-pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+SORT_LABELS = {
+    "sla": "SLA due",
+    "priority": "Priority",
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+    "customer_reply": "Last customer reply",
+    "updated": "Last update",
+}
+QUEUES = {
+    "unassigned": "Unassigned",
+    "mine": "Mine",
+    "open": "All open",
+}
+
+
+def _search(tickets: QuerySet[Ticket], *, tenant, query: str) -> QuerySet[Ticket]:
+    query = query.strip()
+    if not query:
+        return tickets
+    number = parse_reference(tenant=tenant, reference=query)
+    if number is None and query.isdigit() and len(query) < 10:
+        number = int(query)
+    if number is not None:
+        return tickets.filter(number=number)
+    for word in query.split()[:6]:
+        tickets = tickets.filter(Q(title__icontains=word) | Q(affected_service__icontains=word))
+    return tickets
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    priority: str = ""
+    ticket_type: int | None = None
+    organization: int | None = None
+    assignee: int | None = None  # 0 = unassigned
+    query: str = ""
+    sort: str = "sla"
+
+
+def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> QuerySet[Ticket]:
+    """One of the engineers' queues, filtered and sorted; rows ready to render."""
+    if not actor.is_agent:
+        raise Http404("Not found.")
+    tickets = visible_tickets(tenant=tenant, actor=actor)
+    if filters.status in Status.values:
+        tickets = tickets.filter(status=filters.status)
+    else:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    if queue == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif queue == "mine":
+        tickets = tickets.filter(assignee=actor)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.ticket_type:
+        tickets = tickets.filter(
+            Q(ticket_type_id=filters.ticket_type) | Q(ticket_type__parent_id=filters.ticket_type)
+        )
+    if filters.organization:
+        tickets = tickets.filter(organization_id=filters.organization)
+    if filters.assignee is not None:
+        if filters.assignee == 0:
+            tickets = tickets.filter(assignee__isnull=True)
+        else:
+            tickets = tickets.filter(assignee_id=filters.assignee)
+    tickets = _search(tickets, tenant=tenant, query=filters.query)
+    order = SORTS.get(filters.sort, SORTS["sla"])
+    return tickets.select_related(*LIST_RELATED).order_by(*order)
+
+
+def queue_counts(*, tenant, actor: User) -> dict[str, int]:
+    """Open tickets per queue, in one query."""
+    return (
+        Ticket.objects.for_tenant(tenant)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            mine=Count("pk", filter=Q(assignee=actor)),
+            open=Count("pk"),
+        )
+    )
+
+
+def customer_tickets(
+    *, tenant, actor: User, status: str = "", query: str = "", scope: str = "mine"
+) -> QuerySet[Ticket]:
+    """“My tickets”; organization admins may widen to the organization's tickets."""
+    tickets = visible_tickets(tenant=tenant, actor=actor)
+    if actor.is_org_admin and scope != "organization":
+        tickets = tickets.filter(requester=actor)
+    if status == "open":
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        tickets = tickets.filter(status=status)
+    tickets = _search(tickets, tenant=tenant, query=query)
+    return tickets.select_related(*LIST_RELATED).order_by("-updated_at", "-pk")

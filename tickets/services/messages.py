@@ -1,0 +1,139 @@
+"""Replies, internal notes and evidence."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import EventKind, Message, Status, Ticket
+from ..permissions import can_add_evidence, can_reply
+from .attachments import attachments_claim
+from .notifications import notify_reply
+from .sla import ticket_sla_refresh
+from .tickets import _lock, event_add, ticket_transition
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    internal: bool = False,
+    attachment_ids=(),
+    status: str | None = None,
+    base_url: str,
+) -> Message:
+    """Add a public reply or an internal note, optionally moving the ticket on.
+
+    A customer's reply to a ticket on hold puts it back in progress; the first public
+    reply by staff is the first response of the SLA.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write a message.")
+    if internal and not actor.is_agent:
+        raise PermissionDenied("Only staff write internal notes.")
+    ticket = _lock(ticket)
+    if not can_reply(actor, ticket):
+        raise PermissionDenied(f"This ticket is {ticket.get_status_display().lower()}.")
+    now = timezone.now()
+    message = Message.objects.create(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        author=actor,
+        body=body,
+        is_internal=internal,
+        created_at=now,
+    )
+    files = attachments_claim(
+        actor=actor,
+        tenant=ticket.tenant,
+        ticket=ticket,
+        message=message,
+        public_ids=attachment_ids,
+        internal=internal,
+    )
+    event_add(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.NOTE if internal else EventKind.REPLY,
+        data={"message": message.pk, "files": [f.original_name for f in files]},
+        at=now,
+        internal=internal,
+    )
+    fields = ["updated_at"]
+    ticket.updated_at = now
+    if not internal:
+        ticket.reply_count += 1
+        fields.append("reply_count")
+        if actor.is_agent and ticket.first_response_at is None:
+            ticket.first_response_at = now
+            fields.append("first_response_at")
+        if not actor.is_agent:
+            ticket.last_customer_reply_at = now
+            fields.append("last_customer_reply_at")
+    ticket.save(update_fields=fields)
+    ticket_sla_refresh(ticket=ticket, now=now)
+    if not internal:
+        notify_reply(ticket=ticket, message=message, base_url=base_url)
+
+    customer_answered = not actor.is_agent and ticket.status == Status.ON_HOLD
+    first_staff_answer = (
+        actor.is_agent and not internal and status is None and ticket.status == Status.NEW
+    )
+    next_status = Status.IN_PROGRESS if customer_answered or first_staff_answer else status
+    if next_status and next_status != ticket.status:
+        ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            to_status=next_status,
+            base_url=base_url,
+            # The reply email already tells the customer; no second email for the status.
+            notify=internal,
+        )
+    return message
+
+
+@transaction.atomic
+def ticket_add_evidence(
+    *, ticket: Ticket, actor: User, attachment_ids, comment: str = "", base_url: str
+) -> list:
+    """Attach more files to an open ticket, with an optional comment (a public reply)."""
+    if comment.strip():
+        message = ticket_reply(
+            ticket=ticket,
+            actor=actor,
+            body=comment,
+            attachment_ids=attachment_ids,
+            base_url=base_url,
+        )
+        return list(message.attachments.all())
+    ticket = _lock(ticket)
+    if not can_add_evidence(actor, ticket):
+        raise PermissionDenied("Evidence can be added while the ticket is open.")
+    files = attachments_claim(
+        actor=actor, tenant=ticket.tenant, ticket=ticket, public_ids=attachment_ids
+    )
+    if not files:
+        raise ValidationError("Choose at least one file.")
+    now = timezone.now()
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at"])
+    event_add(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.ATTACHMENT,
+        data={"files": [f.original_name for f in files]},
+        at=now,
+    )
+    if not actor.is_agent and ticket.status == Status.ON_HOLD:
+        ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            to_status=Status.IN_PROGRESS,
+            base_url=base_url,
+            notify=False,
+        )
+    return files

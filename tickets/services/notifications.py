@@ -1,0 +1,100 @@
+"""Ticket emails. Each is an outbox row written in the transaction of the change."""
+
+from contextlib import contextmanager
+
+from django.utils import timezone
+
+from accounts.models import User
+from helpdesk.emails import send_templated_email
+
+from ..models import Message, Ticket
+
+
+@contextmanager
+def recipient_zone(ticket: Ticket, user: User | None):
+    """Times in an email are shown in the recipient's zone (or the tenant's)."""
+    zone = (user.time_zone if user else "") or ticket.tenant.time_zone
+    with timezone.override(zone):
+        yield
+
+
+def ticket_link(*, base_url: str, ticket: Ticket) -> str:
+    return base_url.rstrip("/") + ticket.get_absolute_url()
+
+
+def notify_ticket_created(*, ticket: Ticket, base_url: str) -> None:
+    link = ticket_link(base_url=base_url, ticket=ticket)
+    context = {"ticket": ticket, "ticket_url": link}
+    with recipient_zone(ticket, ticket.requester):
+        send_templated_email(
+            tenant=ticket.tenant,
+            to=[ticket.requester.email],
+            template="tickets/email/created_customer",
+            context={**context, "recipient": ticket.requester},
+            dedupe_key=f"ticket-created:{ticket.pk}:requester",
+        )
+    if ticket.tenant.support_email:
+        send_templated_email(
+            tenant=ticket.tenant,
+            to=[ticket.tenant.support_email],
+            template="tickets/email/created_queue",
+            context=context,
+            dedupe_key=f"ticket-created:{ticket.pk}:queue",
+        )
+
+
+def notify_reply(*, ticket: Ticket, message: Message, base_url: str) -> None:
+    """A public reply goes to the other side of the conversation."""
+    author: User = message.author
+    recipient = None
+    if author.is_agent:
+        recipient = ticket.requester if ticket.requester.is_active else None
+        recipients = [recipient.email] if recipient else []
+    elif ticket.assignee_id and ticket.assignee.is_active:
+        recipient = ticket.assignee
+        recipients = [recipient.email]
+    else:
+        recipients = [ticket.tenant.support_email] if ticket.tenant.support_email else []
+    recipients = [email for email in recipients if email and email != author.email]
+    if not recipients:
+        return
+    with recipient_zone(ticket, recipient):
+        _send_reply(ticket=ticket, message=message, recipients=recipients, base_url=base_url)
+
+
+def _send_reply(*, ticket: Ticket, message: Message, recipients: list[str], base_url: str):
+    author = message.author
+    send_templated_email(
+        tenant=ticket.tenant,
+        to=recipients,
+        template="tickets/email/reply",
+        context={
+            "ticket": ticket,
+            "message": message,
+            "ticket_url": ticket_link(base_url=base_url, ticket=ticket),
+            "to_customer": author.is_agent,
+        },
+        dedupe_key=f"ticket-reply:{message.pk}",
+    )
+
+
+def notify_status_changed(*, ticket: Ticket, event_id: int, old_label: str, base_url: str) -> None:
+    """The requester hears about status changes made by staff."""
+    if not ticket.requester.is_active:
+        return
+    with recipient_zone(ticket, ticket.requester):
+        _send_status(ticket=ticket, event_id=event_id, old_label=old_label, base_url=base_url)
+
+
+def _send_status(*, ticket: Ticket, event_id: int, old_label: str, base_url: str) -> None:
+    send_templated_email(
+        tenant=ticket.tenant,
+        to=[ticket.requester.email],
+        template="tickets/email/status",
+        context={
+            "ticket": ticket,
+            "old_label": old_label,
+            "ticket_url": ticket_link(base_url=base_url, ticket=ticket),
+        },
+        dedupe_key=f"ticket-status:{event_id}",
+    )

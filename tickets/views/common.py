@@ -1,0 +1,67 @@
+"""Pieces shared by the customer and staff views."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from ..services import attachment_check, attachment_stage, pending_attachments
+
+
+def base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def collect_uploads(request, form) -> list:
+    """Store every acceptable file of the submission as a pending upload.
+
+    Returns the pending uploads (earlier kept ones first). Rejected files become errors on
+    the form's ``files`` field; accepted ones survive a rejected submission, so the user
+    never picks them twice.
+    """
+    tenant, actor = request.tenant, request.user
+    kept = pending_attachments(actor=actor, tenant=tenant, public_ids=form.kept_ids())
+    uploads = request.FILES.getlist(form.add_prefix("files"))
+    room = settings.ATTACHMENT_MAX_FILES - len(kept)
+    if len(uploads) > room:
+        form.add_error(
+            "files", f"Attach at most {settings.ATTACHMENT_MAX_FILES} files to one message."
+        )
+        uploads = uploads[: max(room, 0)]
+    for upload in uploads:
+        try:
+            checked = attachment_check(upload)
+        except ValidationError as error:
+            form.add_error("files", error)
+            continue
+        kept.append(attachment_stage(actor=actor, tenant=tenant, checked=checked))
+    return kept
+
+
+def keep_uploads(form, uploads) -> None:
+    """Carry pending uploads into the re-rendered form."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("kept")] = ",".join(str(a.public_id) for a in uploads)
+
+
+def paginate(request, queryset, per_page=None):
+    paginator = Paginator(queryset, per_page or settings.TICKETS_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return urlencode([(k, v) for k, values in params.lists() for v in values if v])
+
+
+def optional_template(name: str) -> str | None:
+    """``name`` if that template exists (parts other apps may provide), else None."""
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name

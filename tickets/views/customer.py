@@ -1,0 +1,125 @@
+"""Pages of the customer portal: my tickets and opening a ticket."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import tenant_member_required
+from helpdesk.priorities import Priority
+
+from ..forms import TicketCreateForm
+from ..models import Status
+from ..selectors import customer_tickets, priority_definitions, selectable_types
+from ..services import ticket_create
+from .common import (
+    base_url,
+    collect_uploads,
+    keep_uploads,
+    optional_template,
+    paginate,
+    query_without_page,
+)
+
+STATUS_FILTERS = [
+    ("open", "Open"),
+    ("", "All"),
+    (Status.ON_HOLD, "Waiting on you"),
+    (Status.RESOLVED, "Resolved"),
+    (Status.CLOSED, "Closed"),
+]
+
+
+@tenant_member_required
+def ticket_list(request):
+    if request.user.is_agent:
+        return redirect("tickets:queue", queue="open")
+    status = request.GET.get("status", "open")
+    query = request.GET.get("q", "")[:100]
+    scope = request.GET.get("scope", "mine")
+    tickets = customer_tickets(
+        tenant=request.tenant, actor=request.user, status=status, query=query, scope=scope
+    )
+    return render(
+        request,
+        "tickets/ticket_list.html",
+        {
+            "page": paginate(request, tickets),
+            "status": status,
+            "query": query,
+            "scope": scope,
+            "status_filters": STATUS_FILTERS,
+            "querystring": query_without_page(request),
+        },
+    )
+
+
+def _initial(request, types) -> dict:
+    initial = {}
+    title = request.GET.get("title", "").strip()
+    if title:
+        initial["title"] = title[:200]
+    follow_up = request.GET.get("follow_up", "").strip()
+    if follow_up:
+        initial["text"] = f"Follow-up to {follow_up[:30]}.\n\n"
+    if types:
+        initial["priority"] = Priority.P3
+    return initial
+
+
+@tenant_member_required
+@require_http_methods(["GET", "POST"])
+def ticket_new(request):
+    tenant, actor = request.tenant, request.user
+    if not actor.is_customer or actor.organization_id is None:
+        raise Http404("Tickets are opened by customers.")
+    types = selectable_types(tenant=tenant)
+    form = TicketCreateForm(
+        request.POST or None,
+        request.FILES or None,
+        tenant=tenant,
+        types=types,
+        initial=_initial(request, types),
+    )
+    kept = []
+    if request.method == "POST":
+        kept = collect_uploads(request, form)
+        if form.is_valid() and not form.errors:
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    ticket = ticket_create(
+                        actor=actor,
+                        tenant=tenant,
+                        title=data["title"],
+                        text=data["text"],
+                        ticket_type=data["ticket_type"],
+                        priority=data["priority"],
+                        affected_service=data["affected_service"],
+                        steps=data["steps"],
+                        attachment_ids=[a.public_id for a in kept],
+                        base_url=base_url(request),
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Your ticket {ticket.reference} is open. We emailed you a confirmation; "
+                    "follow it here by its number.",
+                )
+                return redirect(ticket)
+        keep_uploads(form, kept)
+    return render(
+        request,
+        "tickets/ticket_new.html",
+        {
+            "form": form,
+            "kept": kept,
+            "definitions": priority_definitions(tenant=tenant),
+            "priorities": Priority,
+            "suggestions_template": optional_template("knowledge_base/includes/suggestions.html"),
+        },
+    )

@@ -1,0 +1,86 @@
+"""Engineers' queues."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.decorators import tenant_member_required
+from helpdesk.priorities import Priority
+
+from ..models import Status, TicketType
+from ..selectors import (
+    QUEUES,
+    SORT_LABELS,
+    QueueFilters,
+    assignable_staff,
+    queue_counts,
+    queue_tickets,
+    selectable_types,
+    tenant_organizations,
+)
+from ..services.sla import queue_sla_badges
+from .common import paginate, query_without_page
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filters(request) -> QueueFilters:
+    get = request.GET
+    return QueueFilters(
+        status=get.get("status", ""),
+        priority=get.get("priority", "") if get.get("priority") in Priority.values else "",
+        ticket_type=_int(get.get("type")),
+        organization=_int(get.get("organization")),
+        assignee=_int(get.get("assignee")),
+        query=get.get("q", "")[:100],
+        sort=get.get("sort", "sla") if get.get("sort") in SORT_LABELS else "sla",
+    )
+
+
+@tenant_member_required
+def queue(request, queue="open", type_slug=None):
+    tenant, actor = request.tenant, request.user
+    if not actor.is_agent or (queue not in QUEUES and type_slug is None):
+        raise Http404("Not found.")
+    filters = _filters(request)
+    queue_type = None
+    if type_slug is not None:
+        queue_type = TicketType.objects.for_tenant(tenant).filter(slug=type_slug).first()
+        if queue_type is None:
+            raise Http404("No such type.")
+        filters = QueueFilters(**{**filters.__dict__, "ticket_type": queue_type.pk})
+        queue = "open"
+    tickets = queue_tickets(tenant=tenant, actor=actor, queue=queue, filters=filters)
+    page = paginate(request, tickets)
+    now = timezone.now()
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "queue": queue,
+            "queue_type": queue_type,
+            "queues": QUEUES,
+            "counts": queue_counts(tenant=tenant, actor=actor),
+            "page": page,
+            "badges": queue_sla_badges(tenant=tenant, tickets=page.object_list, now=now),
+            "filters": filters,
+            "sort_labels": SORT_LABELS,
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "types": selectable_types(tenant=tenant),
+            "top_types": [
+                t
+                for t in TicketType.objects.for_tenant(tenant).filter(
+                    parent__isnull=True, is_active=True
+                )
+            ],
+            "organizations": tenant_organizations(tenant=tenant),
+            "staff": assignable_staff(tenant=tenant),
+            "querystring": query_without_page(request),
+        },
+    )

@@ -1,0 +1,255 @@
+"""The ticket page and what people do on it (both sides of the conversation)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import tenant_member_required
+
+from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm
+from ..models import Status
+from ..permissions import (
+    can_add_evidence,
+    can_assign_to_others,
+    can_reply,
+    can_transition,
+    reopen_deadline,
+)
+from ..selectors import (
+    assignable_staff,
+    priority_definitions,
+    ticket_files,
+    ticket_for_actor,
+    ticket_timeline,
+)
+from ..services import (
+    ticket_add_evidence,
+    ticket_assign,
+    ticket_change_priority,
+    ticket_reply,
+    ticket_sla_evaluate,
+    ticket_transition,
+)
+from .common import base_url, collect_uploads, keep_uploads, optional_template
+
+
+def _ticket(request, reference):
+    return ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
+
+
+def _detail_context(request, ticket, **forms) -> dict:
+    actor = request.user
+    staff = actor.is_agent
+    now = timezone.now()
+    context = {
+        "ticket": ticket,
+        "staff": staff,
+        "timeline": ticket_timeline(ticket=ticket, actor=actor),
+        "files": ticket_files(ticket=ticket, actor=actor),
+        "sla": ticket_sla_evaluate(ticket=ticket, now=now),
+        "now": now,
+        "can_reply": can_reply(actor, ticket),
+        "can_add_evidence": can_add_evidence(actor, ticket),
+        "can_close": can_transition(actor, ticket, Status.CLOSED, now),
+        "can_reopen": can_transition(actor, ticket, Status.IN_PROGRESS, now)
+        and ticket.status == Status.RESOLVED,
+        "reopen_deadline": reopen_deadline(ticket),
+        "reply_form": forms.get("reply_form") or ReplyForm(staff=staff, prefix="reply"),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(prefix="evidence"),
+        "kept": forms.get("kept", []),
+        "evidence_kept": forms.get("evidence_kept", []),
+    }
+    if staff:
+        context.update(
+            {
+                "priority_form": forms.get("priority_form")
+                or PriorityForm(initial={"priority": ticket.priority}, prefix="priority"),
+                "status_form": forms.get("status_form")
+                or StatusForm(initial={"status": ticket.status}, prefix="status"),
+                "statuses": [
+                    (value, label)
+                    for value, label in Status.choices
+                    if value == ticket.status or can_transition(actor, ticket, value, now)
+                ],
+                "can_assign_others": can_assign_to_others(actor),
+                "assign_form": AssignForm(
+                    initial={"assignee": ticket.assignee_id},
+                    staff=assignable_staff(tenant=request.tenant),
+                    prefix="assign",
+                )
+                if can_assign_to_others(actor)
+                else None,
+                "definitions": priority_definitions(tenant=request.tenant),
+                "article_picker_template": optional_template(
+                    "knowledge_base/includes/article_picker.html"
+                ),
+            }
+        )
+    return context
+
+
+def _render_detail(request, ticket, status=200, **forms):
+    template = (
+        "tickets/ticket_staff.html" if request.user.is_agent else "tickets/ticket_detail.html"
+    )
+    return render(request, template, _detail_context(request, ticket, **forms), status=status)
+
+
+@tenant_member_required
+@require_GET
+def ticket_detail(request, reference):
+    return _render_detail(request, _ticket(request, reference))
+
+
+@tenant_member_required
+@require_GET
+def ticket_conversation(request, reference):
+    """The conversation alone, for the page to refresh it in place."""
+    ticket = _ticket(request, reference)
+    return render(
+        request,
+        "tickets/includes/timeline.html",
+        {
+            "ticket": ticket,
+            "staff": request.user.is_agent,
+            "timeline": ticket_timeline(ticket=ticket, actor=request.user),
+        },
+    )
+
+
+@tenant_member_required
+@require_POST
+def ticket_reply_view(request, reference):
+    ticket = _ticket(request, reference)
+    form = ReplyForm(request.POST, request.FILES, staff=request.user.is_agent, prefix="reply")
+    kept = collect_uploads(request, form)
+    if form.is_valid() and not form.errors:
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                message = ticket_reply(
+                    ticket=ticket,
+                    actor=request.user,
+                    body=data["body"],
+                    internal=data.get("internal", False),
+                    status=data.get("status") or None,
+                    attachment_ids=[a.public_id for a in kept],
+                    base_url=base_url(request),
+                )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Internal note added." if message.is_internal else "Reply sent."
+            )
+            return redirect(f"{ticket.get_absolute_url()}#message-{message.pk}")
+    keep_uploads(form, kept)
+    return _render_detail(request, ticket, status=400, reply_form=form, kept=kept)
+
+
+@tenant_member_required
+@require_POST
+def ticket_evidence(request, reference):
+    ticket = _ticket(request, reference)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    kept = collect_uploads(request, form)
+    if form.is_valid() and not form.errors:
+        if not kept:
+            form.add_error("files", "Choose at least one file.")
+        else:
+            try:
+                with transaction.atomic():
+                    ticket_add_evidence(
+                        ticket=ticket,
+                        actor=request.user,
+                        attachment_ids=[a.public_id for a in kept],
+                        comment=form.cleaned_data["comment"],
+                        base_url=base_url(request),
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{len(kept)} file(s) added to {ticket.reference}.")
+                return redirect(ticket)
+    keep_uploads(form, kept)
+    return _render_detail(request, ticket, status=400, evidence_form=form, evidence_kept=kept)
+
+
+@tenant_member_required
+@require_POST
+def ticket_status(request, reference):
+    ticket = _ticket(request, reference)
+    form = StatusForm(request.POST, prefix="status")
+    if not form.is_valid():
+        return _render_detail(request, ticket, status=400, status_form=form)
+    to_status = form.cleaned_data["status"]
+    try:
+        ticket_transition(
+            ticket=ticket,
+            actor=request.user,
+            to_status=to_status,
+            reason=form.cleaned_data["reason"],
+            base_url=base_url(request),
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        if to_status == Status.IN_PROGRESS and ticket.status == Status.RESOLVED:
+            messages.success(request, f"{ticket.reference} is reopened.")
+        else:
+            messages.success(request, f"{ticket.reference} is now {Status(to_status).label}.")
+    return redirect(ticket)
+
+
+@tenant_member_required
+@require_POST
+def ticket_assign_view(request, reference):
+    ticket = _ticket(request, reference)
+    actor = request.user
+    if not actor.is_agent:
+        raise Http404("Not found.")
+    if request.POST.get("assign_to_me"):
+        assignee = actor
+    else:
+        form = AssignForm(
+            request.POST, staff=assignable_staff(tenant=request.tenant), prefix="assign"
+        )
+        if not form.is_valid():
+            messages.error(request, "Choose an engineer from the list.")
+            return redirect(ticket)
+        assignee = form.cleaned_data["assignee"]
+    try:
+        ticket_assign(ticket=ticket, actor=actor, assignee=assignee, base_url=base_url(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        who = "you" if assignee == actor else (str(assignee) if assignee else "nobody")
+        messages.success(request, f"{ticket.reference} is assigned to {who}.")
+    return redirect(ticket)
+
+
+@tenant_member_required
+@require_POST
+def ticket_priority(request, reference):
+    ticket = _ticket(request, reference)
+    if not request.user.is_agent:
+        raise Http404("Not found.")
+    form = PriorityForm(request.POST, prefix="priority")
+    if form.is_valid():
+        try:
+            ticket_change_priority(
+                ticket=ticket,
+                actor=request.user,
+                priority=form.cleaned_data["priority"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
+            return redirect(ticket)
+    return _render_detail(request, ticket, status=400, priority_form=form)
