@@ -1,0 +1,180 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpdesk.priorities import Priority
+from tickets.models import Status
+from tickets.services import ticket_assign, ticket_transition
+
+from .conftest import open_ticket
+from .factories import TicketTypeFactory
+
+pytestmark = pytest.mark.django_db
+BASE = "http://acme.localhost/"
+
+# Queries of one list page, whatever the number of rows. My tickets: session, user, page
+# count and the page's rows (organization, requester, assignee and type joined in).
+MY_TICKETS_QUERIES = 4
+# Queue: the same plus the queue counts (one query), SLA plans and the rows' status history
+# (for the SLA badges), and the filter choices (types, organizations, engineers).
+QUEUE_QUERIES = 12
+
+
+def _count_queries(client, url) -> int:
+    client.get(url)  # warm the per-process tenant-by-host cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_my_tickets_lists_own_tickets_with_status_filter_and_search(acme, make_ticket, login):
+    vpn = make_ticket(title="VPN tunnel drops")
+    dns = make_ticket(title="DNS resolution slow")
+    ticket_transition(ticket=dns, actor=acme.engineer, to_status=Status.RESOLVED, base_url=BASE)
+    make_ticket(requester=acme.org_admin, title="Org admin billing question")
+    client = login(acme.customer)
+
+    page = client.get("/tickets/").content.decode()
+    assert vpn.reference in page and dns.reference not in page  # open by default
+    assert "Org admin billing question" not in page
+    page = client.get("/tickets/?status=").content.decode()
+    assert vpn.reference in page and dns.reference in page
+    page = client.get("/tickets/?status=resolved").content.decode()
+    assert dns.reference in page and vpn.reference not in page
+    page = client.get(f"/tickets/?status=&q={dns.reference.lower()}").content.decode()
+    assert dns.reference in page and vpn.reference not in page
+    page = client.get("/tickets/?status=&q=tunnel").content.decode()
+    assert vpn.reference in page and dns.reference not in page
+
+
+def test_org_admin_widens_to_the_organization(acme, make_ticket, login):
+    theirs = make_ticket(title="Colleague ticket")
+    other_org = make_ticket(requester=acme.other_org_customer, title="Other org ticket")
+    client = login(acme.org_admin)
+    assert theirs.reference not in client.get("/tickets/").content.decode()
+    page = client.get("/tickets/?scope=organization").content.decode()
+    assert "Colleague ticket" in page
+    assert "Other org ticket" not in page and other_org.reference not in page
+    # Plain customers cannot widen.
+    page = login(acme.customer).get("/tickets/?scope=organization").content.decode()
+    assert "Other org ticket" not in page
+
+
+def test_my_tickets_paginates(acme, make_ticket, login, settings):
+    settings.TICKETS_PER_PAGE = 2
+    refs = [make_ticket(title=f"Ticket {n}").reference for n in range(5)]
+    client = login(acme.customer)
+    first = client.get("/tickets/").content.decode()
+    assert "Page 1 of 3" in first
+    third = client.get("/tickets/?page=3").content.decode()
+    assert refs[0] in third and refs[-1] not in third
+
+
+def test_my_tickets_query_count_does_not_grow_with_rows(acme, make_ticket, login):
+    make_ticket()
+    client = login(acme.customer)
+    few = _count_queries(client, "/tickets/")
+    for n in range(20):
+        make_ticket(title=f"More {n}")
+    many = _count_queries(client, "/tickets/")
+    assert few == many == MY_TICKETS_QUERIES
+
+
+def test_queues_split_unassigned_mine_and_all_open(acme, make_ticket, login):
+    unassigned = make_ticket(title="Nobody has this")
+    mine = make_ticket(title="Engineer has this")
+    ticket_assign(ticket=mine, actor=acme.engineer, assignee=acme.engineer, base_url=BASE)
+    theirs = make_ticket(title="Manager has this")
+    ticket_assign(ticket=theirs, actor=acme.manager, assignee=acme.manager, base_url=BASE)
+    done = make_ticket(title="Already resolved")
+    ticket_transition(ticket=done, actor=acme.engineer, to_status=Status.RESOLVED, base_url=BASE)
+    client = login(acme.engineer)
+
+    page = client.get("/queue/unassigned/").content.decode()
+    assert unassigned.reference in page
+    assert mine.reference not in page and theirs.reference not in page
+    page = client.get("/queue/mine/").content.decode()
+    assert mine.reference in page and unassigned.reference not in page
+    page = client.get("/queue/open/").content.decode()
+    for ticket in (unassigned, mine, theirs):
+        assert ticket.reference in page
+    assert done.reference not in page
+    page = client.get("/queue/open/?status=resolved").content.decode()
+    assert done.reference in page and mine.reference not in page
+
+
+def test_queue_filters_and_type_views(acme, make_ticket, login, ticket_type):
+    other_type = TicketTypeFactory(tenant=acme.tenant, name="Security", slug="security")
+    p1 = make_ticket(title="Total outage", priority=Priority.P1)
+    security = make_ticket(type_=other_type, title="Leaked key")
+    other_org = make_ticket(requester=acme.other_org_customer, title="Other org")
+    client = login(acme.engineer)
+
+    page = client.get("/queue/open/?priority=P1").content.decode()
+    assert p1.reference in page and security.reference not in page
+    page = client.get(f"/queue/open/?type={other_type.pk}").content.decode()
+    assert security.reference in page and p1.reference not in page
+    page = client.get("/queue/type/security/").content.decode()
+    assert security.reference in page and p1.reference not in page
+    page = client.get(f"/queue/open/?organization={acme.other_org.pk}").content.decode()
+    assert other_org.reference in page and p1.reference not in page
+    page = client.get("/queue/open/?q=outage").content.decode()
+    assert p1.reference in page and security.reference not in page
+    assert client.get("/queue/type/nope/").status_code == 404
+    assert client.get("/queue/everything/").status_code == 404
+
+
+def test_queue_sorts(acme, make_ticket, login):
+    low = make_ticket(title="Low", priority=Priority.P4)
+    high = make_ticket(title="High", priority=Priority.P1)
+    client = login(acme.engineer)
+    page = client.get("/queue/open/?sort=priority").content.decode()
+    assert page.index(high.reference) < page.index(low.reference)
+    page = client.get("/queue/open/?sort=oldest").content.decode()
+    assert page.index(low.reference) < page.index(high.reference)
+    page = client.get("/queue/open/?sort=newest").content.decode()
+    assert page.index(high.reference) < page.index(low.reference)
+
+
+def test_queue_query_count_does_not_grow_with_rows(acme, make_ticket, login):
+    make_ticket()
+    client = login(acme.engineer)
+    few = _count_queries(client, "/queue/open/")
+    for n in range(20):
+        ticket = make_ticket(title=f"More {n}")
+        if n % 2:
+            ticket_assign(ticket=ticket, actor=acme.engineer, assignee=acme.engineer, base_url=BASE)
+    many = _count_queries(client, "/queue/open/")
+    assert (few, many) == (QUEUE_QUERIES, QUEUE_QUERIES)
+
+
+def test_ticket_page_query_count_does_not_grow_with_conversation(acme, make_ticket, login):
+    from tickets.services import ticket_reply
+
+    ticket = make_ticket()
+    ticket_reply(ticket=ticket, actor=acme.engineer, body="First", base_url=BASE)
+    client = login(acme.engineer)
+    url = ticket.get_absolute_url()
+    few = _count_queries(client, url)
+    for n in range(10):
+        ticket_reply(ticket=ticket, actor=acme.engineer, body=f"Reply {n}", base_url=BASE)
+        ticket_reply(ticket=ticket, actor=acme.customer, body=f"Answer {n}", base_url=BASE)
+    many = _count_queries(client, url)
+    assert few == many
+
+
+def test_customers_and_anonymous_cannot_open_queues(acme, login):
+    assert login(acme.customer).get("/queue/open/").status_code == 404
+    assert login(acme.org_admin).get("/queue/unassigned/").status_code == 404
+
+
+def test_other_tenant_tickets_never_appear_in_lists(two_tenants, make_ticket, login):
+    acme, globex = two_tenants
+    open_ticket(globex, TicketTypeFactory(tenant=globex.tenant), title="Globex secret outage")
+    make_ticket(title="Acme visible")
+    for user in (acme.engineer, acme.customer):
+        url = "/queue/open/" if user.is_agent else "/tickets/?status="
+        page = login(user).get(url).content.decode()
+        assert "Acme visible" in page
+        assert "Globex secret outage" not in page
