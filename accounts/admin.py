@@ -1,11 +1,23 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.admin import TenantScopedAdmin
 
 from . import services
-from .models import Domain, Invitation, Organization, Role, Tenant, User
+from .audit import Origin
+from .models import AuditEvent, Domain, Invitation, Organization, Role, Tenant, User
+from .two_factor import services as two_factor_services
+
+# Authenticators and backup codes are managed by their owners from the portal, and reset by
+# admins with the "Reset two-factor authentication" action; django-otp's own admin pages
+# would show every tenant's devices (and backup codes) to anyone allowed in.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 class DomainInline(admin.TabularInline):
@@ -47,7 +59,9 @@ class TenantAdmin(TenantScopedAdmin):
         return []
 
     def save_model(self, request, obj, form, change):
-        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        services.tenant_admin_save(
+            tenant=obj, actor=request.user, origin=Origin.from_request(request)
+        )
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -121,15 +135,30 @@ class UserAdminForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(TenantScopedAdmin):
     form = UserAdminForm
-    list_display = ["email", "full_name", "role", "tier", "organization", "is_active", "last_login"]
-    list_filter = ["role", "tier", "is_active"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "tier",
+        "organization",
+        "is_active",
+        "two_factor_enabled",
+        "last_login",
+    ]
+    list_filter = ["role", "tier", "is_active", "two_factor_enabled"]
     list_select_related = ["organization"]
     search_fields = ["email", "full_name"]
     ordering = ["email"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "two_factor_enabled"]
+    actions = ["reset_two_factor"]
 
     def get_fields(self, request, obj=None):
-        fields = list(UserAdminForm.Meta.fields) + ["password1", "last_login", "date_joined"]
+        fields = list(UserAdminForm.Meta.fields) + [
+            "password1",
+            "two_factor_enabled",
+            "last_login",
+            "date_joined",
+        ]
         if request.user.is_superuser:
             fields.append("is_superuser")
         else:
@@ -156,7 +185,38 @@ class UserAdmin(TenantScopedAdmin):
         if not request.user.is_superuser:
             obj.tenant_id = request.user.tenant_id
             obj.is_superuser = False
-        services.user_admin_save(user=obj, password=form.cleaned_data.get("password1"))
+        services.user_admin_save(
+            user=obj,
+            password=form.cleaned_data.get("password1"),
+            actor=request.user,
+            origin=Origin.from_request(request),
+        )
+
+    @admin.action(description="Reset two-factor authentication (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        origin = Origin.from_request(request)
+        done = []
+        for person in queryset.filter(two_factor_enabled=True):
+            try:
+                two_factor_services.two_factor_reset(
+                    actor=request.user,
+                    tenant=person.tenant,
+                    user=person,
+                    origin=origin,
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except PermissionDenied as error:
+                self.message_user(request, f"{person}: {error}", messages.ERROR)
+            else:
+                done.append(person.email)
+        if done:
+            self.message_user(
+                request,
+                f"Two-factor authentication was reset for {', '.join(done)}; they were emailed.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, "Nobody selected had two-factor authentication on.")
 
 
 @admin.register(Invitation)
@@ -168,4 +228,31 @@ class InvitationAdmin(TenantScopedAdmin):
 
     def has_add_permission(self, request):
         # Invitations are sent by organization admins from the portal, which emails the link.
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantScopedAdmin):
+    """The security audit log, read-only: rows are written by the services that act."""
+
+    list_display = ["created_at", "kind", "email", "actor", "ip_address", "user_agent_short"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["email", "ip_address"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Browser")
+    def user_agent_short(self, obj):
+        return obj.user_agent[:60]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

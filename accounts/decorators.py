@@ -27,3 +27,16 @@ def org_admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def tenant_admin_required(view):
+    """Tenant admins only; everyone else gets the same 404 as for a page that is not there."""
+
+    @wraps(view)
+    @tenant_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_tenant_admin:
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,10 +1,14 @@
 import zoneinfo
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import logout
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from .selectors import UnknownHost, tenant_for_host
+from .two_factor.policy import STEP_SETUP, STEP_VERIFY, pending_step
 
 
 class TenantMiddleware:
@@ -50,3 +54,52 @@ class TenantUserMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TwoFactorMiddleware:
+    """The one enforcement point of two-factor authentication.
+
+    A signed-in session that still owes a code (password accepted, code not yet entered) or
+    that must set up an authenticator first (a tenant policy applies and there is none) can
+    reach only that step, sign-out, the health check and static files; every other request
+    is redirected to the step, keeping where it was going as ``next``.
+    """
+
+    OPEN_TO = {
+        STEP_VERIFY: {"two_factor_verify", "account_logout", "healthz", "brand_css"},
+        STEP_SETUP: {
+            "two_factor_setup",
+            "two_factor_backup_codes",
+            "account_logout",
+            "healthz",
+            "brand_css",
+        },
+    }
+    TARGET = {STEP_VERIFY: "two_factor_verify", STEP_SETUP: "two_factor_setup"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = pending_step(request)
+        if step is None or self._is_open(request, step):
+            return self.get_response(request)
+        target = reverse(self.TARGET[step])
+        if request.method in ("GET", "HEAD"):
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if request.headers.get("HX-Request"):
+            # htmx would swap the step's page into a fragment; make it load the whole page.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+
+    def _is_open(self, request, step: str) -> bool:
+        static_url = "/" + settings.STATIC_URL.lstrip("/")
+        if request.path_info.startswith(static_url):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in self.OPEN_TO[step] and not match.namespace

@@ -355,3 +355,41 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.email or self.user_id}"
+
+    @property
+    def summary(self) -> str:
+        """The event's particulars in a few words, for the log pages."""
+        details = self.details or {}
+        kind = self.Kind
+        if self.kind == kind.ROLE_CHANGED:
+            labels = dict(Role.choices)
+            return f"{labels.get(details.get('from'), '?')} → {labels.get(details.get('to'), '?')}"
+        if self.kind == kind.POLICY_CHANGED:
+            names = {
+                "require_2fa_for_staff": "two-factor for staff",
+                "require_2fa_for_customers": "two-factor for customers",
+            }
+            return ", ".join(
+                f"{names.get(field, field)}: {'required' if change.get('to') else 'optional'}"
+                for field, change in details.items()
+            )
+        if self.kind == kind.SIGN_IN:
+            parts = []
+            if details.get("new_device"):
+                parts.append("new browser or network")
+            if details.get("awaiting_code"):
+                parts.append("code asked next")
+            return ", ".join(parts)
+        if self.kind == kind.BACKUP_CODE_USED and "remaining" in details:
+            return f"{details['remaining']} left"
+        if self.kind in (kind.CODE_FAILED, kind.PASSWORD_CONFIRM_FAILED):
+            purposes = {
+                "sign_in": "at sign-in",
+                "enrol": "while setting up two-factor",
+                "disable": "while turning two-factor off",
+                "backup_codes": "while making backup codes",
+            }
+            return purposes.get(details.get("purpose"), "")
+        if self.kind == kind.CODE_LOCKED:
+            return "for this account" if details.get("scope") == "user" else "for this address"
+        return ""

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from helpdesk.emails import send_templated_email
 
-from .models import Invitation, Organization, Role, Tenant, User
+from .audit import Origin, audit_record
+from .models import AuditEvent, Invitation, Organization, Role, Tenant, User
 
 INVITATION_VALIDITY = timedelta(days=7)
 
@@ -149,18 +150,80 @@ def user_membership_errors(
     return errors
 
 
-def user_admin_save(*, user: User, password: str | None = None) -> User:
-    """Save a person edited by an admin; tenant admins get access to Django admin."""
+@transaction.atomic
+def user_admin_save(
+    *,
+    user: User,
+    password: str | None = None,
+    actor: User | None = None,
+    origin: Origin | None = None,
+) -> User:
+    """Save a person edited by an admin; tenant admins get access to Django admin.
+
+    A changed role and a password set by the admin go to the security audit log.
+    """
     errors = user_membership_errors(
         tenant=user.tenant, role=user.role, organization=user.organization, tier=user.tier
     )
     if errors:
         raise ValidationError(errors)
+    adding = user._state.adding
+    previous_role = (
+        None if adding else User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+    )
     user.email = User.objects.normalize_email(user.email).lower()
     user.is_staff = user.is_superuser or user.role == Role.TENANT_ADMIN
     if password:
         user.set_password(password)
-    elif user._state.adding and not user.has_usable_password():
+    elif adding and not user.has_usable_password():
         user.set_unusable_password()
     user.save()
+    if previous_role is not None and previous_role != user.role:
+        audit_record(
+            kind=AuditEvent.Kind.ROLE_CHANGED,
+            tenant=user.tenant,
+            origin=origin,
+            actor=actor,
+            user=user,
+            details={"from": previous_role, "to": user.role},
+        )
+    if password and not adding:
+        audit_record(
+            kind=AuditEvent.Kind.PASSWORD_SET_BY_ADMIN,
+            tenant=user.tenant,
+            origin=origin,
+            actor=actor,
+            user=user,
+        )
     return user
+
+
+POLICY_FIELDS = ("require_2fa_for_staff", "require_2fa_for_customers")
+
+
+@transaction.atomic
+def tenant_admin_save(
+    *, tenant: Tenant, actor: User | None = None, origin: Origin | None = None
+) -> Tenant:
+    """Save a tenant edited in admin; a changed two-factor policy goes to the audit log."""
+    before = (
+        None
+        if tenant._state.adding
+        else Tenant.objects.filter(pk=tenant.pk).values(*POLICY_FIELDS).first()
+    )
+    tenant.save()
+    if before is not None:
+        changes = {
+            field: {"from": before[field], "to": getattr(tenant, field)}
+            for field in POLICY_FIELDS
+            if before[field] != getattr(tenant, field)
+        }
+        if changes:
+            audit_record(
+                kind=AuditEvent.Kind.POLICY_CHANGED,
+                tenant=tenant,
+                origin=origin,
+                actor=actor,
+                details=changes,
+            )
+    return tenant

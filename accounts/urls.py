@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from . import security_views, views
+from .two_factor import views as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,21 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/2fa/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/2fa/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/2fa/backup-codes/",
+        two_factor_views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/2fa/disable/", two_factor_views.two_factor_disable, name="two_factor_disable"),
+    path("security/people/", security_views.people_security, name="security_people"),
+    path(
+        "security/people/<int:person_id>/reset-two-factor/",
+        security_views.person_two_factor_reset,
+        name="security_two_factor_reset",
+    ),
+    path("security/audit/", security_views.audit_log, name="security_audit_log"),
     path("brand.css", views.brand_css, name="brand_css"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -8,8 +8,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
+from .audit import audit_events_for_user
 from .decorators import org_admin_required, tenant_member_required
 from .forms import InvitationAcceptForm, InviteForm, ProfileForm
+from .two_factor.policy import password_entered, two_factor_required
+from .two_factor.selectors import backup_codes_remaining
 
 
 def home(request):
@@ -38,7 +41,16 @@ def profile(request):
         )
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    user = request.user
+    context = {
+        "form": form,
+        "two_factor_required": two_factor_required(user=user, tenant=request.tenant),
+        "backup_codes_left": (
+            backup_codes_remaining(user=user) if user.two_factor_enabled else None
+        ),
+        "recent_activity": audit_events_for_user(user=user, limit=8),
+    }
+    return render(request, "accounts/profile_edit.html", context)
 
 
 @org_admin_required
@@ -125,6 +137,7 @@ def invitation_accept(request, token: str):
             form.add_error(None, error)
         else:
             login(request, user, backend="accounts.backends.TenantAuthenticationBackend")
+            password_entered(request)
             messages.success(request, f"Welcome to {request.tenant.portal_title}.")
             return redirect("home")
     return render(

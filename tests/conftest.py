@@ -45,6 +45,14 @@ def require_redis():
 
 
 @pytest.fixture(autouse=True)
+def _platform_two_factor_off(settings):
+    """Platform superusers need two-factor authentication (PLATFORM_2FA_REQUIRED, on unless
+    turned off); tests sign them in with force_login, so the suite starts with it off and the
+    two-factor tests turn it on, as TenantFactory does for tenants' staff."""
+    settings.PLATFORM_2FA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     clear_tenant_cache()
     cache.clear()
@@ -101,6 +109,53 @@ def globex(db) -> TenantWorld:
 @pytest.fixture
 def two_tenants(acme, globex):
     return acme, globex
+
+
+class TotpClock:
+    """The clock django-otp checks app codes against, and the codes an authenticator app
+    shows at that time. Each code is accepted once, so tests move on a step between uses."""
+
+    STEP = 30
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def tick(self, steps: int = 1) -> None:
+        self.now += self.STEP * steps
+
+    def code(self, key) -> str:
+        """The 6-digit code for a TOTPDevice, or for a base32 key as shown to the user."""
+        from base64 import b32decode
+
+        from django_otp.oath import TOTP
+
+        if isinstance(key, str):
+            compact = key.replace(" ", "").upper()
+            secret = b32decode(compact + "=" * (-len(compact) % 8))
+        else:
+            secret = key.bin_key
+        totp = TOTP(secret, step=self.STEP)
+        totp.time = self.now
+        return f"{totp.token():06d}"
+
+
+@pytest.fixture
+def totp_clock(monkeypatch):
+    """Moves django-otp's time (codes and its back-off after wrong codes) under the test's
+    control; the account and address lock-outs keep real time."""
+    import time
+    import types
+    from datetime import UTC, datetime
+
+    clock = TotpClock(time.time())
+    monkeypatch.setattr(
+        "django_otp.plugins.otp_totp.models.time", types.SimpleNamespace(time=lambda: clock.now)
+    )
+    monkeypatch.setattr(
+        "django_otp.models.timezone",
+        types.SimpleNamespace(now=lambda: datetime.fromtimestamp(clock.now, UTC)),
+    )
+    return clock
 
 
 @pytest.fixture

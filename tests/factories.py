@@ -1,5 +1,7 @@
 import factory
 from django.contrib.auth.hashers import make_password
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Domain, Organization, Role, Tenant, User
 from sla.models import SupportPlan
@@ -29,6 +31,9 @@ class TenantFactory(factory.django.DjangoModelFactory):
     brand_color = "#0b5cab"
     logo_text = factory.LazyAttribute(lambda o: o.name[:2].upper())
     support_email = factory.LazyAttribute(lambda o: f"support@{o.slug}.example")
+    # Tenants require two-factor for staff by default; tests sign staff in with force_login,
+    # so test tenants start without the requirement and two-factor tests turn it on.
+    require_2fa_for_staff = False
 
     @factory.post_generation
     def domain(obj, create, extracted, **kwargs):
@@ -104,3 +109,22 @@ class SuperuserFactory(UserFactory):
     tenant = None
     is_superuser = True
     is_staff = True
+
+
+def totp_device_for(user) -> TOTPDevice:
+    """A confirmed authenticator app for ``user`` (the person has two-factor on)."""
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    user.two_factor_enabled = True
+    user.save(update_fields=["two_factor_enabled"])
+    return device
+
+
+def login_with_verified_device(client, user, device=None) -> TOTPDevice:
+    """``client.force_login(user)`` for a session that also entered a two-factor code, for
+    tests where a tenant requires two-factor authentication."""
+    device = device or totp_device_for(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

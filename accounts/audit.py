@@ -1,0 +1,82 @@
+"""The security audit log: one writer, and the reads tenant admins page through.
+
+Views turn the request into an :class:`Origin` (IP address and browser) once and hand it to
+services; services call :func:`audit_record` in the same transaction as the change they log.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import AuditEvent, Tenant, User
+
+USER_AGENT_MAX = 300
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, as far as the audit log and rate limits care."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> "Origin":
+        if request is None:
+            return cls()
+        try:
+            # allauth's reading of the client address honours ALLAUTH_TRUSTED_PROXY_COUNT,
+            # so the audit log and every rate limit agree on who the client is.
+            ip = get_adapter(request).get_client_ip(request)
+        except PermissionDenied:
+            ip = None
+        agent = request.META.get("HTTP_USER_AGENT", "")
+        return cls(ip=ip or None, user_agent=agent[:USER_AGENT_MAX])
+
+
+def audit_record(
+    *,
+    kind: str,
+    tenant: Tenant | None,
+    origin: Origin | None = None,
+    actor: User | None = None,
+    user: User | None = None,
+    email: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    origin = origin or Origin()
+    if not email and user is not None:
+        email = user.email
+    return AuditEvent.objects.create(
+        tenant=tenant,
+        kind=kind,
+        actor=actor,
+        user=user,
+        email=email[:254],
+        ip_address=origin.ip,
+        user_agent=origin.user_agent[:USER_AGENT_MAX],
+        details=details or {},
+    )
+
+
+def audit_events_for_tenant(
+    *, tenant: Tenant, kind: str = "", email: str = ""
+) -> QuerySet[AuditEvent]:
+    """The tenant's log, newest first, optionally narrowed to one kind or one address."""
+    events = AuditEvent.objects.for_tenant(tenant).select_related("actor", "user")
+    if kind:
+        events = events.filter(kind=kind)
+    if email:
+        events = events.filter(email__icontains=email.strip())
+    return events
+
+
+def audit_events_for_user(*, user: User, limit: int = 10) -> list[AuditEvent]:
+    """A person's own recent security activity, for their profile."""
+    if user.tenant_id is None:
+        events = AuditEvent.objects.filter(tenant__isnull=True)
+    else:
+        events = AuditEvent.objects.for_tenant(user.tenant_id)
+    return list(events.filter(user=user).select_related("actor")[:limit])
