@@ -46,7 +46,7 @@ def ticket_number_next(*, tenant) -> int:
 
 def _lock(ticket: Ticket) -> Ticket:
     locked = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("tenant", "organization", "requester", "assignee", "ticket_type")
         .get(pk=ticket.pk)
     )
