@@ -1,0 +1,188 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+
+from helpdesk.admin import TenantScopedAdmin
+
+from . import services
+from .models import Article, ArticleFeedback, Category, Deflection, Tag
+
+
+class _TenantAwareForm(forms.ModelForm):
+    """Knows the tenant being edited: the admin user's own, or the one a platform superuser
+    picked in the form."""
+
+    admin_tenant_id: int | None = None
+
+    def _tenant_id(self):
+        if self.admin_tenant_id is not None:
+            return self.admin_tenant_id
+        tenant = self.cleaned_data.get("tenant")
+        return tenant.pk if tenant else self.instance.tenant_id
+
+
+class _TenantFormMixin:
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.admin_tenant_id = None if request.user.is_superuser else request.user.tenant_id
+        return form
+
+
+class CategoryAdminForm(_TenantAwareForm):
+    class Meta:
+        model = Category
+        fields = ["tenant", "name", "slug", "description", "parent", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant_id = self._tenant_id()
+        if tenant_id is None:
+            return cleaned
+        slug = cleaned.get("slug")
+        siblings = Category.objects.for_tenant(tenant_id).exclude(pk=self.instance.pk)
+        if slug and siblings.filter(slug=slug).exists():
+            self.add_error("slug", "Another category already uses this address.")
+        probe = Category(
+            pk=self.instance.pk, tenant_id=tenant_id, parent=cleaned.get("parent"), name="-"
+        )
+        try:
+            services.category_check(category=probe)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                self.add_error(field, errors)
+        return cleaned
+
+
+@admin.register(Category)
+class CategoryAdmin(_TenantFormMixin, TenantScopedAdmin):
+    form = CategoryAdminForm
+    list_display = ["name", "parent", "position"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["parent__name", "position", "name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "parent" and field is not None:
+            field.queryset = field.queryset.filter(parent__isnull=True)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.tenant_id = request.user.tenant_id
+        services.category_save(category=obj)
+
+
+@admin.register(Tag)
+class TagAdmin(TenantScopedAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticleAdminForm(_TenantAwareForm):
+    class Meta:
+        model = Article
+        fields = [
+            "tenant", "title", "slug", "summary", "body", "category", "tags", "related",
+            "language", "status", "visibility", "plans",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        tenant_id = self._tenant_id()
+        slug = cleaned.get("slug")
+        if tenant_id is not None and slug:
+            siblings = Article.objects.for_tenant(tenant_id).exclude(pk=self.instance.pk)
+            if siblings.filter(slug=slug).exists():
+                self.add_error("slug", "Another article already uses this address.")
+        if "visibility" in cleaned:
+            try:
+                services.article_check_audience(
+                    visibility=cleaned["visibility"], plans=list(cleaned.get("plans") or [])
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    self.add_error(field, errors)
+        related = cleaned.get("related") or []
+        if self.instance.pk and any(other.pk == self.instance.pk for other in related):
+            self.add_error("related", "An article cannot be related to itself.")
+        return cleaned
+
+
+@admin.register(Article)
+class ArticleAdmin(_TenantFormMixin, TenantScopedAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "category", "visibility", "status", "view_count", "updated_at"]
+    list_filter = ["status", "visibility", "language"]
+    list_select_related = ["category"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["tags", "plans", "related"]
+    readonly_fields = ["portal_links", "author", "created_at", "updated_at", "published_at",
+                       "view_count"]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["portal_links", "title", "slug", "summary", "body"]}),
+        ("Where it appears", {"fields": ["category", "tags", "related", "language"]}),
+        ("Who can read it", {"fields": ["status", "visibility", "plans"]}),
+        (
+            "History",
+            {"fields": ["author", "created_at", "updated_at", "published_at", "view_count"]},
+        ),  # fmt: skip
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            first = fieldsets[0]
+            fieldsets = [(first[0], {"fields": ["tenant", *first[1]["fields"]]}), *fieldsets[1:]]
+        return fieldsets
+
+    @admin.display(description="In the portal")
+    def portal_links(self, obj):
+        if obj is None or obj.pk is None:
+            return "The portal editor has a Markdown preview: Knowledge base → Write an article."
+        return format_html(
+            '<a href="{}">Open the article</a> · <a href="{}">Edit with preview</a>',
+            reverse("kb:article", args=[obj.slug]),
+            reverse("kb:article_edit", args=[obj.slug]),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.tenant_id = request.user.tenant_id
+        services.article_save(
+            article=obj, actor=request.user, created=not change, changed=form.changed_data
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.article_index_tags(article=form.instance)
+
+
+class _ReadOnlyAdmin(TenantScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "helpful", "user", "updated_at"]
+    list_filter = ["helpful"]
+    list_select_related = ["article", "user"]
+    search_fields = ["article__title"]
+
+
+@admin.register(Deflection)
+class DeflectionAdmin(_ReadOnlyAdmin):
+    list_display = ["article", "query", "source", "user", "created_at"]
+    list_filter = ["source"]
+    list_select_related = ["article", "user"]
+    search_fields = ["article__title", "query"]
+    date_hierarchy = "created_at"

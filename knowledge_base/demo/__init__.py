@@ -1,0 +1,92 @@
+"""Knowledge base content of the two demo help desks.
+
+Idempotent: running it again brings the same rows back to this content without adding
+duplicates. The view counts are starting figures for the demo's “Popular” lists and are
+only set when an article is first created.
+"""
+
+import textwrap
+
+from django.db import transaction
+
+from accounts.models import Role, Tenant, User
+from sla.models import SupportPlan
+
+from ..models import Article, ArticleStatus, Category, Language
+from ..selectors import public_exists_cache_key
+from ..services import article_index_tags, markdown_plain_text, tags_from_names
+from . import invoca, ivcisa
+
+CONTENT = {"ivcisa": ivcisa, "invoca": invoca}
+
+
+@transaction.atomic
+def seed_knowledge_base() -> int:
+    """Create or refresh the demo articles of every demo tenant present; returns how many."""
+    from django.core.cache import cache
+
+    count = 0
+    for tenant in Tenant.objects.filter(slug__in=CONTENT):
+        count += _seed_tenant(tenant, CONTENT[tenant.slug])
+        cache.delete(public_exists_cache_key(tenant.pk))
+    return count
+
+
+def _seed_tenant(tenant: Tenant, content) -> int:
+    categories: dict[str, Category] = {}
+    for position, (slug, name, description, parent) in enumerate(content.CATEGORIES):
+        categories[slug], _ = Category.objects.for_tenant(tenant).update_or_create(
+            slug=slug,
+            defaults={
+                "tenant": tenant,
+                "name": name,
+                "description": description,
+                "parent": categories[parent] if parent else None,
+                "position": position,
+            },
+        )
+    plans = {plan.name: plan for plan in SupportPlan.objects.for_tenant(tenant)}
+    author = User.objects.for_tenant(tenant).filter(role=Role.TENANT_ADMIN).order_by("pk").first()
+    articles: dict[str, Article] = {}
+    for spec in content.ARTICLES:
+        body = textwrap.dedent(spec["body"]).strip() + "\n"
+        article, created = Article.objects.for_tenant(tenant).update_or_create(
+            slug=spec["slug"],
+            defaults={
+                "tenant": tenant,
+                "title": spec["title"],
+                "summary": spec["summary"],
+                "body": body,
+                "body_text": markdown_plain_text(body),
+                "category": categories[spec["category"]],
+                "visibility": spec["visibility"],
+                "language": spec.get("language", Language.ENGLISH),
+                "status": ArticleStatus.PUBLISHED,
+                "author": author,
+            },
+            create_defaults={
+                "tenant": tenant,
+                "title": spec["title"],
+                "summary": spec["summary"],
+                "body": body,
+                "body_text": markdown_plain_text(body),
+                "category": categories[spec["category"]],
+                "visibility": spec["visibility"],
+                "language": spec.get("language", Language.ENGLISH),
+                "status": ArticleStatus.PUBLISHED,
+                "author": author,
+                "view_count": spec.get("views", 0),
+            },
+        )
+        if article.published_at is None:
+            article.published_at = article.created_at
+            article.save(update_fields=["published_at"])
+        article.tags.set(tags_from_names(tenant=tenant, names=spec["tags"]))
+        article.plans.set([plans[name] for name in spec.get("plans", []) if name in plans])
+        article_index_tags(article=article)
+        articles[spec["slug"]] = article
+    for spec in content.ARTICLES:
+        articles[spec["slug"]].related.set(
+            [articles[slug] for slug in spec.get("related", []) if slug in articles]
+        )
+    return len(articles)

@@ -1,0 +1,272 @@
+"""Article search: PostgreSQL full-text search, with a plain SQLite fallback.
+
+On PostgreSQL every article carries a weighted ``search_vector`` (title A, summary and tags
+B, body C) built with the article's own text-search configuration, behind a GIN index. A
+query is stemmed with the same configuration as each article it is matched against, the
+last word typed matches as a prefix (“passw” finds “password”), results are ranked with
+``ts_rank`` (so a title match outranks a body match) and snippets come from ``ts_headline``.
+
+All words must match; when nothing does, any word may (the deflection panel gets whole
+sentences such as “cannot reset my password”). Visibility is applied by the caller's
+queryset before any of this, so search never sees an article the viewer may not read.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, IntegerField, Q, TextField, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, Language
+
+MAX_WORDS = 8
+MAX_QUERY_LENGTH = 200
+# ts_rank weights for D, C, B, A: body (C) counts a fifth of a title (A).
+RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
+# Marks around highlighted words that cannot occur in text (private-use code points), so the
+# snippet can be HTML-escaped first and highlighted afterwards.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    matched_all_words: bool = True
+
+    @property
+    def has_query(self) -> bool:
+        return bool(query_words(self.query))
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, lower-cased, at most MAX_WORDS of them."""
+    return _WORD.findall((text or "")[:MAX_QUERY_LENGTH].lower())[:MAX_WORDS]
+
+
+def tsquery_text(words: list[str], operator: str = "&") -> str:
+    """A ``to_tsquery`` expression: every word quoted, the last one as a prefix.
+
+    Words hold only letters and digits (see ``query_words``), so quoting cannot be escaped.
+    """
+    parts = [f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"]
+    return f" {operator} ".join(parts)
+
+
+def uses_full_text_search() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_articles(articles, text: str, *, offset: int = 0, limit: int = 10) -> SearchPage:
+    """One page of ``articles`` (a visibility-filtered queryset) matching ``text``, with the
+    total number of matches."""
+    page = SearchPage(query=text)
+    words = query_words(text)
+    if not words:
+        return page
+    backend = _PostgresSearch if uses_full_text_search() else _FallbackSearch
+    for operator in ("&", "|") if len(words) > 1 else ("&",):
+        search = backend(articles, words, operator)
+        page.total = search.count()
+        if page.total:
+            page.matched_all_words = operator == "&"
+            page.hits = search.hits(offset, limit)
+            break
+    return page
+
+
+def top_matches(articles, text: str, *, limit: int = 5) -> list[SearchHit]:
+    """The best few matches without counting them all (suggestions, pickers)."""
+    words = query_words(text)
+    if not words:
+        return []
+    backend = _PostgresSearch if uses_full_text_search() else _FallbackSearch
+    for operator in ("&", "|") if len(words) > 1 else ("&",):
+        hits = backend(articles, words, operator).hits(0, limit)
+        if hits:
+            return hits
+    return []
+
+
+def highlight(text: str) -> SafeString:
+    """HTML for a text with MARK_START/MARK_STOP around matches: escaped, then marked."""
+    escaped = escape(text or "")
+    return mark_safe(  # noqa: S308 - escaped above; only our own <mark> tags are added
+        escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )
+
+
+class _PostgresSearch:
+    def __init__(self, articles, words: list[str], operator: str):
+        raw = tsquery_text(words, operator)
+        self.queries = {
+            language: SearchQuery(raw, search_type="raw", config=language)
+            for language in Language.values
+        }
+        match = Q()
+        for language, query in self.queries.items():
+            match |= Q(language=language, search_vector=query)
+        self.matches = articles.filter(match)
+
+    def _per_language(self, make, output_field):
+        """An expression that uses the query stemmed like the row's own language."""
+        whens = [
+            When(language=language, then=make(language, query))
+            for language, query in self.queries.items()
+        ]
+        return Case(*whens, output_field=output_field)
+
+    def count(self) -> int:
+        return self.matches.count()
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        rank = self._per_language(
+            lambda _lang, query: SearchRank(
+                F("search_vector"), query, weights=RANK_WEIGHTS, normalization=Value(0)
+            ),
+            FloatField(),
+        )
+        page = list(
+            self.matches.annotate(rank=rank)
+            .order_by("-rank", "-view_count", "pk")
+            .values_list("pk", flat=True)[offset : offset + limit]
+        )
+        if not page:
+            return []
+        # Headlines are costly (they re-parse the text), so only for the rows shown.
+        title = self._per_language(
+            lambda lang, query: SearchHeadline(
+                "title",
+                query,
+                config=lang,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                highlight_all=True,
+            ),
+            TextField(),
+        )
+        snippet = self._per_language(
+            lambda lang, query: SearchHeadline(
+                "body_text",
+                query,
+                config=lang,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+            TextField(),
+        )
+        rows = (
+            self.matches.filter(pk__in=page)
+            .select_related("category")
+            .annotate(title_marked=title, snippet_marked=snippet)
+            .defer("body", "search_vector")
+        )
+        by_pk = {row.pk: row for row in rows}
+        hits = []
+        for pk in page:
+            row = by_pk[pk]
+            snippet_text = row.snippet_marked
+            if MARK_START not in snippet_text and row.summary:
+                snippet_text = row.summary
+            hits.append(SearchHit(row, highlight(row.title_marked), highlight(snippet_text)))
+        return hits
+
+
+class _FallbackSearch:
+    """Substring matching scored by where the words occur; for SQLite and development.
+
+    A crude suffix strip stands in for stemming so “passwords” still finds “password”.
+    """
+
+    def __init__(self, articles, words: list[str], operator: str):
+        self.terms = [_crude_stem(word) for word in words]
+        match = None
+        for term in self.terms:
+            anywhere = (
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(tags_text__icontains=term)
+                | Q(body_text__icontains=term)
+            )
+            if match is None:
+                match = anywhere
+            elif operator == "&":
+                match &= anywhere
+            else:
+                match |= anywhere
+        self.matches = articles.filter(match)
+
+    def count(self) -> int:
+        return self.matches.count()
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        score = Value(0, output_field=IntegerField())
+        for term in self.terms:
+            score = (
+                score
+                + Case(When(title__icontains=term, then=Value(10)), default=Value(0))
+                + Case(
+                    When(Q(summary__icontains=term) | Q(tags_text__icontains=term), then=Value(4)),
+                    default=Value(0),
+                )
+                + Case(When(body_text__icontains=term, then=Value(1)), default=Value(0))
+            )
+        rows = list(
+            self.matches.annotate(score=score)
+            .select_related("category")
+            .defer("body", "search_vector")
+            .order_by("-score", "-view_count", "pk")[offset : offset + limit]
+        )
+        return [
+            SearchHit(
+                row,
+                highlight(_mark_terms(row.title, self.terms)),
+                highlight(_fallback_snippet(row, self.terms)),
+            )
+            for row in rows
+        ]
+
+
+def _crude_stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _mark_terms(text: str, terms: list[str]) -> str:
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    return pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
+
+
+def _fallback_snippet(article: Article, terms: list[str], words_around: int = 15) -> str:
+    body = html.unescape(article.body_text or "")
+    lowered = body.lower()
+    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
+    if not positions:
+        return article.summary or " ".join(body.split()[: words_around * 2])
+    start = min(positions)
+    before = body[:start].split()[-words_around:]
+    after = body[start:].split()[: words_around * 2]
+    snippet = " ".join(before + after)
+    prefix = "… " if len(before) == words_around else ""
+    return prefix + _mark_terms(snippet, terms) + " …"

@@ -1,0 +1,425 @@
+"""Writes to the knowledge base: articles and their status, votes, views and deflections."""
+
+import html
+import re
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from accounts.models import Tenant, User
+from helpdesk.markdown import render_markdown
+
+from .models import (
+    Article,
+    ArticleEvent,
+    ArticleFeedback,
+    ArticleStatus,
+    Category,
+    Deflection,
+    Language,
+    Tag,
+    Visibility,
+)
+from .search import MARK_START, MARK_STOP
+from .selectors import public_exists_cache_key
+
+# Allowed status changes; anything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    ArticleStatus.DRAFT: {ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED},
+    ArticleStatus.PUBLISHED: {ArticleStatus.DRAFT, ArticleStatus.ARCHIVED},
+    ArticleStatus.ARCHIVED: {ArticleStatus.DRAFT, ArticleStatus.PUBLISHED},
+}
+
+_SPACES = re.compile(r"\s+")
+
+
+def _require_editor(actor: User | None, tenant: Tenant) -> None:
+    if actor is None:
+        return  # seeding and maintenance commands
+    if actor.is_superuser:
+        return
+    if not (actor.is_agent and actor.tenant_id == tenant.pk):
+        raise PermissionDenied("Only the help desk's staff edit articles.")
+
+
+def markdown_plain_text(body: str) -> str:
+    """What a reader sees of the Markdown, as one line of text (for search and snippets)."""
+    text = html.unescape(strip_tags(render_markdown(body)))
+    text = text.replace(MARK_START, "").replace(MARK_STOP, "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _clear_public_cache(tenant_id: int) -> None:
+    cache.delete(public_exists_cache_key(tenant_id))
+
+
+# --- categories and tags ----------------------------------------------------------------------
+
+
+def category_check(*, category: Category) -> None:
+    """Categories nest at most two levels deep and never across tenants."""
+    parent = category.parent
+    if parent is None:
+        return
+    if parent.tenant_id != category.tenant_id:
+        raise ValidationError({"parent": "Choose a category of this help desk."})
+    if category.pk is not None and parent.pk == category.pk:
+        raise ValidationError({"parent": "A category cannot be its own parent."})
+    if parent.parent_id is not None:
+        raise ValidationError({"parent": "Subcategories cannot have subcategories of their own."})
+    if (
+        category.pk is not None
+        and Category.objects.for_tenant(category.tenant_id).filter(parent=category).exists()
+    ):
+        raise ValidationError(
+            {"parent": "This category has subcategories, so it must stay at the top level."}
+        )
+
+
+@transaction.atomic
+def category_save(*, category: Category) -> Category:
+    if not category.slug:
+        category.slug = _unique_slug(
+            Category.objects.for_tenant(category.tenant_id), category.name, category.pk
+        )
+    category_check(category=category)
+    category.save()
+    return category
+
+
+def tags_from_names(*, tenant: Tenant, names: Iterable[str]) -> list[Tag]:
+    """Tags by name, created on first use; “VPN” and “vpn” are the same tag."""
+    tags: dict[str, Tag] = {}
+    for name in names:
+        name = _SPACES.sub(" ", name).strip()[:60]
+        slug = slugify(name)[:70]
+        if not slug or slug in tags:
+            continue
+        tag, _ = Tag.objects.for_tenant(tenant).get_or_create(
+            slug=slug, defaults={"tenant": tenant, "name": name}
+        )
+        tags[slug] = tag
+    return list(tags.values())
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+def _unique_slug(queryset, text: str, own_pk: int | None) -> str:
+    base = slugify(text)[:200] or "article"
+    slug, n = base, 2
+    while queryset.filter(slug=slug).exclude(pk=own_pk).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def article_check_audience(*, visibility: str, plans) -> None:
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose who can read the article."})
+    if plans and visibility != Visibility.CUSTOMERS:
+        # Plans belong to customers' organizations: a public visitor or a member of staff
+        # has none, so a limit would be meaningless (and misleading) there.
+        raise ValidationError(
+            {
+                "plans": "Only articles for signed-in customers can be limited to plans. "
+                "Choose “Signed-in customers” or untick the plans."
+            }
+        )
+
+
+def _check_references(
+    *,
+    tenant: Tenant,
+    category: Category | None,
+    plans,
+    related,
+    visibility: str,
+    article_pk=None,
+) -> None:
+    errors = {}
+    try:
+        article_check_audience(visibility=visibility, plans=plans)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if category is not None and category.tenant_id != tenant.pk:
+        errors["category"] = "Choose a category of this help desk."
+    if any(plan.tenant_id != tenant.pk for plan in plans):
+        errors["plans"] = "Choose plans of this help desk."
+    if any(other.tenant_id != tenant.pk for other in related):
+        errors["related"] = "Related articles must belong to this help desk."
+    elif article_pk is not None and any(other.pk == article_pk for other in related):
+        errors["related"] = "An article cannot be related to itself."
+    if errors:
+        raise ValidationError(errors)
+
+
+def article_save(
+    *, article: Article, actor: User | None, created: bool, changed: Iterable[str] = ()
+) -> Article:
+    """Derive the searchable text, check the slug and save; one event row per save.
+
+    Used by the portal editor (through ``article_create``/``article_update``) and by Django
+    admin, so both paths behave the same.
+    """
+    tenant_id = article.tenant_id
+    _require_editor(actor, article.tenant)
+    if article.category_id is not None and article.category.tenant_id != tenant_id:
+        raise ValidationError({"category": "Choose a category of this help desk."})
+    siblings = Article.objects.for_tenant(tenant_id)
+    if not article.slug:
+        article.slug = _unique_slug(siblings, article.title, article.pk)
+    elif siblings.filter(slug=article.slug).exclude(pk=article.pk).exists():
+        raise ValidationError({"slug": "Another article already uses this address."})
+    now = timezone.now()
+    if created:
+        article.created_at = now
+        if article.author_id is None and actor is not None and not actor.is_superuser:
+            article.author = actor
+    article.updated_at = now
+    if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
+        article.published_at = now
+    article.body_text = markdown_plain_text(article.body)
+    article.save()
+    changed = sorted(set(changed))
+    ArticleEvent.objects.create(
+        tenant_id=tenant_id,
+        article=article,
+        actor=actor,
+        kind=ArticleEvent.Kind.CREATED if created else ArticleEvent.Kind.UPDATED,
+        data={} if created else {"fields": changed},
+        created_at=now,
+    )
+    transaction.on_commit(lambda: _clear_public_cache(tenant_id))
+    return article
+
+
+def article_index_tags(*, article: Article) -> None:
+    """Copy the tag names into the text search indexes (after tags change)."""
+    names = " ".join(article.tags.order_by("name").values_list("name", flat=True))[:500]
+    Article.objects.for_tenant(article.tenant_id).filter(pk=article.pk).update(tags_text=names)
+    article.tags_text = names
+
+
+@transaction.atomic
+def article_create(
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    title: str,
+    body: str,
+    summary: str = "",
+    slug: str = "",
+    category: Category | None = None,
+    tag_names: Iterable[str] = (),
+    visibility: str = Visibility.PUBLIC,
+    plans: Iterable = (),
+    language: str = Language.ENGLISH,
+    related: Iterable[Article] = (),
+    status: str = ArticleStatus.DRAFT,
+) -> Article:
+    plans, related = list(plans), list(related)
+    _check_references(
+        tenant=tenant,
+        category=category,
+        plans=plans,
+        related=related,
+        visibility=visibility,
+    )
+    tags = tags_from_names(tenant=tenant, names=tag_names)
+    if status not in TRANSITIONS:
+        raise ValidationError({"status": "Unknown status."})
+    article = Article(
+        tenant=tenant,
+        title=title.strip(),
+        slug=slug.strip(),
+        summary=summary.strip(),
+        body=body,
+        category=category,
+        visibility=visibility,
+        language=language,
+        status=status,
+    )
+    article_save(article=article, actor=actor, created=True)
+    article.tags.set(tags)
+    article.plans.set(plans)
+    article.related.set(related)
+    article_index_tags(article=article)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    article: Article,
+    actor: User | None,
+    title: str,
+    body: str,
+    summary: str,
+    slug: str,
+    category: Category | None,
+    tag_names: Iterable[str],
+    visibility: str,
+    plans: Iterable,
+    language: str,
+    related: Iterable[Article],
+) -> Article:
+    tenant = article.tenant
+    plans, related = list(plans), list(related)
+    _check_references(
+        tenant=tenant,
+        category=category,
+        plans=plans,
+        related=related,
+        visibility=visibility,
+        article_pk=article.pk,
+    )
+    tags = tags_from_names(tenant=tenant, names=tag_names)
+    new_values = {
+        "title": title.strip(),
+        "body": body,
+        "summary": summary.strip(),
+        "slug": slug.strip() or article.slug,
+        "category_id": category.pk if category else None,
+        "visibility": visibility,
+        "language": language,
+    }
+    changed = [name for name, value in new_values.items() if getattr(article, name) != value]
+    if {tag.pk for tag in tags} != {tag.pk for tag in article.tags.all()}:
+        changed.append("tags")
+    if {plan.pk for plan in plans} != {plan.pk for plan in article.plans.all()}:
+        changed.append("plans")
+    if {other.pk for other in related} != {other.pk for other in article.related.all()}:
+        changed.append("related")
+    for name, value in new_values.items():
+        setattr(article, name, value)
+    article.category = category
+    article_save(
+        article=article,
+        actor=actor,
+        created=False,
+        changed=[name.removesuffix("_id") for name in changed],
+    )
+    article.tags.set(tags)
+    article.plans.set(plans)
+    article.related.set(related)
+    article_index_tags(article=article)
+    return article
+
+
+@transaction.atomic
+def article_transition(*, article: Article, actor: User | None, status: str) -> Article:
+    """Publish, unpublish or archive. A no-op when the status does not change."""
+    _require_editor(actor, article.tenant)
+    article = Article.objects.for_tenant(article.tenant_id).select_for_update().get(pk=article.pk)
+    if article.status == status:
+        return article
+    if status not in TRANSITIONS.get(article.status, set()):
+        raise ValidationError(
+            f"An article cannot go from {article.get_status_display().lower()} to {status}."
+        )
+    now = timezone.now()
+    previous = article.status
+    article.status = status
+    article.updated_at = now
+    fields = ["status", "updated_at"]
+    if status == ArticleStatus.PUBLISHED and article.published_at is None:
+        article.published_at = now
+        fields.append("published_at")
+    article.save(update_fields=fields)
+    ArticleEvent.objects.create(
+        tenant_id=article.tenant_id,
+        article=article,
+        actor=actor,
+        kind=ArticleEvent.Kind.STATUS,
+        data={"from": previous, "to": status},
+        created_at=now,
+    )
+    tenant_id = article.tenant_id
+    transaction.on_commit(lambda: _clear_public_cache(tenant_id))
+    return article
+
+
+def article_record_view(*, article: Article) -> None:
+    Article.objects.for_tenant(article.tenant_id).filter(pk=article.pk).update(
+        view_count=F("view_count") + 1
+    )
+
+
+# --- readers' feedback ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_record(
+    *, article: Article, user: User | None, session_key: str, helpful: bool
+) -> ArticleFeedback:
+    """Record a “Was this helpful?” vote. Voting again changes the earlier vote."""
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not session_key:
+        raise ValueError("An anonymous vote needs a session.")
+    votes = ArticleFeedback.objects.for_tenant(article.tenant_id).filter(article=article)
+    lookup = {"user": user} if signed_in else {"user__isnull": True, "session_key": session_key}
+    now = timezone.now()
+    vote = votes.select_for_update().filter(**lookup).first()
+    if vote is None:
+        try:
+            with transaction.atomic():
+                return ArticleFeedback.objects.create(
+                    tenant_id=article.tenant_id,
+                    article=article,
+                    user=user if signed_in else None,
+                    session_key="" if signed_in else session_key,
+                    helpful=helpful,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Two clicks raced; the other one created the vote, so update it.
+            vote = votes.select_for_update().get(**lookup)
+    if vote.helpful != helpful:
+        vote.helpful = helpful
+        vote.updated_at = now
+        vote.save(update_fields=["helpful", "updated_at"])
+    return vote
+
+
+@transaction.atomic
+def deflection_record(
+    *,
+    article: Article,
+    user: User | None,
+    session_key: str,
+    query: str = "",
+    source: str = Deflection.Source.SUGGESTION,
+) -> tuple[Deflection, bool]:
+    """Record that ``article`` answered someone's question instead of a ticket.
+
+    Counted once per article and browser session, so a double click or a reload does not
+    inflate the numbers. Returns the row and whether it is new.
+    """
+    if not session_key:
+        raise ValueError("A deflection needs a session.")
+    signed_in = user is not None and user.is_authenticated
+    deflections = Deflection.objects.for_tenant(article.tenant_id)
+    existing = deflections.filter(article=article, session_key=session_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            row = Deflection.objects.create(
+                tenant_id=article.tenant_id,
+                article=article,
+                user=user if signed_in else None,
+                session_key=session_key,
+                query=_SPACES.sub(" ", query or "").strip()[:255],
+                source=source,
+            )
+    except IntegrityError:
+        return deflections.get(article=article, session_key=session_key), False
+    return row, True

@@ -1,0 +1,174 @@
+"""The self-service portal: home, categories, tags, articles, search, votes, deflections."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import search, selectors, services
+from ..forms import SearchForm
+from ..models import Deflection
+from .common import is_htmx, kb_portal, new_ticket_url, paginate, session_key
+
+RESULTS_PER_PAGE = 10
+ARTICLES_PER_PAGE = 25
+SUGGESTIONS = 5
+SEEN_IN_SESSION = 200
+
+
+@require_GET
+@kb_portal
+def home(request):
+    viewer = request.kb_viewer
+    context = {
+        "form": SearchForm(),
+        "categories": selectors.category_tree(viewer=viewer),
+        "popular": selectors.popular_articles(viewer=viewer),
+        "recent": selectors.recent_articles(viewer=viewer),
+    }
+    return render(request, "knowledge_base/kb_home.html", context)
+
+
+@require_GET
+@kb_portal
+def search_view(request):
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")[:200]
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    articles = selectors.visible_articles(request.kb_viewer)
+    results = search.search_articles(
+        articles, text, offset=(number - 1) * RESULTS_PER_PAGE, limit=RESULTS_PER_PAGE
+    )
+    # A Paginator over the total gives the page links; the hits are already this page's.
+    page = Paginator(range(results.total), RESULTS_PER_PAGE).get_page(number)
+    context = {
+        "form": form if form.is_bound else SearchForm(),
+        "results": results,
+        "page": page,
+        "query_string": urlencode({"q": text}),
+        "new_ticket_url": new_ticket_url() if not request.kb_viewer.is_staff else None,
+    }
+    return render(request, "knowledge_base/article_search.html", context)
+
+
+@require_GET
+@kb_portal
+def category(request, slug: str):
+    viewer = request.kb_viewer
+    category, children = selectors.category_for_viewer(viewer=viewer, slug=slug)
+    articles = paginate(
+        request,
+        selectors.articles_in_category(viewer=viewer, category=category),
+        ARTICLES_PER_PAGE,
+    )
+    context = {"category": category, "children": children, "page": articles}
+    return render(request, "knowledge_base/category_detail.html", context)
+
+
+@require_GET
+@kb_portal
+def tag(request, slug: str):
+    viewer = request.kb_viewer
+    tag = selectors.tag_for_viewer(viewer=viewer, slug=slug)
+    articles = paginate(
+        request, selectors.articles_with_tag(viewer=viewer, tag=tag), ARTICLES_PER_PAGE
+    )
+    return render(request, "knowledge_base/tag_detail.html", {"tag": tag, "page": articles})
+
+
+def _count_view_once(request, article) -> None:
+    """A reader's reloads count once per session."""
+    if not article.is_published:
+        return
+    seen = request.session.get("kb_seen", [])
+    if article.pk in seen:
+        return
+    services.article_record_view(article=article)
+    request.session["kb_seen"] = (seen + [article.pk])[-SEEN_IN_SESSION:]
+
+
+def _feedback_context(request, article) -> dict:
+    key = request.session.session_key
+    return {
+        "article": article,
+        "feedback": selectors.feedback_summary(article=article, user=request.user, session_key=key),
+        "new_ticket_url": (None if request.kb_viewer.is_staff else new_ticket_url(article)),
+    }
+
+
+@require_GET
+@kb_portal
+def article(request, slug: str):
+    viewer = request.kb_viewer
+    article = selectors.article_for_viewer(viewer=viewer, slug=slug)
+    _count_view_once(request, article)
+    from_ticket = request.GET.get("from") == "ticket"
+    context = {
+        **_feedback_context(request, article),
+        "related": selectors.related_articles(viewer=viewer, article=article),
+        "from_ticket": from_ticket,
+        "typed": request.GET.get("q", "")[:255] if from_ticket else "",
+        "can_edit": viewer.is_staff,
+        "form": SearchForm(),
+    }
+    return render(request, "knowledge_base/article_detail.html", context)
+
+
+@require_POST
+@kb_portal
+def feedback(request, slug: str):
+    article = selectors.article_for_viewer(viewer=request.kb_viewer, slug=slug)
+    answer = request.POST.get("helpful")
+    if answer in ("yes", "no") and article.is_published:
+        key = "" if request.user.is_authenticated else session_key(request)
+        services.feedback_record(
+            article=article, user=request.user, session_key=key, helpful=answer == "yes"
+        )
+    if is_htmx(request):
+        context = {**_feedback_context(request, article), "just_voted": True}
+        return render(request, "knowledge_base/includes/article_feedback.html", context)
+    if answer in ("yes", "no"):
+        messages.success(request, "Thank you for your feedback.")
+    return redirect(article)
+
+
+@require_POST
+@kb_portal
+def deflect(request, slug: str):
+    """“This solved my problem”: count a deflection; no ticket is created."""
+    article = selectors.article_for_viewer(viewer=request.kb_viewer, slug=slug)
+    typed = request.POST.get("q") or request.POST.get("title") or ""
+    source = (
+        Deflection.Source.ARTICLE
+        if request.POST.get("source") == Deflection.Source.ARTICLE
+        else Deflection.Source.SUGGESTION
+    )
+    if article.is_published:
+        services.deflection_record(
+            article=article,
+            user=request.user,
+            session_key=session_key(request),
+            query=typed,
+            source=source,
+        )
+    if is_htmx(request):
+        return render(request, "knowledge_base/includes/deflection_done.html", {"article": article})
+    messages.success(request, "Glad that helped — no ticket was created.")
+    return redirect(article)
+
+
+@require_GET
+@kb_portal
+def suggest(request):
+    """The panel under the new-ticket title: the best matches the viewer may read."""
+    typed = (request.GET.get("title") or request.GET.get("q") or "").strip()
+    hits = search.top_matches(
+        selectors.visible_articles(request.kb_viewer), typed, limit=SUGGESTIONS
+    )
+    context = {"hits": hits, "typed": typed}
+    return render(request, "knowledge_base/includes/suggestion_results.html", context)
