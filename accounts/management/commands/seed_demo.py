@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_tenants
+from knowledge_base.demo import seed_knowledge_base
 from sla.demo import seed_sla
 from tickets.demo import seed_demo_tickets
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         logins = seed_tenants(
             domain_suffix=domain_suffix, base_url_format=f"{scheme}://{{host}}{port_part}/"
         )
+        seed_knowledge_base()
         seed_sla()
         seed_demo_tickets(
             base_url_format=f"{scheme}://{{host}}{port_part}/", domain_suffix=domain_suffix
