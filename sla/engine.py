@@ -260,7 +260,8 @@ def _normalise_pauses(raw, opened, horizon, stopped):
     spans = []
     for start, end in raw:
         a = clock.to_us(start)
-        if a >= horizon:
+        # A pause that starts exactly now is under way: the clock stops at this instant.
+        if a > horizon:
             continue
         b = None if end is None else clock.to_us(end)
         if b is None or b > horizon:
