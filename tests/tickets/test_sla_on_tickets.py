@@ -191,3 +191,26 @@ def test_assignment_alone_does_not_stop_first_response(planned, ticket_type):
         )
     ticket.refresh_from_db()
     assert ticket.first_response_state == SlaState.RUNNING
+
+
+def test_editing_the_table_and_recomputing_updates_open_tickets(planned, ticket_type):
+    from sla.services import plan_set_matrix, sla_recompute_open_tickets
+    from sla.targets import parse_target
+
+    with at(pt(9, 9)):
+        ticket = open_ticket(planned, ticket_type, priority="P2")
+        done = open_ticket(planned, ticket_type, priority="P2", title="Done")
+        ticket_transition(
+            ticket=done, actor=planned.engineer, to_status=Status.CLOSED, base_url=BASE
+        )
+    assert ticket.first_response_due_at == pt(9, 13)
+    plan = planned.org.plan
+    plan_set_matrix(
+        plan=plan,
+        calendar=plan.calendar,
+        cells={("P2", "first_response"): parse_target("2 bh")},
+    )
+    with at(pt(9, 9, 30)):
+        assert sla_recompute_open_tickets(tenant=planned.tenant) == 1
+    ticket.refresh_from_db()
+    assert ticket.first_response_due_at == pt(9, 11)
