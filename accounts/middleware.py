@@ -67,13 +67,7 @@ class TwoFactorMiddleware:
 
     OPEN_TO = {
         STEP_VERIFY: {"two_factor_verify", "account_logout", "healthz", "brand_css"},
-        STEP_SETUP: {
-            "two_factor_setup",
-            "two_factor_backup_codes",
-            "account_logout",
-            "healthz",
-            "brand_css",
-        },
+        STEP_SETUP: {"two_factor_setup", "account_logout", "healthz", "brand_css"},
     }
     TARGET = {STEP_VERIFY: "two_factor_verify", STEP_SETUP: "two_factor_setup"}
 

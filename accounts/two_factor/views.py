@@ -78,6 +78,7 @@ def two_factor_verify(request):
     user = request.user
     origin = Origin.from_request(request)
     form = SignInCodeForm(request.POST or None)
+    notice = ""
     if request.method == "POST" and form.is_valid():
         try:
             device = services.sign_in_code_verify(
@@ -102,8 +103,12 @@ def two_factor_verify(request):
     elif request.method == "GET":
         lockout = ratelimit.current_lockout(user_id=user.pk, ip=origin.ip)
         if lockout is not None:
-            form.add_error(None, lockout_message(CodesLocked(lockout.until, lockout.scope)))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+            notice = lockout_message(CodesLocked(lockout.until, lockout.scope))
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": next_url, "notice": notice},
+    )
 
 
 @never_cache
