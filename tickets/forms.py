@@ -119,7 +119,7 @@ class ReplyForm(AttachmentsMixin):
 
 class EvidenceForm(AttachmentsMixin):
     comment = forms.CharField(
-        label="Comment (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     field_order = ["files", "comment"]
 
