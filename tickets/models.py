@@ -172,10 +172,17 @@ class Ticket(TenantOwnedModel):
                 fields=["tenant", "organization", "-updated_at"], name="ticket_organization"
             ),
             models.Index(fields=["tenant", "requester", "-updated_at"], name="ticket_requester"),
+            # Queues read open tickets in SLA order: partial indexes hold only open tickets,
+            # in the queue's sort order, so a page is an index range scan.
             models.Index(
-                fields=["tenant", "sla_due_at"],
-                condition=Q(assignee__isnull=True, status="new"),
-                name="ticket_unassigned",
+                fields=["tenant", "sla_due_at", "priority", "created_at"],
+                condition=Q(status__in=["new", "in_progress", "on_hold"]),
+                name="ticket_open_sla",
+            ),
+            models.Index(
+                fields=["tenant", "sla_due_at", "priority", "created_at"],
+                condition=Q(status__in=["new", "in_progress", "on_hold"], assignee__isnull=True),
+                name="ticket_unassigned_sla",
             ),
         ]
 
