@@ -258,6 +258,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.tasks.outbox_redrive",
         "schedule": 60.0,
     },
+    "close-expired-resolved-tickets": {
+        "task": "tickets.tasks.close_expired_resolved_tickets",
+        "schedule": 15 * 60.0,
+    },
+    "purge-pending-uploads": {
+        "task": "tickets.tasks.purge_pending_uploads",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # Security headers. With DEBUG off every `check --deploy` item is on.

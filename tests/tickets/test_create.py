@@ -179,3 +179,15 @@ def test_outbox_rows_are_written_with_the_ticket(acme, make_ticket):
 def test_prefill_from_query_string(acme, ticket_type, login):
     page = login(acme.customer).get("/tickets/new/?title=Cannot+sign+in").content.decode()
     assert 'value="Cannot sign in"' in page
+
+
+def test_prefill_from_an_article_that_did_not_help(acme, ticket_type, login):
+    from tests.knowledge_base.factories import ArticleFactory
+
+    article = ArticleFactory(tenant=acme.tenant, title="Reset your VPN client")
+    page = login(acme.customer).get(f"/tickets/new/?kb={article.slug}").content.decode()
+    assert "I read “Reset your VPN client”" in page
+    assert f"http://acme.localhost{article.get_absolute_url()}" in page
+    # An unknown or invisible article prefills nothing and breaks nothing.
+    page = login(acme.customer).get("/tickets/new/?kb=nope").content.decode()
+    assert "I read" not in page

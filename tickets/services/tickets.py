@@ -1,5 +1,8 @@
 """Creating tickets and changing their status, priority and assignee."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -222,3 +225,47 @@ def ticket_change_priority(*, ticket: Ticket, actor: User, priority: str, reason
     )
     ticket_sla_refresh(ticket=ticket, now=now)
     return ticket
+
+
+def resolved_tickets_due_for_closing(*, now, limit: int = 500) -> list[int]:
+    """Ids of tickets resolved longer ago than the reopen window (oldest first)."""
+    deadline = now - timedelta(days=settings.TICKET_REOPEN_DAYS)
+    return list(
+        Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=deadline)
+        .order_by("resolved_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
+    """Close a ticket whose reopen window has passed; a no-op for any other ticket.
+
+    The help desk itself is the actor (no person), recorded as such on the timeline.
+    """
+    now = now or timezone.now()
+    ticket = (
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("tenant", "organization__plan")
+        .filter(pk=ticket_id, status=Status.RESOLVED)
+        .first()
+    )
+    if ticket is None or ticket.resolved_at is None:
+        return False
+    if ticket.resolved_at >= now - timedelta(days=settings.TICKET_REOPEN_DAYS):
+        return False
+    _apply_status(ticket, Status.CLOSED, now)
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    event_add(
+        ticket=ticket,
+        actor=None,
+        kind=EventKind.STATUS,
+        data={
+            "from": Status.RESOLVED,
+            "to": Status.CLOSED,
+            "reason": f"Closed automatically {settings.TICKET_REOPEN_DAYS} days after resolution.",
+        },
+        at=now,
+    )
+    ticket_sla_refresh(ticket=ticket, now=now)
+    return True

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import tenant_member_required
 from helpdesk.priorities import Priority
+from knowledge_base.selectors import article_for_viewer, viewer_for
 
 from ..forms import TicketCreateForm
 from ..models import Status
@@ -56,11 +57,28 @@ def ticket_list(request):
     )
 
 
+def _article_from_query(request):
+    """The article a customer came from (“Did this not help? Open a ticket”), if visible."""
+    slug = request.GET.get("kb", "").strip()
+    if not slug:
+        return None
+    try:
+        return article_for_viewer(
+            viewer=viewer_for(tenant=request.tenant, user=request.user), slug=slug[:200]
+        )
+    except Http404:
+        return None
+
+
 def _initial(request, types) -> dict:
     initial = {}
     title = request.GET.get("title", "").strip()
     if title:
         initial["title"] = title[:200]
+    article = _article_from_query(request)
+    if article is not None:
+        link = request.build_absolute_uri(article.get_absolute_url())
+        initial["text"] = f"I read “{article.title}” ({link}) and it did not solve my problem.\n\n"
     follow_up = request.GET.get("follow_up", "").strip()
     if follow_up:
         initial["text"] = f"Follow-up to {follow_up[:30]}.\n\n"
