@@ -1,12 +1,279 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from helpdesk.admin import TenantScopedAdmin
 
-from .models import SupportPlan
+from . import selectors, services
+from .forms import (
+    BusinessCalendarForm,
+    HolidayImportForm,
+    IntervalFormSet,
+    PlanMatrixForm,
+    SupportPlanForm,
+)
+from .models import BusinessCalendar, Holiday, SupportPlan, WeeklyInterval
+from .selectors import calendar_from_rows
+
+
+class TenantOwnedInline(admin.TabularInline):
+    """Rows that belong to their parent's tenant; the parent admin decides who may see the
+    parent, and the rows follow it (their tenant is copied from it on save)."""
+
+    extra = 0
+    exclude = ["tenant"]
+
+    def _may(self, request) -> bool:
+        user = request.user
+        return user.is_superuser or (
+            user.is_active and user.is_tenant_admin and user.tenant_id is not None
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request)
+
+
+class WeeklyIntervalInline(TenantOwnedInline):
+    model = WeeklyInterval
+    formset = IntervalFormSet
+    verbose_name = "opening interval"
+    verbose_name_plural = "Opening hours (local time; an end of 00:00 means midnight)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 5 if obj is None else 0
+
+
+class HolidayInline(TenantOwnedInline):
+    model = Holiday
+    verbose_name_plural = "Holidays (closed all day, local dates)"
+
+
+class TenantFormAdmin(TenantScopedAdmin):
+    """Hands the admin's tenant to the form, which checks per-tenant unique names."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        tenant_id = None if request.user.is_superuser else request.user.tenant_id
+
+        class ScopedForm(form_class):
+            pass
+
+        ScopedForm.tenant_id = tenant_id
+        return ScopedForm
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            obj.tenant_id = form.instance.tenant_id
+            obj.save()
+        formset.save_m2m()
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(TenantFormAdmin):
+    form = BusinessCalendarForm
+    list_display = ["name", "opening_hours", "business_day", "holiday_count", "plan_count"]
+    search_fields = ["name"]
+    inlines = [WeeklyIntervalInline, HolidayInline]
+    actions = ["import_holidays_action"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("intervals")
+            .annotate(
+                holiday_total=Count("holidays", distinct=True),
+                plan_total=Count("plans", distinct=True),
+            )
+        )
+
+    @admin.display(description="Opening hours")
+    def opening_hours(self, obj):
+        if obj.always_open:
+            return "24/7"
+        intervals = [(i.weekday, i.start, i.end) for i in obj.intervals.all()]
+        try:
+            return calendar_from_rows(obj, intervals, ()).describe()
+        except ValueError as error:
+            return f"Invalid: {error}"
+
+    @admin.display(description="Business day")
+    def business_day(self, obj):
+        hours, minutes = divmod(obj.business_day_minutes, 60)
+        return f"{hours} h {minutes} m" if minutes else f"{hours} h"
+
+    @admin.display(description="Holidays", ordering="holiday_total")
+    def holiday_count(self, obj):
+        return obj.holiday_total
+
+    @admin.display(description="Plans", ordering="plan_total")
+    def plan_count(self, obj):
+        return obj.plan_total
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/import-holidays/",
+                self.admin_site.admin_view(self.import_holidays_view),
+                name="sla_businesscalendar_import_holidays",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Import public holidays into the selected calendar")
+    def import_holidays_action(self, request, queryset):
+        calendars = list(queryset[:2])
+        if len(calendars) != 1:
+            self.message_user(
+                request, "Choose one calendar to import holidays into.", messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:sla_businesscalendar_import_holidays", args=[calendars[0].pk])
+        )
+
+    def import_holidays_view(self, request, object_id):
+        calendar = self.get_object(request, unquote(object_id))
+        if calendar is None:
+            raise Http404("No such calendar.")
+        if not self.has_change_permission(request, calendar):
+            raise PermissionDenied
+        form = HolidayImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.calendar_import_holidays(
+                    calendar=calendar,
+                    country=form.cleaned_data["country"],
+                    subdivision=form.cleaned_data["subdivision"].strip().upper(),
+                    years=form.years(),
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Imported {result.created} holidays into “{calendar}” "
+                    f"({result.unchanged + result.renamed} were already there).",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:sla_businesscalendar_change", args=[calendar.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": calendar,
+            "title": f"Import public holidays into {calendar}",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/sla/businesscalendar/import_holidays.html", context)
 
 
 @admin.register(SupportPlan)
-class SupportPlanAdmin(TenantScopedAdmin):
-    list_display = ["name", "position"]
+class SupportPlanAdmin(TenantFormAdmin):
+    form = SupportPlanForm
+    list_display = ["name", "calendar", "matrix_link", "example_values", "position"]
+    list_select_related = ["calendar"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    actions = ["recompute_open_tickets"]
+
+    @admin.display(description="SLA targets")
+    def matrix_link(self, obj):
+        url = reverse("admin:sla_supportplan_matrix", args=[obj.pk])
+        return format_html('<a href="{}">Edit SLA matrix</a>', url)
+
+    @admin.display(description="Example values", boolean=True)
+    def example_values(self, obj):
+        return obj.targets_are_examples
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/matrix/",
+                self.admin_site.admin_view(self.matrix_view),
+                name="sla_supportplan_matrix",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Recompute the SLA of open tickets of the selected plans")
+    def recompute_open_tickets(self, request, queryset):
+        total = 0
+        for plan in queryset.select_related("tenant"):
+            total += services.sla_recompute_open_tickets(tenant=plan.tenant, plan=plan)
+        self.message_user(request, _recompute_message(total), messages.SUCCESS)
+
+    def matrix_view(self, request, object_id):
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404("No such support plan.")
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        tenant = plan.tenant
+        if request.method == "POST" and "recompute" in request.POST:
+            total = services.sla_recompute_open_tickets(tenant=tenant, plan=plan)
+            self.message_user(request, _recompute_message(total), messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        form = PlanMatrixForm(
+            request.POST or None,
+            plan=plan,
+            existing=selectors.plan_matrix(tenant=tenant, plan=plan),
+            calendars=selectors.calendars_for_tenant(tenant=tenant),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                changed = services.plan_set_matrix(
+                    plan=plan,
+                    calendar=form.cleaned_data["calendar"],
+                    cells=form.specs,
+                    targets_are_examples=form.cleaned_data["targets_are_examples"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Saved the SLA matrix of {plan} ({changed} cells changed). New tickets "
+                    "use it at once; recompute open tickets to move their due times.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": plan,
+            "title": f"SLA matrix: {plan}",
+            "form": form,
+            "rows": form.rows(),
+            "metric_labels": form.metric_labels(),
+            "can_recompute": services.recompute_handlers_registered(),
+        }
+        return TemplateResponse(request, "admin/sla/supportplan/matrix.html", context)
+
+
+def _recompute_message(total: int) -> str:
+    if not services.recompute_handlers_registered():
+        return "No ticket module is connected, so there were no open tickets to recompute."
+    return f"Recomputed the SLA of {total} open ticket{'s' if total != 1 else ''}."

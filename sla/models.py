@@ -37,6 +37,11 @@ class Unit(models.TextChoices):
     DAYS = targets.DAYS, "days"
 
 
+INTERVAL_ORDER_MESSAGE = (
+    "The start must be before the end (an end of 00:00 means midnight at the end of the day)."
+)
+
+
 class BusinessCalendar(TenantOwnedModel):
     """When SLA clocks run: weekly opening hours in a time zone, minus holidays."""
 
@@ -88,7 +93,9 @@ class WeeklyInterval(TenantOwnedModel):
                 condition=Q(weekday__gte=0, weekday__lte=6), name="interval_weekday_range"
             ),
             models.CheckConstraint(
-                condition=Q(start__lt=F("end")) | Q(end=time(0)), name="interval_start_before_end"
+                condition=Q(start__lt=F("end")) | Q(end=time(0)),
+                name="interval_start_before_end",
+                violation_error_message=INTERVAL_ORDER_MESSAGE,
             ),
         ]
 

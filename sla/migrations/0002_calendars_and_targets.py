@@ -107,6 +107,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='weeklyinterval',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end')), ('end', datetime.time(0, 0)), _connector='OR'), name='interval_start_before_end'),
+            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end')), ('end', datetime.time(0, 0)), _connector='OR'), name='interval_start_before_end', violation_error_message='The start must be before the end (an end of 00:00 means midnight at the end of the day).'),
         ),
     ]

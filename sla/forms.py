@@ -1,0 +1,220 @@
+"""Admin forms for calendars, holidays and plan matrices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from helpdesk.priorities import Priority
+
+from . import services
+from .models import BusinessCalendar, Metric, SupportPlan
+from .targets import NA, TargetSyntaxError, format_target, parse_target
+
+
+class TenantUniqueNameMixin:
+    """Names (and slugs) are unique per tenant; the tenant field is hidden from tenant
+    admins, so the check is made here with the tenant the admin works in."""
+
+    unique_per_tenant: tuple[str, ...] = ("name",)
+    tenant_id: int | None = None
+
+    def _tenant_for_check(self, cleaned):
+        if self.tenant_id is not None:
+            return self.tenant_id
+        tenant = cleaned.get("tenant") or getattr(self.instance, "tenant", None)
+        return tenant.pk if tenant is not None else None
+
+    def check_unique_per_tenant(self, cleaned):
+        tenant_id = self._tenant_for_check(cleaned)
+        if tenant_id is None:
+            return
+        model = self._meta.model
+        for name in self.unique_per_tenant:
+            value = cleaned.get(name)
+            if not value:
+                continue
+            clash = (
+                model.objects.for_tenant(tenant_id)
+                .filter(**{name: value})
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if clash:
+                label = model._meta.get_field(name).verbose_name
+                self.add_error(name, f"Another {model._meta.verbose_name} has this {label}.")
+
+
+class BusinessCalendarForm(TenantUniqueNameMixin, forms.ModelForm):
+    class Meta:
+        model = BusinessCalendar
+        fields = ["tenant", "name", "time_zone", "business_day_minutes", "always_open"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_unique_per_tenant(cleaned)
+        return cleaned
+
+
+class SupportPlanForm(TenantUniqueNameMixin, forms.ModelForm):
+    unique_per_tenant = ("name", "slug")
+
+    class Meta:
+        model = SupportPlan
+        fields = [
+            "tenant",
+            "name",
+            "slug",
+            "description",
+            "position",
+            "calendar",
+            "targets_are_examples",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_unique_per_tenant(cleaned)
+        calendar = cleaned.get("calendar")
+        tenant_id = self._tenant_for_check(cleaned)
+        if calendar is not None and tenant_id is not None and calendar.tenant_id != tenant_id:
+            self.add_error("calendar", "Choose a calendar of the plan's own help desk.")
+        return cleaned
+
+
+class IntervalFormSet(forms.BaseInlineFormSet):
+    """Weekly hours are checked together: no overlaps on a day, at least one interval for
+    a business calendar, none for a 24/7 one."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        intervals = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            if data.get("weekday") is None or not data.get("start") or data.get("end") is None:
+                continue
+            intervals.append((int(data["weekday"]), data["start"], data["end"]))
+        errors = services.calendar_interval_errors(
+            always_open=self.instance.always_open, intervals=intervals
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class HolidayImportForm(forms.Form):
+    country = forms.ChoiceField(help_text="Public holidays with their observed dates.")
+    subdivision = forms.CharField(
+        required=False,
+        max_length=10,
+        help_text="Optional state or province code, e.g. CA for California.",
+    )
+    first_year = forms.IntegerField(min_value=1950, max_value=2100)
+    last_year = forms.IntegerField(min_value=1950, max_value=2100)
+
+    MAX_YEARS = 20
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country…")] + [
+            (code, f"{name} ({code})") for code, name in services.supported_holiday_countries()
+        ]
+        year = timezone.now().year
+        self.fields["first_year"].initial = year
+        self.fields["last_year"].initial = year + 1
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first is not None and last is not None:
+            if last < first:
+                self.add_error("last_year", "The last year cannot be before the first.")
+            elif last - first >= self.MAX_YEARS:
+                self.add_error("last_year", f"Import at most {self.MAX_YEARS} years at a time.")
+        return cleaned
+
+    def years(self) -> range:
+        return range(self.cleaned_data["first_year"], self.cleaned_data["last_year"] + 1)
+
+
+METRICS = [(Metric.FIRST_RESPONSE, "First response"), (Metric.RESOLUTION, "Resolution")]
+
+
+def cell_name(priority: str, metric: str) -> str:
+    return f"cell_{priority}_{metric}"
+
+
+class PlanMatrixForm(forms.Form):
+    """Every priority × metric cell of one plan, written as people say them."""
+
+    calendar = forms.ModelChoiceField(
+        queryset=BusinessCalendar.objects.none(),
+        required=False,
+        empty_label="— no business calendar —",
+        label="Business calendar",
+        help_text="Business-hours targets run on this calendar's opening hours and holidays.",
+    )
+    targets_are_examples = forms.BooleanField(
+        required=False,
+        label="These targets are example values",
+        help_text="Untick once the cells hold the values of the customers' contracts.",
+    )
+
+    def __init__(self, *args, plan: SupportPlan, existing: dict, calendars, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["calendar"].queryset = calendars
+        self.fields["calendar"].initial = plan.calendar_id
+        self.fields["targets_are_examples"].initial = plan.targets_are_examples
+        for priority in Priority:
+            for metric, metric_label in METRICS:
+                row = existing.get((priority.value, metric.value))
+                self.fields[cell_name(priority.value, metric.value)] = forms.CharField(
+                    label=f"{priority.label}: {metric_label.lower()}",
+                    max_length=60,
+                    initial=row.label if row is not None else format_target(NA),
+                    error_messages={"required": "Enter a target or N/A."},
+                )
+
+    def _clean_cell(self, name):
+        try:
+            return parse_target(self.cleaned_data.get(name, ""))
+        except TargetSyntaxError as error:
+            raise ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        specs = {}
+        for priority in Priority:
+            for metric, _label in METRICS:
+                name = cell_name(priority.value, metric.value)
+                if name not in cleaned:
+                    continue
+                try:
+                    specs[(priority.value, metric.value)] = self._clean_cell(name)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        self.specs = specs
+        if not self.errors:
+            for message in services.plan_matrix_errors(
+                plan=self.plan, calendar=cleaned.get("calendar"), cells=specs
+            ):
+                self.add_error(None, message)
+        return cleaned
+
+    def rows(self):
+        """[(priority label, [bound field per metric])] for the table."""
+        return [
+            (
+                priority.label,
+                [self[cell_name(priority.value, metric.value)] for metric, _ in METRICS],
+            )
+            for priority in Priority
+        ]
+
+    @staticmethod
+    def metric_labels():
+        return [label for _metric, label in METRICS]
