@@ -41,7 +41,7 @@ class ArticleForm(forms.Form):
         help_text="One or two sentences shown in lists and search results.",
     )
     body = forms.CharField(
-        label="Article",
+        label="Article text",
         widget=forms.Textarea(attrs={"rows": 18, "class": "kb-editor-text"}),
         help_text="Markdown: **bold**, *italic*, # headings, - lists, [links](https://…), "
         "`code`. Use Preview to see it as readers will.",
