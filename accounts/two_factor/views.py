@@ -117,7 +117,7 @@ def two_factor_verify(request):
 def two_factor_setup(request):
     """Add an authenticator app: scan the QR code (or type the key), confirm with a code."""
     user = request.user
-    next_url = safe_next(request)
+    next_url = safe_next(request, default=_security_home(request))
     if user.two_factor_enabled:
         messages.info(request, "Two-factor authentication is already on.")
         return redirect(_security_home(request))
