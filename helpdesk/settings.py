@@ -293,6 +293,9 @@ ATTACHMENT_DOWNLOADS = env.str(
     "ATTACHMENT_DOWNLOADS", default="redirect" if AWS_STORAGE_BUCKET_NAME else "stream"
 )
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
+# Per person and hour: tickets opened, and replies or uploads on tickets.
+TICKETS_CREATED_PER_HOUR = env.int("TICKETS_CREATED_PER_HOUR", default=30)
+TICKET_MESSAGES_PER_HOUR = env.int("TICKET_MESSAGES_PER_HOUR", default=240)
 TICKETS_PER_PAGE = 25
 
 LOGGING = {

@@ -191,3 +191,17 @@ def test_prefill_from_an_article_that_did_not_help(acme, ticket_type, login):
     # An unknown or invisible article prefills nothing and breaks nothing.
     page = login(acme.customer).get("/tickets/new/?kb=nope").content.decode()
     assert "I read" not in page
+
+
+def test_opening_too_many_tickets_in_an_hour_is_paused_keeping_the_form(
+    acme, ticket_type, login, settings
+):
+    settings.TICKETS_CREATED_PER_HOUR = 2
+    client = login(acme.customer)
+    for n in range(2):
+        client.post("/tickets/new/", form_data(ticket_type, title=f"Ticket {n}"))
+    response = client.post("/tickets/new/", form_data(ticket_type, title="One too many"))
+    page = response.content.decode()
+    assert "You have opened tickets 2 times in the last hour" in page
+    assert 'value="One too many"' in page
+    assert Ticket.objects.count() == 2

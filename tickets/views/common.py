@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from helpdesk.ratelimit import limit_exceeded
+
 from ..services import attachment_check, attachment_stage, pending_attachments
 
 
@@ -65,3 +67,16 @@ def optional_template(name: str) -> str | None:
     except TemplateDoesNotExist:
         return None
     return name
+
+
+def over_write_limit(request, form, *, scope: str, limit: int, what: str) -> bool:
+    """True (with an error on ``form``, nothing the user typed lost) when the person has
+    written more than ``limit`` times this hour."""
+    if limit_exceeded(scope=scope, key=request.user.pk, limit=limit, window_seconds=3600):
+        form.add_error(
+            None,
+            f"You have {what} {limit} times in the last hour. Please wait a few minutes and "
+            "send this again; what you wrote is still here.",
+        )
+        return True
+    return False

@@ -1,5 +1,6 @@
 """Pages of the customer portal: my tickets and opening a ticket."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from .common import (
     collect_uploads,
     keep_uploads,
     optional_template,
+    over_write_limit,
     paginate,
     query_without_page,
 )
@@ -104,7 +106,17 @@ def ticket_new(request):
     kept = []
     if request.method == "POST":
         kept = collect_uploads(request, form)
-        if form.is_valid() and not form.errors:
+        if (
+            form.is_valid()
+            and not form.errors
+            and not over_write_limit(
+                request,
+                form,
+                scope="ticket-create",
+                limit=settings.TICKETS_CREATED_PER_HOUR,
+                what="opened tickets",
+            )
+        ):
             data = form.cleaned_data
             try:
                 with transaction.atomic():

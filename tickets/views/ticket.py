@@ -1,5 +1,6 @@
 """The ticket page and what people do on it (both sides of the conversation)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,7 +35,23 @@ from ..services import (
     ticket_sla_evaluate,
     ticket_transition,
 )
-from .common import base_url, collect_uploads, keep_uploads, optional_template
+from .common import (
+    base_url,
+    collect_uploads,
+    keep_uploads,
+    optional_template,
+    over_write_limit,
+)
+
+
+def _over_limit(request, form) -> bool:
+    return over_write_limit(
+        request,
+        form,
+        scope="ticket-message",
+        limit=settings.TICKET_MESSAGES_PER_HOUR,
+        what="written on tickets",
+    )
 
 
 def _ticket(request, reference):
@@ -127,7 +144,7 @@ def ticket_reply_view(request, reference):
     ticket = _ticket(request, reference)
     form = ReplyForm(request.POST, request.FILES, staff=request.user.is_agent, prefix="reply")
     kept = collect_uploads(request, form)
-    if form.is_valid() and not form.errors:
+    if form.is_valid() and not form.errors and not _over_limit(request, form):
         data = form.cleaned_data
         try:
             with transaction.atomic():
@@ -157,7 +174,7 @@ def ticket_evidence(request, reference):
     ticket = _ticket(request, reference)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     kept = collect_uploads(request, form)
-    if form.is_valid() and not form.errors:
+    if form.is_valid() and not form.errors and not _over_limit(request, form):
         if not kept:
             form.add_error("files", "Choose at least one file.")
         else:
