@@ -41,3 +41,15 @@ def test_pending_upload_of_a_draft_cannot_be_fetched_through_a_ticket(acme, tick
         actor=acme.customer, tenant=acme.tenant, checked=attachment_check(png())
     )
     assert _download(login(acme.engineer), ticket, draft).status_code == 404
+
+
+def test_ticket_pages_are_never_cached(acme, ticket_type, login):
+    ticket = open_ticket(acme, ticket_type)
+    client = login(acme.customer)
+    for url in (
+        "/tickets/",
+        ticket.get_absolute_url(),
+        ticket.get_absolute_url() + "conversation/",
+    ):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

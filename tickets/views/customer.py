@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import tenant_member_required
@@ -35,6 +36,7 @@ STATUS_FILTERS = [
 ]
 
 
+@never_cache
 @tenant_member_required
 def ticket_list(request):
     if request.user.is_agent:
@@ -89,6 +91,7 @@ def _initial(request, types) -> dict:
     return initial
 
 
+@never_cache
 @tenant_member_required
 @require_http_methods(["GET", "POST"])
 def ticket_new(request):

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from accounts.decorators import tenant_member_required
 from helpdesk.priorities import Priority
@@ -42,6 +43,7 @@ def _filters(request) -> QueueFilters:
     )
 
 
+@never_cache
 @tenant_member_required
 def queue(request, queue="open", type_slug=None):
     tenant, actor = request.tenant, request.user

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import tenant_member_required
@@ -116,12 +117,14 @@ def _render_detail(request, ticket, status=200, **forms):
     return render(request, template, _detail_context(request, ticket, **forms), status=status)
 
 
+@never_cache
 @tenant_member_required
 @require_GET
 def ticket_detail(request, reference):
     return _render_detail(request, _ticket(request, reference))
 
 
+@never_cache
 @tenant_member_required
 @require_GET
 def ticket_conversation(request, reference):
@@ -138,6 +141,7 @@ def ticket_conversation(request, reference):
     )
 
 
+@never_cache
 @tenant_member_required
 @require_POST
 def ticket_reply_view(request, reference):
@@ -168,6 +172,7 @@ def ticket_reply_view(request, reference):
     return _render_detail(request, ticket, status=400, reply_form=form, kept=kept)
 
 
+@never_cache
 @tenant_member_required
 @require_POST
 def ticket_evidence(request, reference):
@@ -196,6 +201,7 @@ def ticket_evidence(request, reference):
     return _render_detail(request, ticket, status=400, evidence_form=form, evidence_kept=kept)
 
 
+@never_cache
 @tenant_member_required
 @require_POST
 def ticket_status(request, reference):
@@ -222,6 +228,7 @@ def ticket_status(request, reference):
     return redirect(ticket)
 
 
+@never_cache
 @tenant_member_required
 @require_POST
 def ticket_assign_view(request, reference):
@@ -249,6 +256,7 @@ def ticket_assign_view(request, reference):
     return redirect(ticket)
 
 
+@never_cache
 @tenant_member_required
 @require_POST
 def ticket_priority(request, reference):
