@@ -1,7 +1,9 @@
 """Demo tenants modelled on the two support documents the product ships with.
 
 Idempotent: running it again updates the same rows. Every demo account gets the same
-known password, printed by ``seed_demo``.
+known password, printed by ``seed_demo``. The demo tenants keep the secure default of
+requiring two-factor authentication for staff (a re-run leaves the policy as an admin set
+it), so demo staff set up an authenticator app at their first sign-in.
 """
 
 from dataclasses import dataclass

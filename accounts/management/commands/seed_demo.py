@@ -41,3 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(line.format(*("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line.format(*row))
+        self.stdout.write(
+            "\nStaff (engineers, managers, tenant admins) and the platform admin set up "
+            "two-factor authentication\nwith an authenticator app at their first sign-in; "
+            "customers sign in with the password only."
+        )
