@@ -169,9 +169,10 @@ ACCOUNT_RATE_LIMITS = {
     # The sixth failed attempt for one address within five minutes is refused.
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
-# How many proxies in front of the app append to X-Forwarded-For (1 behind the TLS proxy):
-# per-address rate limits and the audit log then see the client, not the proxy.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# How many proxies in front of the app append to X-Forwarded-For: per-address rate limits
+# and the audit log then see the client, not the proxy. Production runs behind the TLS proxy
+# (as SECURE_PROXY_SSL_HEADER below assumes); development is reached directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 
 # Two-factor authentication (django-otp: authenticator apps and backup codes). Each tenant
 # sets its own policy (Django admin → Tenants); platform superusers follow this setting.
