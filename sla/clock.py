@@ -251,17 +251,22 @@ class Calendar:
 
     def _wall_at_position(self, target: int, floor_wall: int) -> int:
         """The earliest wall time with ``_position(wall) >= target``, at or after
-        ``floor_wall``'s date. Each pass accounts for the holidays crossed so far; the loss only
-        grows, so the passes end after at most one per holiday crossed."""
+        ``floor_wall``'s date.
+
+        Each pass assumes the holidays found so far and lands on a wall time; if the
+        holidays up to that date lose no more than assumed, it is the answer. Otherwise the
+        answer lies later and the pass repeats with the larger loss, so there is at most one
+        pass per holiday crossed.
+        """
         ordinals, lost = self._holiday_table
         floor_ordinal = floor_wall // DAY + _EPOCH_ORDINAL
         loss = lost[bisect.bisect_left(ordinals, floor_ordinal)]
         while True:
             wall = self._position_ignoring_holidays_inverse(target + loss)
-            if self._position(wall) >= target:
+            reached = lost[bisect.bisect_right(ordinals, wall // DAY + _EPOCH_ORDINAL)]
+            if reached == loss:
                 return wall
-            ordinal = wall // DAY + _EPOCH_ORDINAL
-            loss = lost[bisect.bisect_right(ordinals, ordinal)]
+            loss = reached
 
     # ---- the operations, in microseconds ----------------------------------------------------
 
@@ -317,8 +322,8 @@ def _hhmm(seconds: int) -> str:
 # Time zones: UTC offsets from a table of transitions
 # --------------------------------------------------------------------------------------------
 
-_SAMPLE_STEP = 6 * 3600  # seconds between probes when looking for offset changes
-_MARGIN_YEARS = 25
+_SAMPLE_STEP = 12 * 3600  # seconds between probes (offset changes are months apart)
+_MARGIN_YEARS = 12
 
 
 class _ZoneTable:
@@ -326,37 +331,37 @@ class _ZoneTable:
 
     ``starts[i]`` is the instant (UTC microseconds) from which ``offsets[i]`` applies. The
     local wall clock at an instant is the running maximum of local time, so it never runs
-    backwards across a repeated hour; ``wall_low[i]`` is its value at ``starts[i]``.
+    backwards across a repeated hour; ``wall_low[i]`` is its value at ``starts[i]``. The
+    tables are swapped in as one tuple, so readers never see half of a rebuild.
     """
 
     def __init__(self, name: str):
         self.zone = ZoneInfo(name)
-        self.low = self.high = 0
-        self.starts: list[int] = []
-        self.offsets: list[int] = []
-        self.wall_low: list[int] = []
+        # (starts, offsets, wall_low, safe_low, safe_high); instants in [safe_low, safe_high)
+        # are at least two weeks inside the built range.
+        self._data: tuple = ([], [], [], 1, 0)
         self._lock = Lock()
 
     def _offset_at(self, seconds: int) -> int:
         moment = datetime.fromtimestamp(seconds, self.zone)
         return int(moment.utcoffset().total_seconds())
 
-    def _cover(self, instant: int) -> None:
-        if self.starts and self.low + 2 * WEEK <= instant < self.high - 2 * WEEK:
-            return
+    def _cover(self, instant: int) -> tuple:
         with self._lock:
-            if self.starts and self.low + 2 * WEEK <= instant < self.high - 2 * WEEK:
-                return
+            data = self._data
+            if data[3] <= instant < data[4]:
+                return data
             year_seconds = 366 * DAY_SECONDS
             at = instant // US
             low = at - _MARGIN_YEARS * year_seconds
             high = at + _MARGIN_YEARS * year_seconds
-            if self.starts:
-                low = min(low, self.low // US)
-                high = max(high, self.high // US)
-            self._build(low, high)
+            if data[0]:
+                low = min(low, data[0][0] // US)
+                high = max(high, (data[4] + 2 * WEEK) // US)
+            self._data = self._build(low, high)
+            return self._data
 
-    def _build(self, low: int, high: int) -> None:
+    def _build(self, low: int, high: int) -> tuple:
         starts = [low * US]
         offsets = [self._offset_at(low)]
         previous_at, previous = low, offsets[0]
@@ -380,28 +385,33 @@ class _ZoneTable:
         wall_low = [starts[0] + offsets_us[0]]
         for i in range(1, len(starts)):
             wall_low.append(starts[i] + max(offsets_us[i], offsets_us[i - 1]))
-        self.starts, self.offsets, self.wall_low = starts, offsets_us, wall_low
-        self.low, self.high = low * US, high * US
+        return starts, offsets_us, wall_low, low * US + 2 * WEEK, high * US - 2 * WEEK
 
     def wall(self, instant: int) -> int:
         """Local wall time (microseconds since 1970-01-01 00:00 local) at ``instant``."""
-        self._cover(instant)
-        i = bisect.bisect_right(self.starts, instant) - 1
-        wall = instant + self.offsets[i]
-        if i and wall < self.wall_low[i]:
-            return self.wall_low[i]  # the second pass through a repeated hour
+        data = self._data
+        if not data[3] <= instant < data[4]:
+            data = self._cover(instant)
+        starts, offsets, wall_low = data[0], data[1], data[2]
+        i = bisect.bisect_right(starts, instant) - 1
+        wall = instant + offsets[i]
+        if i and wall < wall_low[i]:
+            return wall_low[i]  # the second pass through a repeated hour
         return wall
 
     def instant(self, wall: int) -> int:
         """The earliest instant whose wall time is at least ``wall`` (the start of a skipped
         hour for wall times that do not exist)."""
-        self._cover(wall)
-        i = bisect.bisect_left(self.wall_low, wall) - 1
+        data = self._data
+        if not data[3] <= wall < data[4]:
+            data = self._cover(wall)
+        starts, offsets, wall_low = data[0], data[1], data[2]
+        i = bisect.bisect_left(wall_low, wall) - 1
         if i < 0:  # pragma: no cover - _cover keeps a margin of years
             raise ValueError("instant outside the zone table")
-        instant = wall - self.offsets[i]
-        if i + 1 < len(self.starts) and instant > self.starts[i + 1]:
-            return self.starts[i + 1]
+        instant = wall - offsets[i]
+        if i + 1 < len(starts) and instant > starts[i + 1]:
+            return starts[i + 1]
         return instant
 
 
@@ -514,6 +524,8 @@ def due_at(
     that ran out before that pause keeps its due time.
     """
     begin = to_us(start)
+    if not pauses:
+        return from_us(calendar.add_us(begin, duration_us(duration)))
     result = due_us(calendar, begin, duration_us(duration), _merged_pauses(pauses, begin))
     return None if result is None else from_us(result)
 
