@@ -156,6 +156,8 @@ def tenant_organizations(*, tenant) -> QuerySet[Organization]:
 # ---- lists -----------------------------------------------------------------------------
 
 LIST_RELATED = ("tenant", "organization", "requester", "assignee", "ticket_type__parent")
+# Long texts lists never show.
+LIST_DEFERRED = ("text", "steps")
 
 SORTS = {
     "sla": (F("sla_due_at").asc(nulls_last=True), "priority", "created_at"),
@@ -233,7 +235,7 @@ def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> 
             tickets = tickets.filter(assignee_id=filters.assignee)
     tickets = _search(tickets, tenant=tenant, query=filters.query)
     order = SORTS.get(filters.sort, SORTS["sla"])
-    return tickets.select_related(*LIST_RELATED).order_by(*order)
+    return tickets.select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by(*order)
 
 
 def queue_counts(*, tenant, actor: User) -> dict[str, int]:
@@ -261,4 +263,6 @@ def customer_tickets(
     elif status in Status.values:
         tickets = tickets.filter(status=status)
     tickets = _search(tickets, tenant=tenant, query=query)
-    return tickets.select_related(*LIST_RELATED).order_by("-updated_at", "-pk")
+    return (
+        tickets.select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by("-updated_at", "-pk")
+    )

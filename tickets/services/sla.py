@@ -6,7 +6,7 @@ events into the engine's facts and stores the outcome on the ticket row.
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sla.engine import TicketClockFacts, evaluate
@@ -189,6 +189,27 @@ def tickets_sla_recompute(*, tenant, plan=None, now=None, batch_size: int = 2000
                 for name, value in columns.items():
                     setattr(ticket, name, value)
                 changed.append(ticket)
-        with transaction.atomic():
-            Ticket.objects.bulk_update(changed, SLA_COLUMNS, batch_size=500)
+        _write_sla_columns(changed)
         changed_total += len(changed)
+
+
+def _write_sla_columns(tickets: list[Ticket]) -> None:
+    """One parameterized UPDATE per ticket, sent as a batch (psycopg pipelines it).
+
+    Django's bulk_update builds one CASE expression per column and row, which costs
+    seconds of Python per thousand tickets; this costs milliseconds.
+    """
+    if not tickets:
+        return
+    meta = Ticket._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name) for name in SLA_COLUMNS]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(t, field.attname), connection) for field in columns]
+        + [t.pk]
+        for t in tickets
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
