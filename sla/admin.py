@@ -12,6 +12,7 @@ from helpdesk.admin import TenantScopedAdmin
 from . import selectors, services
 from .forms import (
     BusinessCalendarForm,
+    HolidayFormSet,
     HolidayImportForm,
     IntervalFormSet,
     PlanMatrixForm,
@@ -59,6 +60,7 @@ class WeeklyIntervalInline(TenantOwnedInline):
 
 class HolidayInline(TenantOwnedInline):
     model = Holiday
+    formset = HolidayFormSet
     verbose_name_plural = "Holidays (closed all day, local dates)"
 
 

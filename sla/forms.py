@@ -105,6 +105,24 @@ class IntervalFormSet(forms.BaseInlineFormSet):
             raise ValidationError(errors)
 
 
+class HolidayFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not self.instance.always_open:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("date")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if kept:
+            raise ValidationError(
+                "A 24/7 calendar never closes: remove its holidays or untick “24/7”."
+            )
+
+
 class HolidayImportForm(forms.Form):
     country = forms.ChoiceField(help_text="Public holidays with their observed dates.")
     subdivision = forms.CharField(

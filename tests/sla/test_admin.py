@@ -241,6 +241,28 @@ def test_calendar_hours_are_validated_together(acme, intervals, message):
     assert not BusinessCalendar.objects.filter(name="Bad hours").exists()
 
 
+def test_a_24_7_calendar_has_no_hours_or_holidays(acme):
+    data = {
+        "name": "Round the clock",
+        "time_zone": "UTC",
+        "business_day_minutes": "1440",
+        "always_open": "on",
+        "intervals-TOTAL_FORMS": "1",
+        "intervals-INITIAL_FORMS": "0",
+        "intervals-0-weekday": "0",
+        "intervals-0-start": "08:00",
+        "intervals-0-end": "17:00",
+        "holidays-TOTAL_FORMS": "1",
+        "holidays-INITIAL_FORMS": "0",
+        "holidays-0-date": "2026-12-25",
+        "holidays-0-name": "Christmas",
+    }
+    html = client_for(acme).post("/admin/sla/businesscalendar/add/", data).content.decode()
+    assert "A 24/7 calendar is always open: remove its opening hours" in html
+    assert "A 24/7 calendar never closes: remove its holidays" in html
+    assert not BusinessCalendar.objects.filter(name="Round the clock").exists()
+
+
 def test_calendar_names_are_unique_per_tenant_only(two_tenants):
     acme, globex = two_tenants
     BusinessCalendarFactory(tenant=acme.tenant, name="Office")

@@ -7,7 +7,11 @@ Christmas Friday 25 December, Presidents' Day Monday 16 February, Veterans Day W
 11 November.
 """
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -23,6 +27,7 @@ from sla.clock import (
     weekly_interval_errors,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 LA = ZoneInfo("America/Los_Angeles")
 BOGOTA = ZoneInfo("America/Bogota")
 US_HOLIDAYS = frozenset(holidays.country_holidays("US", years=[2025, 2026, 2027], observed=True))
@@ -384,3 +389,14 @@ def test_touching_intervals_are_allowed_and_a_calendar_needs_one():
         Calendar(tz="UTC", weekly=((),) * 7)
     with pytest.raises(Exception, match="Nowhere"):
         Calendar(tz="Nowhere/Atlantis", weekly=(((0, 3600),),) + ((),) * 6)
+
+
+def test_the_clock_and_engine_need_no_django():
+    # Anything (a worker, a script) can compute due times without settings or a database.
+    code = (
+        "import sys, sla.clock, sla.engine, sla.targets; "
+        "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0
