@@ -116,22 +116,18 @@ class ArticleAdminForm(_TenantAwareForm):
 @admin.register(Article)
 class ArticleAdmin(_TenantFormMixin, TenantScopedAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "category", "visibility", "status", "view_count", "updated_at"]
+    list_display = ["title", "category", "visibility", "status", "updated_at"]
     list_filter = ["status", "visibility", "language"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["tags", "plans", "related"]
-    readonly_fields = ["portal_links", "author", "created_at", "updated_at", "published_at",
-                       "view_count"]  # fmt: skip
+    readonly_fields = ["portal_links", "author", "created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["portal_links", "title", "slug", "summary", "body"]}),
         ("Where it appears", {"fields": ["category", "tags", "related", "language"]}),
         ("Who can read it", {"fields": ["status", "visibility", "plans"]}),
-        (
-            "History",
-            {"fields": ["author", "created_at", "updated_at", "published_at", "view_count"]},
-        ),  # fmt: skip
+        ("History", {"fields": ["author", "created_at", "updated_at", "published_at"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):

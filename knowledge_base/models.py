@@ -45,7 +45,8 @@ class Category(TenantOwnedModel):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Deleting a category makes its subcategories top-level ones; nothing is lost.
+        on_delete=models.SET_NULL,
         related_name="children",
         help_text="Leave empty for a top-level category. Subcategories cannot have their own.",
     )
@@ -119,7 +120,6 @@ class Article(TenantOwnedModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
-    view_count = models.PositiveIntegerField(default=0)
     # Plain text of the rendered body and the tag names: what search indexes and quotes.
     body_text = models.TextField(blank=True, editable=False)
     tags_text = models.CharField(max_length=500, blank=True, editable=False)
@@ -132,7 +132,6 @@ class Article(TenantOwnedModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "visibility"], name="kb_article_listing"),
-            models.Index(fields=["tenant", "view_count"], name="kb_article_popular"),
             models.Index(fields=["tenant", "published_at"], name="kb_article_recent"),
         ]
 
@@ -145,6 +144,28 @@ class Article(TenantOwnedModel):
     @property
     def is_published(self) -> bool:
         return self.status == ArticleStatus.PUBLISHED
+
+
+class ArticleViews(TenantOwnedModel):
+    """How many times an article was read on one day (UTC).
+
+    Kept out of the article row on purpose: counting a read must not rewrite the article,
+    its large search vector and its full-text index entries.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "article views"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="kb_views_per_article_day"),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"], name="kb_views_by_day")]
+
+    def __str__(self):
+        return f"{self.count} views · {self.article_id} · {self.day}"
 
 
 class ArticleEvent(TenantOwnedModel):

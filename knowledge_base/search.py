@@ -118,10 +118,12 @@ class _PostgresSearch:
             language: SearchQuery(raw, search_type="raw", config=language)
             for language in Language.values
         }
-        match = Q()
-        for language, query in self.queries.items():
-            match |= Q(language=language, search_vector=query)
-        self.matches = articles.filter(match)
+        # One condition for the GIN index: the query stemmed in every language articles are
+        # written in. (Ranking then uses the stemming of each article's own language.)
+        any_language = None
+        for query in self.queries.values():
+            any_language = query if any_language is None else any_language | query
+        self.matches = articles.filter(search_vector=any_language)
 
     def _per_language(self, make, output_field):
         """An expression that uses the query stemmed like the row's own language."""
@@ -143,7 +145,7 @@ class _PostgresSearch:
         )
         page = list(
             self.matches.annotate(rank=rank)
-            .order_by("-rank", "-view_count", "pk")
+            .order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
             .values_list("pk", flat=True)[offset : offset + limit]
         )
         if not page:
@@ -234,7 +236,9 @@ class _FallbackSearch:
             self.matches.annotate(score=score)
             .select_related("category")
             .defer("body", "search_vector")
-            .order_by("-score", "-view_count", "pk")[offset : offset + limit]
+            .order_by("-score", F("published_at").desc(nulls_last=True), "pk")[
+                offset : offset + limit
+            ]
         )
         return [
             SearchHit(

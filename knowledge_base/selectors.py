@@ -17,6 +17,7 @@ from .models import (
     ArticleEvent,
     ArticleFeedback,
     ArticleStatus,
+    ArticleViews,
     Category,
     Deflection,
     Tag,
@@ -24,6 +25,7 @@ from .models import (
 )
 
 PUBLIC_EXISTS_CACHE_SECONDS = 300
+POPULAR_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,28 @@ def category_tree(*, viewer: Viewer) -> list[CategoryCard]:
     return tree
 
 
-def popular_articles(*, viewer: Viewer, limit: int = 6) -> list[Article]:
+def popular_articles(*, viewer: Viewer, limit: int = 6, days: int = POPULAR_DAYS) -> list[Article]:
+    """The most read articles of the last ``days`` days."""
+    since = timezone.now().date() - timedelta(days=days)
     return list(
-        visible_articles(viewer).select_related("category").order_by("-view_count", "title")[:limit]
+        visible_articles(viewer)
+        .filter(view_days__day__gte=since)
+        .annotate(recent_views=Sum("view_days__count"))
+        .select_related("category")
+        .order_by("-recent_views", "title")[:limit]
     )
+
+
+def view_totals(*, tenant: Tenant, articles) -> dict[int, int]:
+    """All-time reads of the given articles, by id."""
+    rows = (
+        ArticleViews.objects.for_tenant(tenant)
+        .filter(article__in=[a.pk for a in articles])
+        .values("article_id")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {row["article_id"]: row["total"] for row in rows}
 
 
 def recent_articles(*, viewer: Viewer, limit: int = 6) -> list[Article]:
@@ -278,6 +298,7 @@ class Analytics:
     published: int
     drafts: int
     views: int
+    views_recent: int
     helpful: int
     not_helpful: int
     deflections: int
@@ -296,7 +317,10 @@ def kb_analytics(*, tenant: Tenant, days: int = 30, limit: int = 10) -> Analytic
     totals = articles.aggregate(
         published=Count("pk", filter=Q(status=ArticleStatus.PUBLISHED)),
         drafts=Count("pk", filter=Q(status=ArticleStatus.DRAFT)),
-        views=Sum("view_count", default=0),
+    )
+    views = ArticleViews.objects.for_tenant(tenant).aggregate(
+        total=Sum("count", default=0),
+        recent=Sum("count", filter=Q(day__gte=since.date()), default=0),
     )
     votes = ArticleFeedback.objects.for_tenant(tenant).aggregate(
         yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False))
@@ -304,7 +328,11 @@ def kb_analytics(*, tenant: Tenant, days: int = 30, limit: int = 10) -> Analytic
     deflections = Deflection.objects.for_tenant(tenant).aggregate(
         total=Count("pk"), recent=Count("pk", filter=Q(created_at__gte=since))
     )
-    most_viewed = list(articles.filter(view_count__gt=0).order_by("-view_count", "title")[:limit])
+    most_viewed = list(
+        articles.filter(view_days__isnull=False)
+        .annotate(total_views=Sum("view_days__count"))
+        .order_by("-total_views", "title")[:limit]
+    )
     least_helpful = list(
         articles.annotate(
             votes_yes=Count("feedback", filter=Q(feedback__helpful=True)),
@@ -330,7 +358,8 @@ def kb_analytics(*, tenant: Tenant, days: int = 30, limit: int = 10) -> Analytic
     return Analytics(
         published=totals["published"],
         drafts=totals["drafts"],
-        views=totals["views"],
+        views=views["total"],
+        views_recent=views["recent"],
         helpful=votes["yes"],
         not_helpful=votes["no"],
         deflections=deflections["total"],

@@ -20,6 +20,7 @@ from .models import (
     ArticleEvent,
     ArticleFeedback,
     ArticleStatus,
+    ArticleViews,
     Category,
     Deflection,
     Language,
@@ -347,9 +348,19 @@ def article_transition(*, article: Article, actor: User | None, status: str) -> 
 
 
 def article_record_view(*, article: Article) -> None:
-    Article.objects.for_tenant(article.tenant_id).filter(pk=article.pk).update(
-        view_count=F("view_count") + 1
-    )
+    """Count one read of ``article`` today (UTC)."""
+    day = timezone.now().date()
+    rows = ArticleViews.objects.for_tenant(article.tenant_id).filter(article=article, day=day)
+    if rows.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ArticleViews.objects.create(
+                tenant_id=article.tenant_id, article=article, day=day, count=1
+            )
+    except IntegrityError:
+        # Another reader created today's row first.
+        rows.update(count=F("count") + 1)
 
 
 # --- readers' feedback ----------------------------------------------------------------------

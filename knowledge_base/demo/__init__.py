@@ -1,18 +1,19 @@
 """Knowledge base content of the two demo help desks.
 
 Idempotent: running it again brings the same rows back to this content without adding
-duplicates. The view counts are starting figures for the demo's “Popular” lists and are
-only set when an article is first created.
+duplicates. The read counts are starting figures for the demo's “Popular” lists, recorded
+once on the day of the first seeding.
 """
 
 import textwrap
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, Tenant, User
 from sla.models import SupportPlan
 
-from ..models import Article, ArticleStatus, Category, Language
+from ..models import Article, ArticleStatus, ArticleViews, Category, Language
 from ..selectors import public_exists_cache_key
 from ..services import article_index_tags, markdown_plain_text, tags_from_names
 from . import invoca, ivcisa
@@ -75,9 +76,13 @@ def _seed_tenant(tenant: Tenant, content) -> int:
                 "language": spec.get("language", Language.ENGLISH),
                 "status": ArticleStatus.PUBLISHED,
                 "author": author,
-                "view_count": spec.get("views", 0),
             },
         )
+        if spec.get("views") and not article.view_days.exists():
+            # A starting figure for the demo's “Popular” list, counted on the seeding day.
+            ArticleViews.objects.create(
+                tenant=tenant, article=article, day=timezone.now().date(), count=spec["views"]
+            )
         if article.published_at is None:
             article.published_at = article.created_at
             article.save(update_fields=["published_at"])

@@ -31,6 +31,9 @@ def manage(request):
         selectors.articles_for_staff(tenant=request.tenant, status=status, query=query),
         MANAGE_PER_PAGE,
     )
+    totals = selectors.view_totals(tenant=request.tenant, articles=page.object_list)
+    for article in page.object_list:
+        article.total_views = totals.get(article.pk, 0)
     context = {
         "page": page,
         "status": status,
@@ -156,7 +159,9 @@ def picker(request):
     if text:
         found = [hit.article for hit in search.top_matches(articles, text, limit=PICKER_RESULTS)]
     else:
-        found = selectors.popular_articles(viewer=request.kb_viewer, limit=PICKER_RESULTS)
+        found = selectors.popular_articles(
+            viewer=request.kb_viewer, limit=PICKER_RESULTS
+        ) or selectors.recent_articles(viewer=request.kb_viewer, limit=PICKER_RESULTS)
     results = [
         {"article": a, "url": request.build_absolute_uri(a.get_absolute_url())} for a in found
     ]

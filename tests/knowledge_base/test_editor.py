@@ -2,6 +2,7 @@
 
 import pytest
 
+from knowledge_base import services
 from knowledge_base.models import Article, ArticleEvent, ArticleStatus
 
 from .factories import ArticleFactory
@@ -174,8 +175,8 @@ def test_staff_list_shows_drafts_and_filters(kb, client_for, django_assert_num_q
         ArticleFactory(tenant=kb.tenant, slug=f"extra-{n}", category=kb.category)
     client = client_for(kb.world.host, kb.world.engineer)
     client.get("/kb/manage/")
-    # Session, user, count, page (with categories).
-    with django_assert_num_queries(4):
+    # Session, user, count, page (with categories), the page's read counts.
+    with django_assert_num_queries(5):
         page = client.get("/kb/manage/")
     slugs = {a.slug for a in page.context["page"].object_list}
     assert {"draft-article", "staff-article", "archived-article"} <= slugs
@@ -191,5 +192,8 @@ def test_picker_offers_links_with_absolute_addresses(kb, client_for):
     assert "Insert link" in html
     # Drafts are not offered: customers could not open them.
     assert "draft-article" not in client.get("/kb/manage/picker/", {"q": "zebra"}).content.decode()
-    # Nothing typed: the most read articles.
+    # Nothing typed: the most read articles, else the newest.
     assert "Insert link" in client.get("/kb/manage/picker/").content.decode()
+    services.article_record_view(article=kb.customers)
+    first = client.get("/kb/manage/picker/").context["results"][0]["article"]
+    assert first == kb.customers

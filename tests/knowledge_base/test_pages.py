@@ -3,23 +3,31 @@
 import pytest
 from django.test import override_settings
 
-from knowledge_base.models import Article
+from knowledge_base import services
+from knowledge_base.models import ArticleViews
 
 from .factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def views(article) -> int:
+    return sum(ArticleViews.objects.filter(article=article).values_list("count", flat=True))
+
+
 def test_home_shows_categories_popular_and_recent_articles(kb, client_for):
     sub = CategoryFactory(tenant=kb.tenant, parent=kb.category, name="Passwords", slug="pw")
-    ArticleFactory(tenant=kb.tenant, category=sub, slug="reset", title="Reset it", view_count=90)
+    reset = ArticleFactory(tenant=kb.tenant, category=sub, slug="reset", title="Reset it")
+    services.article_record_view(article=reset)
+    services.article_record_view(article=reset)
+    services.article_record_view(article=kb.public)
     page = client_for(kb.world.host).get("/kb/")
     html = page.content.decode()
     assert page.status_code == 200
     (card,) = page.context["categories"]
     assert card.category == kb.category and card.article_count == 2
     assert [child.category for child in card.children] == [sub]
-    assert [a.slug for a in page.context["popular"]][0] == "reset"
+    assert [a.slug for a in page.context["popular"]] == ["reset", "public-article"]
     assert 'role="search"' in html and 'name="q"' in html
     # Visitors are told that signing in shows more.
     assert "Sign in" in html
@@ -95,12 +103,12 @@ def test_views_are_counted_once_per_session(kb, client_for):
     for _ in range(3):
         reader.get("/kb/articles/public-article/")
     client_for(kb.world.host).get("/kb/articles/public-article/")
-    assert Article.objects.get(pk=kb.public.pk).view_count == 2
+    assert views(kb.public) == 2
 
 
 def test_staff_previewing_a_draft_does_not_count_a_view(kb, client_for):
     client_for(kb.world.host, kb.world.engineer).get("/kb/articles/draft-article/")
-    assert Article.objects.get(pk=kb.draft.pk).view_count == 0
+    assert views(kb.draft) == 0
 
 
 def test_related_articles_show_only_what_the_reader_may_open(kb, client_for):
