@@ -5,10 +5,11 @@ services; services call :func:`audit_record` in the same transaction as the chan
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AuditEvent, Tenant, User
 
@@ -64,13 +65,54 @@ def audit_record(
 def audit_events_for_tenant(
     *, tenant: Tenant, kind: str = "", email: str = ""
 ) -> QuerySet[AuditEvent]:
-    """The tenant's log, newest first, optionally narrowed to one kind or one address."""
+    """The tenant's log, newest first, optionally narrowed to one kind or one address.
+
+    A whole address is matched exactly (an index serves it); anything else, such as a
+    domain, as a fragment of the address.
+    """
     events = AuditEvent.objects.for_tenant(tenant).select_related("actor", "user")
     if kind:
         events = events.filter(kind=kind)
+    email = email.strip()
     if email:
-        events = events.filter(email__icontains=email.strip())
+        local, _at, domain = email.partition("@")
+        if local and "." in domain and " " not in email:
+            events = events.filter(email__iexact=email)
+        else:
+            events = events.filter(email__icontains=email)
     return events
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _cursor_of(event: AuditEvent) -> str:
+    micros = (event.created_at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}-{event.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
+    micros, _dash, pk = (cursor or "").partition("-")
+    if not (micros.isdigit() and pk.isdigit()):
+        return None
+    return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+
+
+def audit_events_page(
+    events: QuerySet[AuditEvent], *, before: str = "", size: int = 50
+) -> tuple[list[AuditEvent], str | None]:
+    """One page of a log, and the cursor of the next (older) page, if any.
+
+    Pages follow a cursor (time and id of the last row shown) instead of an offset and a
+    total count, so the thousandth page costs what the first does on a log of millions.
+    """
+    anchor = _parse_cursor(before)
+    if anchor is not None:
+        created_at, pk = anchor
+        events = events.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    rows = list(events[: size + 1])
+    older = _cursor_of(rows[size - 1]) if len(rows) > size else None
+    return rows[:size], older
 
 
 def audit_events_for_user(*, user: User, limit: int = 10) -> list[AuditEvent]:

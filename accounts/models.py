@@ -7,7 +7,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from helpdesk.tenancy import TenantManager, TenantOwnedModel, TenantQuerySet
@@ -351,6 +352,10 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["tenant", "-created_at"], name="audit_tenant_recent_idx"),
             models.Index(fields=["user", "kind", "-created_at"], name="audit_user_kind_idx"),
+            # The log searched by a whole address (failed sign-ins have no account).
+            models.Index(
+                F("tenant"), Upper("email"), F("created_at").desc(), name="audit_tenant_email_idx"
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .audit import Origin, audit_events_for_tenant
+from .audit import Origin, audit_events_for_tenant, audit_events_page
 from .decorators import tenant_admin_required
 from .models import AuditEvent
 from .two_factor import selectors as two_factor_selectors
@@ -69,11 +69,16 @@ def audit_log(request):
     if kind not in AuditEvent.Kind.values:
         kind = ""
     email = request.GET.get("email", "").strip()[:254]
-    events = audit_events_for_tenant(tenant=request.tenant, kind=kind, email=email)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    before = request.GET.get("before", "")
+    events, older = audit_events_page(
+        audit_events_for_tenant(tenant=request.tenant, kind=kind, email=email),
+        before=before,
+        size=PAGE_SIZE,
+    )
     context = {
-        "page": page,
-        "events": list(page.object_list),
+        "events": events,
+        "older": older,
+        "paged": bool(before),
         "kind": kind,
         "kinds": AuditEvent.Kind.choices,
         "email": email,
