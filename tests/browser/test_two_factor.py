@@ -167,3 +167,29 @@ def test_tenant_admin_resets_a_lost_phone_and_reads_the_log(
     expect(row).to_contain_text(acme.engineer.email)
     expect(row).to_contain_text(acme.tenant_admin.full_name)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.TWO_FACTOR_RESET).count() == 1
+
+
+def test_person_makes_new_backup_codes(page: Page, portal, acme, totp_clock):
+    device = totp_device_for(acme.customer)
+    sign_in(page, portal("acme") + "/accounts/login/", acme.customer.email)
+    enter_code(page, totp_clock.code(device))
+    page.get_by_role("navigation").get_by_role("link", name=acme.customer.full_name).click()
+    page.get_by_role("link", name="Backup codes").click()
+    expect(page.get_by_text("You have 0 unused backup codes")).to_be_visible()
+
+    page.get_by_label("Your password").fill("not-it")
+    page.get_by_role("button", name="Make new backup codes").click()
+    expect(page.get_by_text("That password is not correct.")).to_be_visible()
+
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Make new backup codes").click()
+    expect(
+        page.get_by_text("New backup codes were made; the old ones no longer work.")
+    ).to_be_visible()
+    codes = page.get_by_role("list", name="Backup codes").locator("code").all_inner_texts()
+    assert len(codes) == 10
+    assert any("New backup codes were made" in m.subject for m in mail.outbox)
+    # Shown once: coming back offers to make new ones instead.
+    page.reload()
+    expect(page.get_by_text("You have 10 unused backup codes")).to_be_visible()
+    expect(page.get_by_role("list", name="Backup codes")).to_have_count(0)
