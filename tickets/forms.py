@@ -142,3 +142,13 @@ class AssignForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+
+
+class TypeForm(forms.Form):
+    ticket_type = TypeChoiceField(queryset=None, label="Type", empty_label=None)
+
+    def __init__(self, *args, tenant, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["ticket_type"]
+        field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
+        field.choices = [(t.pk, t.full_name) for t in types]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/<str:reference>/status/", ticket.ticket_status, name="status"),
     path("tickets/<str:reference>/assign/", ticket.ticket_assign_view, name="assign"),
     path("tickets/<str:reference>/priority/", ticket.ticket_priority, name="priority"),
+    path("tickets/<str:reference>/type/", ticket.ticket_type_view, name="type"),
     path(
         "tickets/<str:reference>/files/<uuid:public_id>/",
         files.attachment_download,

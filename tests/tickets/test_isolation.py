@@ -20,6 +20,7 @@ TICKET_URLS = [
     ("post", "/tickets/{ref}/status/"),
     ("post", "/tickets/{ref}/assign/"),
     ("post", "/tickets/{ref}/priority/"),
+    ("post", "/tickets/{ref}/type/"),
 ]
 
 

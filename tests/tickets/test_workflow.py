@@ -265,3 +265,22 @@ def test_conversation_fragment_updates_without_reload(acme, make_ticket, login):
     body = response.content.decode()
     assert "We are on it" in body
     assert "<html" not in body
+
+
+def test_engineer_refiles_a_ticket_under_another_type(acme, make_ticket, login, two_tenants):
+    from .factories import TicketTypeFactory
+
+    _acme, globex = two_tenants
+    security = TicketTypeFactory(tenant=acme.tenant, name="Security", slug="security")
+    foreign = TicketTypeFactory(tenant=globex.tenant, name="Foreign", slug="foreign")
+    ticket = make_ticket()
+    client = login(acme.engineer)
+    response = client.post(f"/tickets/{ticket.reference}/type/", {"type-ticket_type": foreign.pk})
+    assert response.status_code == 400
+    client.post(f"/tickets/{ticket.reference}/type/", {"type-ticket_type": security.pk})
+    ticket.refresh_from_db()
+    assert ticket.ticket_type == security
+    event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.TYPE)
+    assert event.data == {"from": "Networking", "to": "Security"}
+    page = login(acme.customer).get(ticket.get_absolute_url()).content.decode()
+    assert "changed the type from Networking to" in page

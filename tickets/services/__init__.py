@@ -10,6 +10,7 @@ from .sla import ticket_sla_evaluate, ticket_sla_refresh
 from .tickets import (
     ticket_assign,
     ticket_change_priority,
+    ticket_change_type,
     ticket_create,
     ticket_number_next,
     ticket_transition,
@@ -24,6 +25,7 @@ __all__ = [
     "ticket_add_evidence",
     "ticket_assign",
     "ticket_change_priority",
+    "ticket_change_type",
     "ticket_create",
     "ticket_number_next",
     "ticket_reply",

@@ -269,3 +269,28 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
     )
     ticket_sla_refresh(ticket=ticket, now=now)
     return True
+
+
+@transaction.atomic
+def ticket_change_type(*, ticket: Ticket, actor: User, ticket_type: TicketType) -> Ticket:
+    """Re-file a ticket under another entry of the catalogue (staff); the priority stays."""
+    if not actor.is_agent:
+        raise PermissionDenied("Only engineers change the type of a ticket.")
+    if ticket_type.tenant_id != ticket.tenant_id or not ticket_type.is_active:
+        raise ValidationError("Choose a type from this help desk's catalogue.")
+    ticket = _lock(ticket)
+    if ticket.ticket_type_id == ticket_type.pk:
+        return ticket
+    now = timezone.now()
+    old = ticket.ticket_type.full_name
+    ticket.ticket_type = ticket_type
+    ticket.updated_at = now
+    ticket.save(update_fields=["ticket_type", "updated_at"])
+    event_add(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.TYPE,
+        data={"from": old, "to": ticket_type.full_name},
+        at=now,
+    )
+    return ticket

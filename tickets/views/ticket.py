@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import tenant_member_required
 
-from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm
+from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
 from ..models import Status
 from ..permissions import (
     can_add_evidence,
@@ -24,6 +24,7 @@ from ..permissions import (
 from ..selectors import (
     assignable_staff,
     priority_definitions,
+    selectable_types,
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
@@ -32,6 +33,7 @@ from ..services import (
     ticket_add_evidence,
     ticket_assign,
     ticket_change_priority,
+    ticket_change_type,
     ticket_reply,
     ticket_sla_evaluate,
     ticket_transition,
@@ -101,6 +103,13 @@ def _detail_context(request, ticket, **forms) -> dict:
                 )
                 if can_assign_to_others(actor)
                 else None,
+                "type_form": forms.get("type_form")
+                or TypeForm(
+                    initial={"ticket_type": ticket.ticket_type_id},
+                    tenant=request.tenant,
+                    types=selectable_types(tenant=request.tenant),
+                    prefix="type",
+                ),
                 "definitions": priority_definitions(tenant=request.tenant),
                 "article_picker_template": optional_template(
                     "knowledge_base/includes/article_picker.html"
@@ -278,3 +287,31 @@ def ticket_priority(request, reference):
             messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
             return redirect(ticket)
     return _render_detail(request, ticket, status=400, priority_form=form)
+
+
+@never_cache
+@tenant_member_required
+@require_POST
+def ticket_type_view(request, reference):
+    ticket = _ticket(request, reference)
+    if not request.user.is_agent:
+        raise Http404("Not found.")
+    form = TypeForm(
+        request.POST,
+        tenant=request.tenant,
+        types=selectable_types(tenant=request.tenant),
+        prefix="type",
+    )
+    if form.is_valid():
+        try:
+            ticket = ticket_change_type(
+                ticket=ticket, actor=request.user, ticket_type=form.cleaned_data["ticket_type"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{ticket.reference} is now filed under {ticket.ticket_type}."
+            )
+            return redirect(ticket)
+    return _render_detail(request, ticket, status=400, type_form=form)
