@@ -58,6 +58,28 @@ class TenantScopedAdmin(admin.ModelAdmin):
                 )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self._is_platform(request) or self.tenant_field != "tenant":
+            return form
+        tenant_id = request.user.tenant_id
+
+        class TenantForm(form):
+            """The tenant is not on the form, but it is part of every per-tenant unique
+            constraint: set it first, so a duplicate is a form error and not a crash."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.tenant_id = tenant_id
+
+            def _get_validation_exclusions(self):
+                exclusions = super()._get_validation_exclusions()
+                exclusions.discard("tenant")
+                return exclusions
+
+        TenantForm.__name__ = form.__name__
+        return TenantForm
+
     def save_model(self, request, obj, form, change):
         if not self._is_platform(request) and self.tenant_field == "tenant":
             obj.tenant_id = request.user.tenant_id

@@ -79,3 +79,17 @@ def test_priority_definitions_and_tickets_in_admin(two_tenants, make_ticket):
         302,
         404,
     )
+
+
+def test_duplicate_slug_in_own_catalogue_is_a_form_error_not_a_crash(two_tenants):
+    acme, globex = two_tenants
+    TicketTypeFactory(tenant=acme.tenant, name="Networking", slug="networking")
+    TicketTypeFactory(tenant=globex.tenant, name="Security", slug="security")
+    client = admin_client(acme)
+    data = {"name": "Networking again", "default_priority": "P3", "position": 0}
+    response = client.post("/admin/tickets/tickettype/add/", {**data, "slug": "networking"})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    # The same slug in another tenant's catalogue is no conflict.
+    response = client.post("/admin/tickets/tickettype/add/", {**data, "slug": "security"})
+    assert response.status_code == 302
