@@ -9,6 +9,10 @@ last word typed matches as a prefix (“passw” finds “password”), results 
 All words must match; when nothing does, any word may (the deflection panel gets whole
 sentences such as “cannot reset my password”). Visibility is applied by the caller's
 queryset before any of this, so search never sees an article the viewer may not read.
+
+Matches are counted up to COUNT_CAP; a broader query is ranked first among the articles with
+a query word in their title, summary or tags (see ``_PostgresSearch.page``), which keeps a
+search of a large knowledge base fast whatever is typed.
 """
 
 import html
@@ -17,13 +21,24 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Language
 
 MAX_WORDS = 8
+# Matches are counted up to this many; a broader query shows “more than 1,000 results”.
+COUNT_CAP = 1000
 MAX_QUERY_LENGTH = 200
 # ts_rank weights for D, C, B, A: body (C) counts a fifth of a title (A).
 RANK_WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -48,6 +63,8 @@ class SearchPage:
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     matched_all_words: bool = True
+    # True when there were more matches than were counted (``total`` is then the cap).
+    more: bool = False
 
     @property
     def has_query(self) -> bool:
@@ -59,12 +76,14 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall((text or "")[:MAX_QUERY_LENGTH].lower())[:MAX_WORDS]
 
 
-def tsquery_text(words: list[str], operator: str = "&") -> str:
-    """A ``to_tsquery`` expression: every word quoted, the last one as a prefix.
+def tsquery_text(words: list[str], operator: str = "&", weights: str = "") -> str:
+    """A ``to_tsquery`` expression: every word quoted, the last one as a prefix, optionally
+    only where it carries one of ``weights`` (e.g. "AB": in the title, summary or tags).
 
     Words hold only letters and digits (see ``query_words``), so quoting cannot be escaped.
     """
-    parts = [f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"]
+    parts = [f"'{word}':{weights}" if weights else f"'{word}'" for word in words[:-1]]
+    parts.append(f"'{words[-1]}':*{weights}")
     return f" {operator} ".join(parts)
 
 
@@ -72,32 +91,39 @@ def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_articles(articles, text: str, *, offset: int = 0, limit: int = 10) -> SearchPage:
+def _backend(articles, words: list[str], operator: str, languages):
+    if uses_full_text_search():
+        return _PostgresSearch(articles, words, operator, languages)
+    return _FallbackSearch(articles, words, operator)
+
+
+def search_articles(
+    articles, text: str, *, offset: int = 0, limit: int = 10, languages=None
+) -> SearchPage:
     """One page of ``articles`` (a visibility-filtered queryset) matching ``text``, with the
-    total number of matches."""
+    total number of matches. ``languages``: the text-search configurations the articles are
+    written in (all supported ones when not given)."""
     page = SearchPage(query=text)
     words = query_words(text)
     if not words:
         return page
-    backend = _PostgresSearch if uses_full_text_search() else _FallbackSearch
     for operator in ("&", "|") if len(words) > 1 else ("&",):
-        search = backend(articles, words, operator)
-        page.total = search.count()
+        page.hits, page.total, page.more = _backend(articles, words, operator, languages).page(
+            offset, limit
+        )
         if page.total:
             page.matched_all_words = operator == "&"
-            page.hits = search.hits(offset, limit)
             break
     return page
 
 
-def top_matches(articles, text: str, *, limit: int = 5) -> list[SearchHit]:
+def top_matches(articles, text: str, *, limit: int = 5, languages=None) -> list[SearchHit]:
     """The best few matches without counting them all (suggestions, pickers)."""
     words = query_words(text)
     if not words:
         return []
-    backend = _PostgresSearch if uses_full_text_search() else _FallbackSearch
     for operator in ("&", "|") if len(words) > 1 else ("&",):
-        hits = backend(articles, words, operator).hits(0, limit)
+        hits = _backend(articles, words, operator, languages).hits(0, limit)
         if hits:
             return hits
     return []
@@ -111,46 +137,85 @@ def highlight(text: str) -> SafeString:
     )
 
 
+def _any(queries):
+    combined = None
+    for query in queries:
+        combined = query if combined is None else combined | query
+    return combined
+
+
 class _PostgresSearch:
-    def __init__(self, articles, words: list[str], operator: str):
+    def __init__(self, articles, words: list[str], operator: str, languages=None):
         raw = tsquery_text(words, operator)
+        head = tsquery_text(words, "|", weights="AB")
+        languages = sorted(set(languages or Language.values))
         self.queries = {
-            language: SearchQuery(raw, search_type="raw", config=language)
-            for language in Language.values
+            language: SearchQuery(raw, search_type="raw", config=language) for language in languages
         }
-        # One condition for the GIN index: the query stemmed in every language articles are
-        # written in. (Ranking then uses the stemming of each article's own language.)
-        any_language = None
-        for query in self.queries.values():
-            any_language = query if any_language is None else any_language | query
-        self.matches = articles.filter(search_vector=any_language)
+        # One condition for the GIN index: the query stemmed in every language the articles
+        # are written in. (Ranking and snippets use each article's own language.)
+        self.matches = articles.filter(search_vector=_any(self.queries.values()))
+        # Some query word in the title, summary or tags (see ``page``).
+        self.head = _any(
+            SearchQuery(head, search_type="raw", config=language) for language in languages
+        )
 
     def _per_language(self, make, output_field):
-        """An expression that uses the query stemmed like the row's own language."""
+        """An expression using the query stemmed like the row's own language."""
+        if len(self.queries) == 1:
+            ((language, query),) = self.queries.items()
+            return make(language, query)
         whens = [
             When(language=language, then=make(language, query))
             for language, query in self.queries.items()
         ]
         return Case(*whens, output_field=output_field)
 
-    def count(self) -> int:
-        return self.matches.count()
-
-    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+    def _ranked_ids(self, matches, offset: int, limit: int) -> list[int]:
         rank = self._per_language(
             lambda _lang, query: SearchRank(
                 F("search_vector"), query, weights=RANK_WEIGHTS, normalization=Value(0)
             ),
             FloatField(),
         )
-        page = list(
-            self.matches.annotate(rank=rank)
-            .order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
-            .values_list("pk", flat=True)[offset : offset + limit]
+        ranked = matches.annotate(rank=rank).order_by(
+            "-rank", F("published_at").desc(nulls_last=True), "pk"
         )
-        if not page:
-            return []
-        # Headlines are costly (they re-parse the text), so only for the rows shown.
+        return list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+
+    def page(self, offset: int, limit: int) -> tuple[list[SearchHit], int, bool]:
+        """A page of hits, the number of matches (counted up to COUNT_CAP) and whether there
+        were more.
+
+        Ranking reads the search vector of every candidate, so for a broad query (more than
+        COUNT_CAP matches) the first pages are ranked among the articles that have a query
+        word in their title, summary or tags, which is what readers expect first. For a
+        one-word query that is exactly the top of the full ranking (weights A and B outrank
+        any number of body occurrences at C); with several words an article holding them
+        only in its body, close together, could have ranked a little higher. When that set
+        is too small for the page, every match is ranked.
+        """
+        total = self.matches.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if not total:
+            return [], 0, False
+        more = total > COUNT_CAP
+        ids = []
+        if more:
+            ids = self._ranked_ids(self.matches.filter(search_vector=self.head), offset, limit)
+        if len(ids) < limit:
+            ids = self._ranked_ids(self.matches, offset, limit)
+        return (self._hits(ids) if ids else []), min(total, COUNT_CAP), more
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        """The best few matches, uncounted: first among articles with a query word in the
+        title, summary or tags (see ``page``), then among all when those are too few."""
+        ids = self._ranked_ids(self.matches.filter(search_vector=self.head), offset, limit)
+        if len(ids) < limit:
+            ids = self._ranked_ids(self.matches, offset, limit)
+        return self._hits(ids) if ids else []
+
+    def _hits(self, ids: list[int]) -> list[SearchHit]:
+        # Headlines re-parse the text, so they are made only for the rows shown.
         title = self._per_language(
             lambda lang, query: SearchHeadline(
                 "title",
@@ -177,14 +242,14 @@ class _PostgresSearch:
             TextField(),
         )
         rows = (
-            self.matches.filter(pk__in=page)
+            self.matches.filter(pk__in=ids)
             .select_related("category")
             .annotate(title_marked=title, snippet_marked=snippet)
-            .defer("body", "search_vector")
+            .defer("body", "body_text", "search_vector")
         )
         by_pk = {row.pk: row for row in rows}
         hits = []
-        for pk in page:
+        for pk in ids:
             row = by_pk[pk]
             snippet_text = row.snippet_marked
             if MARK_START not in snippet_text and row.summary:
@@ -217,8 +282,9 @@ class _FallbackSearch:
                 match |= anywhere
         self.matches = articles.filter(match)
 
-    def count(self) -> int:
-        return self.matches.count()
+    def page(self, offset: int, limit: int) -> tuple[list[SearchHit], int, bool]:
+        total = self.matches.count()
+        return (self.hits(offset, limit) if total else []), total, False
 
     def hits(self, offset: int, limit: int) -> list[SearchHit]:
         score = Value(0, output_field=IntegerField())

@@ -20,6 +20,7 @@ from .models import (
     ArticleViews,
     Category,
     Deflection,
+    Language,
     Tag,
     Visibility,
 )
@@ -132,6 +133,23 @@ def public_articles_exist(*, tenant: Tenant) -> bool:
 
 def public_exists_cache_key(tenant_id: int) -> str:
     return f"kb:public-exists:{tenant_id}"
+
+
+def languages_cache_key(tenant_id: int) -> str:
+    return f"kb:languages:{tenant_id}"
+
+
+def article_languages(*, tenant: Tenant) -> list[str]:
+    """The text-search configurations the tenant's articles are written in (cached; the
+    services clear it), so a search stems the query only the ways it can match."""
+    key = languages_cache_key(tenant.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = sorted(
+            set(Article.objects.for_tenant(tenant).values_list("language", flat=True))
+        ) or [Language.ENGLISH]
+        cache.set(key, cached, PUBLIC_EXISTS_CACHE_SECONDS)
+    return cached
 
 
 # --- portal pages ---------------------------------------------------------------------------

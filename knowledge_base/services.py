@@ -28,7 +28,7 @@ from .models import (
     Visibility,
 )
 from .search import MARK_START, MARK_STOP
-from .selectors import public_exists_cache_key
+from .selectors import languages_cache_key, public_exists_cache_key
 
 # Allowed status changes; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -57,7 +57,7 @@ def markdown_plain_text(body: str) -> str:
 
 
 def _clear_public_cache(tenant_id: int) -> None:
-    cache.delete(public_exists_cache_key(tenant_id))
+    cache.delete_many([public_exists_cache_key(tenant_id), languages_cache_key(tenant_id)])
 
 
 # --- categories and tags ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from accounts.models import Role, Tenant, User
 from sla.models import SupportPlan
 
 from ..models import Article, ArticleStatus, ArticleViews, Category, Language
-from ..selectors import public_exists_cache_key
+from ..selectors import languages_cache_key, public_exists_cache_key
 from ..services import article_index_tags, markdown_plain_text, tags_from_names
 from . import invoca, ivcisa
 
@@ -29,7 +29,7 @@ def seed_knowledge_base() -> int:
     count = 0
     for tenant in Tenant.objects.filter(slug__in=CONTENT):
         count += _seed_tenant(tenant, CONTENT[tenant.slug])
-        cache.delete(public_exists_cache_key(tenant.pk))
+        cache.delete_many([public_exists_cache_key(tenant.pk), languages_cache_key(tenant.pk)])
     return count
 
 

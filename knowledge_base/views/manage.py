@@ -157,7 +157,9 @@ def picker(request):
     text = request.GET.get("q", "").strip()
     articles = selectors.visible_articles(request.kb_viewer)
     if text:
-        found = [hit.article for hit in search.top_matches(articles, text, limit=PICKER_RESULTS)]
+        languages = selectors.article_languages(tenant=request.tenant)
+        hits = search.top_matches(articles, text, limit=PICKER_RESULTS, languages=languages)
+        found = [hit.article for hit in hits]
     else:
         found = selectors.popular_articles(
             viewer=request.kb_viewer, limit=PICKER_RESULTS

@@ -42,9 +42,13 @@ def search_view(request):
         number = 1
     articles = selectors.visible_articles(request.kb_viewer)
     results = search.search_articles(
-        articles, text, offset=(number - 1) * RESULTS_PER_PAGE, limit=RESULTS_PER_PAGE
+        articles,
+        text,
+        offset=(number - 1) * RESULTS_PER_PAGE,
+        limit=RESULTS_PER_PAGE,
+        languages=selectors.article_languages(tenant=request.tenant),
     )
-    # A Paginator over the total gives the page links; the hits are already this page's.
+    # A Paginator over the (capped) total gives the page links; the hits are this page's.
     page = Paginator(range(results.total), RESULTS_PER_PAGE).get_page(number)
     context = {
         "form": form if form.is_bound else SearchForm(),
@@ -168,7 +172,10 @@ def suggest(request):
     """The panel under the new-ticket title: the best matches the viewer may read."""
     typed = (request.GET.get("title") or request.GET.get("q") or "").strip()
     hits = search.top_matches(
-        selectors.visible_articles(request.kb_viewer), typed, limit=SUGGESTIONS
+        selectors.visible_articles(request.kb_viewer),
+        typed,
+        limit=SUGGESTIONS,
+        languages=selectors.article_languages(tenant=request.tenant),
     )
     context = {"hits": hits, "typed": typed}
     return render(request, "knowledge_base/includes/suggestion_results.html", context)

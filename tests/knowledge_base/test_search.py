@@ -103,6 +103,23 @@ def test_pagination_counts_every_match(acme, backend):
     assert not set(slugs(first)) & set(slugs(second))
 
 
+def test_broad_queries_count_up_to_a_cap_and_still_rank_title_matches_first(
+    acme, require_postgres, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(4):
+        ArticleFactory(tenant=acme.tenant, slug=f"body-{n}", title=f"Note {n}", body="A quota.")
+    ArticleFactory(tenant=acme.tenant, slug="title-1", title="Quota limits", body="x")
+    ArticleFactory(tenant=acme.tenant, slug="title-2", title="Raising a quota", body="x")
+    page = find(acme.tenant, "quota", limit=2)
+    assert (page.total, page.more) == (3, True)
+    assert sorted(slugs(page)) == ["title-1", "title-2"]
+    # Past the title matches, every match is ranked.
+    page = find(acme.tenant, "quota", limit=4)
+    assert slugs(page)[:2] in (["title-1", "title-2"], ["title-2", "title-1"])
+    assert len(page.hits) == 4
+
+
 def test_nothing_to_search_for(acme, backend):
     ArticleFactory(tenant=acme.tenant, title="Anything")
     for text in ("", "   ", "!!!", "&|:*'"):
@@ -162,8 +179,8 @@ def test_search_page_query_count_is_fixed(acme, client_for, django_assert_num_qu
         ArticleFactory(tenant=acme.tenant, slug=f"fw-{n}", title=f"Firewall {n}", body="x")
     client = client_for(acme.host, acme.customer)
     client.get("/kb/search/", {"q": "firewall"})  # warm the session
-    # Session, user, organization's plan, count, the page; full-text search fetches the
-    # page's ids and then their headlines.
+    # Session, user, organization's plan, then the results: full-text search counts (up to
+    # a cap), ranks, and makes the page's snippets; the fallback counts and fetches the page.
     with django_assert_num_queries(6 if search.uses_full_text_search() else 5):
         response = client.get("/kb/search/", {"q": "firewall"})
     assert len(response.context["results"].hits) == 10
