@@ -206,7 +206,8 @@ from an authenticator app on your phone, so a leaked password alone cannot open 
 account.
 
 1. Install an authenticator app that supports time-based one-time codes.
-2. Open your **profile** and choose **Two-factor authentication**.
+2. Open your **profile** (your name in the navigation) and, under *Two-factor
+   authentication*, click **Set up two-factor authentication**.
 3. Scan the QR code with the app and enter the code it shows.
 4. Store your **backup codes** in a safe place; each works once if your phone is lost.
 
@@ -233,8 +234,9 @@ Each case shows one of these statuses:
 |---|---|
 | **New** | Received; an engineer will pick it up within your first-response target. |
 | **In progress** | An engineer is working on it. |
-| **Waiting on you** | We need information or a confirmation from you. |
-| **Resolved** | We believe it is fixed. Reply within a few days if it is not, and it reopens. |
+| **On hold – waiting on you** | We need information or a confirmation from you. |
+| **Resolved** | We believe it is fixed. If it is not, reopen it from the case page within 14 days. |
+| **Closed** | Finished. Open a new case and mention the old number if the problem returns. |
 
 Open a case to read the conversation, reply to the engineer or attach new evidence.
 """,

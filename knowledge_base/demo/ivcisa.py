@@ -245,7 +245,8 @@ phone.
 
 1. Install an authenticator app on your phone (any app that supports time-based codes,
    such as the ones from Microsoft, Google or 1Password).
-2. In the portal, open your **profile** and choose **Two-factor authentication**.
+2. Open your **profile** (your name in the navigation) and, under *Two-factor
+   authentication*, click **Set up two-factor authentication**.
 3. Scan the QR code with the app, then type the code it shows to confirm.
 4. Save the **backup codes** somewhere safe. Each one lets you in once if you lose your
    phone.
@@ -274,8 +275,8 @@ As soon as you submit a request the system gives it a unique number, for example
 
 With the number you can:
 
-- **See the current status** — waiting for an engineer, in progress, waiting for you, or
-  resolved.
+- **See the current status** — new, in progress, on hold (waiting on you), resolved or
+  closed. A resolved ticket can be reopened from its page for 14 days.
 - **Talk with the assigned engineer** directly on the ticket page; replies are emailed to
   you as well.
 - **Add evidence** such as new screenshots or logs if the situation changes.
