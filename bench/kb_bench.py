@@ -100,6 +100,15 @@ def sentence(rng: random.Random, low: int, high: int, topic: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def summary(rng: random.Random, topic: list[str]) -> str:
+    """One or two sentences about the article's own topic, as editors write them: topic
+    words and specific vocabulary rather than the most common words."""
+    words = rng.sample(TOPIC_WORDS, k=rng.randint(6, 12)) + topic
+    rng.shuffle(words)
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
 def markdown_body(rng: random.Random, subject: str, topic: list[str]) -> str:
     parts = [" ".join(sentence(rng, 8, 18, topic) for _ in range(rng.randint(2, 4)))]
     for _ in range(rng.randint(2, 5)):
@@ -184,7 +193,7 @@ def seed(count: int) -> Tenant:
                 tenant=tenant,
                 title=title,
                 slug=f"article-{n}",
-                summary=sentence(rng, 10, 22, topic),
+                summary=summary(rng, topic),
                 body=body,
                 body_text=markdown_plain_text(body),
                 tags_text=" ".join(t.name for t in article_tags),

@@ -171,51 +171,18 @@ class _PostgresSearch:
         ]
         return Case(*whens, output_field=output_field)
 
-    def _ranked_ids(self, matches, offset: int, limit: int) -> list[int]:
+    def _ranked(self, matches, offset: int, limit: int) -> list[SearchHit]:
+        """One page of ``matches`` in rank order, with highlighted titles and snippets.
+
+        The headlines are expensive (they re-parse the text), and PostgreSQL computes such
+        output columns only for the rows left after the sort and limit.
+        """
         rank = self._per_language(
             lambda _lang, query: SearchRank(
                 F("search_vector"), query, weights=RANK_WEIGHTS, normalization=Value(0)
             ),
             FloatField(),
         )
-        ranked = matches.annotate(rank=rank).order_by(
-            "-rank", F("published_at").desc(nulls_last=True), "pk"
-        )
-        return list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-
-    def page(self, offset: int, limit: int) -> tuple[list[SearchHit], int, bool]:
-        """A page of hits, the number of matches (counted up to COUNT_CAP) and whether there
-        were more.
-
-        Ranking reads the search vector of every candidate, so for a broad query (more than
-        COUNT_CAP matches) the first pages are ranked among the articles that have a query
-        word in their title, summary or tags, which is what readers expect first. For a
-        one-word query that is exactly the top of the full ranking (weights A and B outrank
-        any number of body occurrences at C); with several words an article holding them
-        only in its body, close together, could have ranked a little higher. When that set
-        is too small for the page, every match is ranked.
-        """
-        total = self.matches.order_by().values("pk")[: COUNT_CAP + 1].count()
-        if not total:
-            return [], 0, False
-        more = total > COUNT_CAP
-        ids = []
-        if more:
-            ids = self._ranked_ids(self.matches.filter(search_vector=self.head), offset, limit)
-        if len(ids) < limit:
-            ids = self._ranked_ids(self.matches, offset, limit)
-        return (self._hits(ids) if ids else []), min(total, COUNT_CAP), more
-
-    def hits(self, offset: int, limit: int) -> list[SearchHit]:
-        """The best few matches, uncounted: first among articles with a query word in the
-        title, summary or tags (see ``page``), then among all when those are too few."""
-        ids = self._ranked_ids(self.matches.filter(search_vector=self.head), offset, limit)
-        if len(ids) < limit:
-            ids = self._ranked_ids(self.matches, offset, limit)
-        return self._hits(ids) if ids else []
-
-    def _hits(self, ids: list[int]) -> list[SearchHit]:
-        # Headlines re-parse the text, so they are made only for the rows shown.
         title = self._per_language(
             lambda lang, query: SearchHeadline(
                 "title",
@@ -242,19 +209,50 @@ class _PostgresSearch:
             TextField(),
         )
         rows = (
-            self.matches.filter(pk__in=ids)
+            matches.annotate(rank=rank, title_marked=title, snippet_marked=snippet)
             .select_related("category")
-            .annotate(title_marked=title, snippet_marked=snippet)
             .defer("body", "body_text", "search_vector")
+            .order_by("-rank", F("published_at").desc(nulls_last=True), "pk")[
+                offset : offset + limit
+            ]
         )
-        by_pk = {row.pk: row for row in rows}
         hits = []
-        for pk in ids:
-            row = by_pk[pk]
+        for row in rows:
             snippet_text = row.snippet_marked
             if MARK_START not in snippet_text and row.summary:
                 snippet_text = row.summary
             hits.append(SearchHit(row, highlight(row.title_marked), highlight(snippet_text)))
+        return hits
+
+    def page(self, offset: int, limit: int) -> tuple[list[SearchHit], int, bool]:
+        """A page of hits, the number of matches (counted up to COUNT_CAP) and whether there
+        were more.
+
+        Ranking reads the search vector of every candidate, so for a broad query (more than
+        COUNT_CAP matches) the first pages are ranked among the articles that have a query
+        word in their title, summary or tags, which is what readers expect first. For a
+        one-word query that is exactly the top of the full ranking (weights A and B outrank
+        any number of body occurrences at C); with several words an article holding them
+        only in its body, close together, could have ranked a little higher. When that set
+        is too small for the page, every match is ranked.
+        """
+        total = self.matches.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if not total:
+            return [], 0, False
+        more = total > COUNT_CAP
+        hits = []
+        if more:
+            hits = self._ranked(self.matches.filter(search_vector=self.head), offset, limit)
+        if len(hits) < limit:
+            hits = self._ranked(self.matches, offset, limit)
+        return hits, min(total, COUNT_CAP), more
+
+    def hits(self, offset: int, limit: int) -> list[SearchHit]:
+        """The best few matches, uncounted: first among articles with a query word in the
+        title, summary or tags (see ``page``), then among all when those are too few."""
+        hits = self._ranked(self.matches.filter(search_vector=self.head), offset, limit)
+        if len(hits) < limit:
+            hits = self._ranked(self.matches, offset, limit)
         return hits
 
 
