@@ -141,3 +141,37 @@ def test_category_with_nothing_to_read_is_not_found(kb, client_for):
 def test_the_platform_host_has_no_knowledge_base(kb, client_for):
     assert client_for("localhost").get("/kb/").status_code == 404
     assert client_for("localhost").get("/kb/articles/public-article/").status_code == 404
+
+
+def test_another_tenants_categories_and_tags_are_not_found(kb, kb_globex, client_for):
+    from knowledge_base.services import tags_from_names
+
+    from .factories import CategoryFactory
+
+    CategoryFactory(tenant=kb_globex.tenant, slug="globex-only", name="Globex only")
+    (tag,) = tags_from_names(tenant=kb_globex.tenant, names=["globex-tag"])
+    kb_globex.public.tags.add(tag)
+    for user in (None, kb.world.customer, kb.world.tenant_admin):
+        client = client_for(kb.world.host, user)
+        assert client.get("/kb/categories/globex-only/").status_code == 404
+        assert client.get("/kb/tags/globex-tag/").status_code == 404
+    assert client_for(kb_globex.world.host).get("/kb/tags/globex-tag/").status_code == 200
+
+
+def test_a_plan_limited_category_is_not_found_by_another_organizations_customer(kb, client_for):
+    from .factories import ArticleFactory, CategoryFactory
+
+    gold = CategoryFactory(tenant=kb.tenant, slug="gold-corner", name="Gold corner")
+    ArticleFactory(
+        tenant=kb.tenant, category=gold, visibility="customers", plans=[kb.plan_a], slug="g1"
+    )
+    assert (
+        client_for(kb.world.host, kb.world.customer).get("/kb/categories/gold-corner/").status_code
+        == 200
+    )
+    assert (
+        client_for(kb.world.host, kb.world.other_org_customer)
+        .get("/kb/categories/gold-corner/")
+        .status_code
+        == 404
+    )
