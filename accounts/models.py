@@ -96,7 +96,7 @@ class Organization(TenantOwnedModel):
     name = models.CharField(max_length=160)
     slug = models.SlugField()
     plan = models.ForeignKey(
-        "sla.SupportPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "sla.SupportPlan", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -164,7 +164,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="users"
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Organization, null=True, blank=True, on_delete=models.RESTRICT, related_name="members"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
     tier = models.CharField(max_length=2, choices=Tier.choices, blank=True)

@@ -133,7 +133,7 @@ class SupportPlan(TenantOwnedModel):
         BusinessCalendar,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="plans",
         verbose_name="business calendar",
         help_text="Business-hours targets of this plan run on this calendar.",

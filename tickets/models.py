@@ -124,10 +124,10 @@ class TicketCounter(models.Model):
 class Ticket(TenantOwnedModel):
     number = models.PositiveIntegerField()
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.PROTECT, related_name="tickets"
+        "accounts.Organization", on_delete=models.RESTRICT, related_name="tickets"
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets"
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="requested_tickets"
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,7 +137,7 @@ class Ticket(TenantOwnedModel):
         related_name="assigned_tickets",
     )
     ticket_type = models.ForeignKey(
-        TicketType, on_delete=models.PROTECT, related_name="tickets", verbose_name="type"
+        TicketType, on_delete=models.RESTRICT, related_name="tickets", verbose_name="type"
     )
     title = models.CharField(max_length=200)
     text = models.TextField()
@@ -221,7 +221,7 @@ class Message(TenantOwnedModel):
     """A public reply (seen by both sides) or an internal note (staff only)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
     body = models.TextField()
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField()
@@ -254,7 +254,7 @@ class Attachment(TenantOwnedModel):
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+"
     )
     file = models.FileField(upload_to=attachment_key, max_length=255)
     original_name = models.CharField(max_length=255)
