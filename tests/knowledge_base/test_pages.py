@@ -156,3 +156,18 @@ def test_customer_home_puts_the_knowledge_base_search_first(kb, client_for):
     assert "Search our Knowledge Base first" in html
     assert 'action="/kb/search/"' in html
     assert html.index("Search our Knowledge Base first") < html.index("Your organization")
+
+
+def test_sign_in_page_points_visitors_to_public_articles(acme):
+    from django.test import Client
+
+    from .factories import ArticleFactory
+
+    client = Client(HTTP_HOST=acme.host)
+    assert "Search the knowledge base" not in client.get("/accounts/login/").content.decode()
+    ArticleFactory(tenant=acme.tenant, title="Resetting your password")
+    from django.core.cache import cache
+
+    cache.clear()
+    page = client.get("/accounts/login/").content.decode()
+    assert "Search the knowledge base" in page and 'href="/kb/"' in page
