@@ -221,7 +221,9 @@ class Message(TenantOwnedModel):
     """A public reply (seen by both sides) or an internal note (staff only)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+"
+    )
     body = models.TextField()
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField()
