@@ -205,3 +205,15 @@ def test_opening_too_many_tickets_in_an_hour_is_paused_keeping_the_form(
     assert "You have opened tickets 2 times in the last hour" in page
     assert 'value="One too many"' in page
     assert Ticket.objects.count() == 2
+
+
+def test_form_explains_each_request_type(acme, login):
+    TicketTypeFactory(
+        tenant=acme.tenant,
+        name="Cloud Compute",
+        slug="cloud-compute",
+        description="Requests about VMs, instances and scaling.",
+    )
+    page = login(acme.customer).get("/tickets/new/").content.decode()
+    assert "Which type should I choose?" in page
+    assert "Requests about VMs, instances and scaling." in page
