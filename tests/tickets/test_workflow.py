@@ -251,7 +251,10 @@ def test_timeline_shows_who_did_what(acme, make_ticket, login):
         reason="need logs",
         base_url=BASE,
     )
+    ticket_assign(ticket=ticket, actor=acme.manager, assignee=acme.manager, base_url=BASE)
     page = login(acme.manager).get(f"/tickets/{ticket.reference}/").content.decode()
+    assert f"{acme.manager.full_name}</strong> took the ticket" in page
+    assert '<option value="on_hold" selected>On hold – waiting on customer</option>' in page
     assert "opened the ticket" in page
     assert f"{acme.engineer.full_name}</strong> was assigned by {acme.manager.full_name}" in page
     assert "On hold – waiting on customer" in page

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import tenant_member_required
 
 from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
-from ..models import Status
+from ..models import STAFF_STATUS_LABELS, Status
 from ..permissions import (
     can_add_evidence,
     can_assign_to_others,
@@ -91,8 +91,8 @@ def _detail_context(request, ticket, **forms) -> dict:
                 "status_form": forms.get("status_form")
                 or StatusForm(initial={"status": ticket.status}, prefix="status"),
                 "statuses": [
-                    (value, label)
-                    for value, label in Status.choices
+                    (value, STAFF_STATUS_LABELS[Status(value)])
+                    for value in Status.values
                     if value == ticket.status or can_transition(actor, ticket, value, now)
                 ],
                 "can_assign_others": can_assign_to_others(actor),
