@@ -188,12 +188,15 @@ class Ticket(TenantOwnedModel):
             models.Index(
                 fields=["tenant", "sla_due_at", "priority", "created_at"],
                 condition=Q(status__in=["new", "in_progress", "on_hold"]),
-                include=["assignee"],  # the queue counts read it from the index alone
+                # PostgreSQL answers the queue counts from the index alone only when every
+                # column they mention is in it, the predicate's status included.
+                include=["assignee", "status"],
                 name="ticket_open_sla",
             ),
             models.Index(
                 fields=["tenant", "sla_due_at", "priority", "created_at"],
                 condition=Q(status__in=["new", "in_progress", "on_hold"], assignee__isnull=True),
+                include=["assignee", "status"],
                 name="ticket_unassigned_sla",
             ),
         ]
