@@ -5,6 +5,8 @@ from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth import password_validation
 
+from helpdesk.widgets import LongSelect
+
 from .models import TIME_ZONE_CHOICES, Invitation, Role, User
 
 
@@ -23,7 +25,9 @@ class TenantResetPasswordForm(ResetPasswordForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[("", "The help desk's time zone")] + TIME_ZONE_CHOICES, required=False
+        choices=[("", "The help desk's time zone")] + TIME_ZONE_CHOICES,
+        required=False,
+        widget=LongSelect,
     )
 
     class Meta:

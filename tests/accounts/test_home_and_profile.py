@@ -78,3 +78,13 @@ def test_password_change_from_profile_signs_out_other_sessions(acme):
 
 def test_pages_are_not_on_the_platform_host(db):
     assert Client(HTTP_HOST="localhost").get("/profile/").status_code == 404
+
+
+def test_time_zone_menu_marks_the_chosen_zone(acme):
+    from accounts.forms import ProfileForm
+
+    acme.customer.time_zone = "America/Bogota"
+    html = str(ProfileForm(instance=acme.customer)["time_zone"])
+    assert html.startswith('<select id="id_time_zone" name="time_zone">')
+    assert '<option value="America/Bogota" selected>America/Bogota</option>' in html
+    assert html.count(" selected") == 1
