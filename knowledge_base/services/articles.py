@@ -1,4 +1,4 @@
-"""Writes to the knowledge base: articles and their status, votes, views and deflections."""
+"""Writes to the knowledge base's articles: categories, tags, saving, and status changes."""
 
 import html
 import re
@@ -6,8 +6,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -15,20 +14,9 @@ from django.utils.text import slugify
 from accounts.models import Tenant, User
 from helpdesk.markdown import render_markdown
 
-from .models import (
-    Article,
-    ArticleEvent,
-    ArticleFeedback,
-    ArticleStatus,
-    ArticleViews,
-    Category,
-    Deflection,
-    Language,
-    Tag,
-    Visibility,
-)
-from .search import MARK_START, MARK_STOP
-from .selectors import languages_cache_key, public_exists_cache_key
+from ..models import Article, ArticleEvent, ArticleStatus, Category, Language, Tag, Visibility
+from ..search import MARK_START, MARK_STOP
+from ..selectors import languages_cache_key, public_exists_cache_key
 
 # Allowed status changes; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -37,7 +25,7 @@ TRANSITIONS: dict[str, set[str]] = {
     ArticleStatus.ARCHIVED: {ArticleStatus.DRAFT, ArticleStatus.PUBLISHED},
 }
 
-_SPACES = re.compile(r"\s+")
+WHITESPACE = re.compile(r"\s+")
 
 
 def _require_editor(actor: User | None, tenant: Tenant) -> None:
@@ -53,7 +41,7 @@ def markdown_plain_text(body: str) -> str:
     """What a reader sees of the Markdown, as one line of text (for search and snippets)."""
     text = html.unescape(strip_tags(render_markdown(body)))
     text = text.replace(MARK_START, "").replace(MARK_STOP, "")
-    return _SPACES.sub(" ", text).strip()
+    return WHITESPACE.sub(" ", text).strip()
 
 
 def _clear_public_cache(tenant_id: int) -> None:
@@ -98,7 +86,7 @@ def tags_from_names(*, tenant: Tenant, names: Iterable[str]) -> list[Tag]:
     """Tags by name, created on first use; “VPN” and “vpn” are the same tag."""
     tags: dict[str, Tag] = {}
     for name in names:
-        name = _SPACES.sub(" ", name).strip()[:60]
+        name = WHITESPACE.sub(" ", name).strip()[:60]
         slug = slugify(name)[:70]
         if not slug or slug in tags:
             continue
@@ -345,92 +333,3 @@ def article_transition(*, article: Article, actor: User | None, status: str) -> 
     tenant_id = article.tenant_id
     transaction.on_commit(lambda: _clear_public_cache(tenant_id))
     return article
-
-
-def article_record_view(*, article: Article) -> None:
-    """Count one read of ``article`` today (UTC)."""
-    day = timezone.now().date()
-    rows = ArticleViews.objects.for_tenant(article.tenant_id).filter(article=article, day=day)
-    if rows.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ArticleViews.objects.create(
-                tenant_id=article.tenant_id, article=article, day=day, count=1
-            )
-    except IntegrityError:
-        # Another reader created today's row first.
-        rows.update(count=F("count") + 1)
-
-
-# --- readers' feedback ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def feedback_record(
-    *, article: Article, user: User | None, session_key: str, helpful: bool
-) -> ArticleFeedback:
-    """Record a “Was this helpful?” vote. Voting again changes the earlier vote."""
-    signed_in = user is not None and user.is_authenticated
-    if not signed_in and not session_key:
-        raise ValueError("An anonymous vote needs a session.")
-    votes = ArticleFeedback.objects.for_tenant(article.tenant_id).filter(article=article)
-    lookup = {"user": user} if signed_in else {"user__isnull": True, "session_key": session_key}
-    now = timezone.now()
-    vote = votes.select_for_update().filter(**lookup).first()
-    if vote is None:
-        try:
-            with transaction.atomic():
-                return ArticleFeedback.objects.create(
-                    tenant_id=article.tenant_id,
-                    article=article,
-                    user=user if signed_in else None,
-                    session_key="" if signed_in else session_key,
-                    helpful=helpful,
-                    created_at=now,
-                    updated_at=now,
-                )
-        except IntegrityError:
-            # Two clicks raced; the other one created the vote, so update it.
-            vote = votes.select_for_update().get(**lookup)
-    if vote.helpful != helpful:
-        vote.helpful = helpful
-        vote.updated_at = now
-        vote.save(update_fields=["helpful", "updated_at"])
-    return vote
-
-
-@transaction.atomic
-def deflection_record(
-    *,
-    article: Article,
-    user: User | None,
-    session_key: str,
-    query: str = "",
-    source: str = Deflection.Source.SUGGESTION,
-) -> tuple[Deflection, bool]:
-    """Record that ``article`` answered someone's question instead of a ticket.
-
-    Counted once per article and browser session, so a double click or a reload does not
-    inflate the numbers. Returns the row and whether it is new.
-    """
-    if not session_key:
-        raise ValueError("A deflection needs a session.")
-    signed_in = user is not None and user.is_authenticated
-    deflections = Deflection.objects.for_tenant(article.tenant_id)
-    existing = deflections.filter(article=article, session_key=session_key).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            row = Deflection.objects.create(
-                tenant_id=article.tenant_id,
-                article=article,
-                user=user if signed_in else None,
-                session_key=session_key,
-                query=_SPACES.sub(" ", query or "").strip()[:255],
-                source=source,
-            )
-    except IntegrityError:
-        return deflections.get(article=article, session_key=session_key), False
-    return row, True
