@@ -139,6 +139,18 @@ def selectable_types(*, tenant) -> list[TicketType]:
     return [t for t in types if t.active_children == 0 and (t.parent is None or t.parent.is_active)]
 
 
+def top_level_types(*, tenant) -> QuerySet[TicketType]:
+    """Reasons and flat types: the per-type queues."""
+    return TicketType.objects.for_tenant(tenant).filter(parent__isnull=True, is_active=True)
+
+
+def type_for_queue(*, tenant, slug: str) -> TicketType:
+    queue_type = TicketType.objects.for_tenant(tenant).filter(slug=slug).first()
+    if queue_type is None:
+        raise Http404("No such type.")
+    return queue_type
+
+
 def priority_definitions(*, tenant) -> dict[str, PriorityDefinition]:
     return {d.priority: d for d in PriorityDefinition.objects.for_tenant(tenant)}
 

@@ -1,5 +1,7 @@
 from django import template
 
+from ..models import STAFF_STATUS_LABELS, Status
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -18,8 +20,6 @@ def status_class(status: str) -> str:
 
 @register.simple_tag
 def status_label(value: str, staff: bool = False) -> str:
-    from ..models import STAFF_STATUS_LABELS, Status
-
     if value not in Status.values:
         return value or ""
     return STAFF_STATUS_LABELS[Status(value)] if staff else Status(value).label

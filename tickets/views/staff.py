@@ -1,5 +1,7 @@
 """Engineers' queues."""
 
+from dataclasses import replace
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import tenant_member_required
 from helpdesk.priorities import Priority
 
-from ..models import Status, TicketType
+from ..models import Status
 from ..selectors import (
     QUEUES,
     SORT_LABELS,
@@ -18,6 +20,8 @@ from ..selectors import (
     queue_tickets,
     selectable_types,
     tenant_organizations,
+    top_level_types,
+    type_for_queue,
 )
 from ..services.sla import queue_sla_badges
 from .common import paginate, query_without_page
@@ -52,10 +56,8 @@ def queue(request, queue="open", type_slug=None):
     filters = _filters(request)
     queue_type = None
     if type_slug is not None:
-        queue_type = TicketType.objects.for_tenant(tenant).filter(slug=type_slug).first()
-        if queue_type is None:
-            raise Http404("No such type.")
-        filters = QueueFilters(**{**filters.__dict__, "ticket_type": queue_type.pk})
+        queue_type = type_for_queue(tenant=tenant, slug=type_slug)
+        filters = replace(filters, ticket_type=queue_type.pk)
         queue = "open"
     tickets = queue_tickets(tenant=tenant, actor=actor, queue=queue, filters=filters)
     page = paginate(request, tickets)
@@ -75,12 +77,7 @@ def queue(request, queue="open", type_slug=None):
             "statuses": Status.choices,
             "priorities": Priority.choices,
             "types": selectable_types(tenant=tenant),
-            "top_types": [
-                t
-                for t in TicketType.objects.for_tenant(tenant).filter(
-                    parent__isnull=True, is_active=True
-                )
-            ],
+            "top_types": top_level_types(tenant=tenant),
             "organizations": tenant_organizations(tenant=tenant),
             "staff": assignable_staff(tenant=tenant),
             "querystring": query_without_page(request),
