@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from bench.tickets_bench import seed  # noqa: E402  (starts Django)
+from bench.tickets_seed import seed  # noqa: E402  (starts Django)
 from tickets.models import Status, Ticket  # noqa: E402
 from tickets.services.sla import tickets_sla_recompute  # noqa: E402
 
