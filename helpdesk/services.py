@@ -36,7 +36,53 @@ def email_queue(
         existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
-    email = OutboxEmail.objects.create(
+    email = _outbox_row(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        tenant=tenant,
+        from_email=from_email,
+        reply_to=reply_to,
+        dedupe_key=dedupe_key,
+        now=timezone.now(),
+    )
+    email.save(force_insert=True)
+    # The row is committed and beat re-drives it: a broker outage must not fail the caller.
+    transaction.on_commit(lambda: deliver_outbox_email.delay(email.pk), robust=True)
+    return email
+
+
+def email_queue_many(*, emails: list[dict]) -> list[OutboxEmail]:
+    """Queue many emails (each a dict of :func:`email_queue`'s arguments) in a few
+    statements: one query for those already queued by ``dedupe_key``, one insert, and after
+    commit their delivery tasks sent over one broker connection. Returns the new rows."""
+    keys = [email["dedupe_key"] for email in emails if email.get("dedupe_key")]
+    taken = set()
+    if keys:
+        taken = set(
+            OutboxEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+        )
+    now = timezone.now()
+    rows = []
+    for email in emails:
+        key = email.get("dedupe_key")
+        if key:
+            if key in taken:
+                continue
+            taken.add(key)
+        rows.append(_outbox_row(now=now, **email))
+    if rows:
+        OutboxEmail.objects.bulk_create(rows)
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _deliveries_enqueue(ids), robust=True)
+    return rows
+
+
+def _outbox_row(
+    *, to, subject, text, html="", tenant=None, from_email=None, reply_to=None, dedupe_key=None, now
+) -> OutboxEmail:
+    return OutboxEmail(
         tenant=tenant,
         to=list(to),
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
@@ -45,11 +91,22 @@ def email_queue(
         body_text=text,
         body_html=html,
         dedupe_key=dedupe_key,
-        next_attempt_at=timezone.now() + REDRIVE_GRACE,
+        next_attempt_at=now + REDRIVE_GRACE,
+        created_at=now,
     )
-    # The row is committed and beat re-drives it: a broker outage must not fail the caller.
-    transaction.on_commit(lambda: deliver_outbox_email.delay(email.pk), robust=True)
-    return email
+
+
+def _deliveries_enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_outbox_email
+
+    if deliver_outbox_email.app.conf.task_always_eager:
+        for email_id in ids:
+            deliver_outbox_email.delay(email_id)
+        return
+    # One producer (one broker connection) for the whole batch.
+    with deliver_outbox_email.app.producer_or_acquire() as producer:
+        for email_id in ids:
+            deliver_outbox_email.apply_async((email_id,), producer=producer)
 
 
 def outbox_deliver(*, email_id: int) -> bool:

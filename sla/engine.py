@@ -101,6 +101,8 @@ class PlanBook:
     plan_id: int | None
     plan_name: str
     rules: tuple[TargetRule, ...] = ()
+    # The plan's business calendar (None without one): when its people are at work.
+    calendar: Calendar | None = None
     _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -138,6 +140,42 @@ def due_times(
             pauses if metric == RESOLUTION else (),
         )
     return result
+
+
+def clock_reaches(
+    book: PlanBook | None,
+    facts: TicketClockFacts,
+    now: datetime,
+    metric: str,
+    seconds: int,
+) -> datetime | None:
+    """The instant at which ``metric``'s clock will have counted ``seconds`` of its own time
+    (business or 24/7), with the ticket's pauses up to ``now``.
+
+    None when the metric has no target, its clock has stopped (first response given,
+    ticket resolved), or a pause still going at ``now`` holds it before it gets there. Used
+    to place points of the clock other than the due time: "75 % of the target", "30
+    minutes before the due time", "2 hours after it".
+    """
+    rule = book.rule(facts.priority, metric) if book is not None else None
+    if rule is None or facts.resolved_at is not None:
+        return None
+    if metric == FIRST_RESPONSE:
+        if facts.first_response_at is not None:
+            return None
+        raw_pauses = ()
+    else:
+        raw_pauses = facts.pauses
+    opened = clock.to_us(facts.opened_at)
+    pauses = _normalise_pauses(raw_pauses, opened, clock.to_us(now), False)
+    point = clock.due_us(rule.calendar, opened, max(int(seconds), 0) * clock.US, pauses)
+    return None if point is None else clock.from_us(point)
+
+
+def target_seconds(book: PlanBook | None, priority: str, metric: str) -> int | None:
+    """The length of ``metric``'s target for ``priority`` in its clock's seconds (None: N/A)."""
+    rule = book.rule(priority, metric) if book is not None else None
+    return None if rule is None else _seconds_of(rule)
 
 
 def evaluate(

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from . import clock
 from .engine import PlanBook, TargetRule
-from .models import BusinessCalendar, Clock, Holiday, SlaTarget, SupportPlan, WeeklyInterval
+from .models import BusinessCalendar, Holiday, SlaTarget, SupportPlan, WeeklyInterval
 from .targets import ALWAYS
 
 
@@ -69,7 +69,7 @@ def _book(plan: SupportPlan, targets, calendars, fallback_tz) -> PlanBook:
             rules.append(TargetRule(target.priority, target.metric, spec, business, name))
         # A business-hours target without a calendar cannot be computed; the admin refuses to
         # save one, so this only happens if the calendar was detached afterwards.
-    return PlanBook(plan_id=plan.pk, plan_name=plan.name, rules=tuple(rules))
+    return PlanBook(plan_id=plan.pk, plan_name=plan.name, rules=tuple(rules), calendar=business)
 
 
 def plan_book_for(*, tenant, plan) -> PlanBook | None:
@@ -87,9 +87,8 @@ def plan_book_for(*, tenant, plan) -> PlanBook | None:
     if row is None:
         return None
     targets = list(SlaTarget.objects.for_tenant(tenant).filter(plan_id=row.pk))
-    rows = []
-    if row.calendar is not None and any(t.clock == Clock.BUSINESS for t in targets):
-        rows = [row.calendar]
+    # The calendar also says when the plan's people are at work, 24/7 targets or not.
+    rows = [row.calendar] if row.calendar is not None else []
     return _book(row, targets, _calendars(tenant=tenant, rows=rows), _tenant_tz(tenant))
 
 

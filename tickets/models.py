@@ -168,6 +168,19 @@ class Ticket(TenantOwnedModel):
     resolution_ended_at = models.DateTimeField(null=True, blank=True)
     sla_due_at = models.DateTimeField(null=True, blank=True)
 
+    # Escalation, kept by the escalation services: the level the ticket stands at, the SLA
+    # cycle (a reopened ticket starts a new one) and the next instant a rule can fire,
+    # which the every-minute check finds through a partial index.
+    escalation_level = models.ForeignKey(
+        "escalation.EscalationLevel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    escalation_cycle = models.PositiveSmallIntegerField(default=1)
+    escalation_check_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -190,7 +203,7 @@ class Ticket(TenantOwnedModel):
                 condition=Q(status__in=["new", "in_progress", "on_hold"]),
                 # PostgreSQL answers the queue counts from the index alone only when every
                 # column they mention is in it, the predicate's status included.
-                include=["assignee", "status"],
+                include=["assignee", "status", "escalation_level"],
                 name="ticket_open_sla",
             ),
             models.Index(
@@ -198,6 +211,11 @@ class Ticket(TenantOwnedModel):
                 condition=Q(status__in=["new", "in_progress", "on_hold"], assignee__isnull=True),
                 include=["assignee", "status"],
                 name="ticket_unassigned_sla",
+            ),
+            models.Index(
+                fields=["escalation_check_at"],
+                condition=Q(escalation_check_at__isnull=False),
+                name="ticket_escalation_check",
             ),
         ]
 
@@ -293,6 +311,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", "Internal note"
     ATTACHMENT = "attachment", "Attachment added"
     ESCALATED = "escalated", "Escalated"
+    DEESCALATED = "deescalated", "De-escalated"
     SLA = "sla", "SLA"
 
 

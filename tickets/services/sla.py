@@ -5,11 +5,13 @@ events into the engine's facts and stores the outcome on the ticket row.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sla.engine import TicketClockFacts, evaluate
+from sla.engine import PlanBook, TicketClockFacts, evaluate
 from sla.selectors import plan_book_for, plan_books_for_tenant
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
@@ -92,12 +94,51 @@ def sla_columns(*, ticket: Ticket, outcome: dict) -> dict:
     }
 
 
-def ticket_sla_evaluate(*, ticket: Ticket, now) -> dict:
-    """The engine's view of ``ticket`` at ``now`` (for display and for storing)."""
+@dataclass(frozen=True)
+class Evaluated:
+    """A ticket with the facts and plan its SLA was computed from, and the outcome."""
+
+    ticket: Ticket
+    book: PlanBook | None
+    facts: TicketClockFacts
+    outcome: dict
+
+
+SlaObserver = Callable[..., None]
+_observers: list[SlaObserver] = []
+
+
+def register_sla_observer(fn: SlaObserver) -> SlaObserver:
+    """Call ``fn(*, tenant, evaluated: list[Evaluated], now, bulk: bool)`` each time tickets'
+    SLA is recomputed: after every change of one ticket (``bulk`` False, inside the change's
+    transaction) and for each batch of a recomputation of open tickets (``bulk`` True).
+    The escalation matrix plans its next check from it. Registering twice has no effect."""
+    if fn not in _observers:
+        _observers.append(fn)
+    return fn
+
+
+def unregister_sla_observer(fn: SlaObserver) -> None:
+    if fn in _observers:
+        _observers.remove(fn)
+
+
+def _observe(*, tenant, evaluated: list[Evaluated], now, bulk: bool) -> None:
+    for observer in list(_observers):
+        observer(tenant=tenant, evaluated=evaluated, now=now, bulk=bulk)
+
+
+def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evaluated:
     book = plan_book_for(tenant=ticket.tenant, plan=ticket.organization.plan_id)
     history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
     facts = clock_facts(ticket=ticket, history=history)
-    return evaluate(book, facts, now, previous_outcomes(ticket))
+    outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=explain)
+    return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
+
+
+def ticket_sla_evaluate(*, ticket: Ticket, now) -> dict:
+    """The engine's view of ``ticket`` at ``now`` (for display and for storing)."""
+    return ticket_sla_evaluated(ticket=ticket, now=now).outcome
 
 
 def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
@@ -110,29 +151,27 @@ def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
 
 def ticket_sla_refresh(*, ticket: Ticket, now) -> Ticket:
     """Recompute and store the SLA columns of ``ticket`` (called after every change)."""
-    outcome = ticket_sla_evaluate(ticket=ticket, now=now)
-    changed = _apply_columns(ticket, sla_columns(ticket=ticket, outcome=outcome))
+    evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
+    changed = _apply_columns(ticket, sla_columns(ticket=ticket, outcome=evaluated.outcome))
     if changed:
         Ticket.objects.filter(pk=ticket.pk).update(
             **{name: getattr(ticket, name) for name in changed}
         )
+    _observe(tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False)
     return ticket
 
 
-def _evaluate_many(*, tenant, tickets: list[Ticket], books: dict, now) -> dict:
+def evaluate_many(*, tenant, tickets: list[Ticket], books: dict, now) -> dict[int, Evaluated]:
     """The SLA of many tickets (organizations loaded), without explanations: one query for
     their status history, the arithmetic in memory."""
     histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in tickets])
-    return {
-        ticket.pk: evaluate(
-            books.get(ticket.organization.plan_id),
-            clock_facts(ticket=ticket, history=histories[ticket.pk]),
-            now,
-            previous_outcomes(ticket),
-            explain=False,
-        )
-        for ticket in tickets
-    }
+    result = {}
+    for ticket in tickets:
+        book = books.get(ticket.organization.plan_id)
+        facts = clock_facts(ticket=ticket, history=histories[ticket.pk])
+        outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=False)
+        result[ticket.pk] = Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
+    return result
 
 
 def queue_sla_badges(*, tenant, tickets, now) -> dict:
@@ -142,7 +181,8 @@ def queue_sla_badges(*, tenant, tickets, now) -> dict:
     if not tickets:
         return {}
     books = plan_books_for_tenant(tenant=tenant)
-    return _evaluate_many(tenant=tenant, tickets=tickets, books=books, now=now)
+    evaluated = evaluate_many(tenant=tenant, tickets=tickets, books=books, now=now)
+    return {pk: item.outcome for pk, item in evaluated.items()}
 
 
 SLA_COLUMNS = (
@@ -179,13 +219,16 @@ def tickets_sla_recompute(*, tenant, plan=None, now=None, batch_size: int = 2000
         if not batch:
             return changed_total
         last_pk = batch[-1].pk
-        outcomes = _evaluate_many(tenant=tenant, tickets=batch, books=books, now=now)
+        evaluated = evaluate_many(tenant=tenant, tickets=batch, books=books, now=now)
         changed = [
             ticket
             for ticket in batch
-            if _apply_columns(ticket, sla_columns(ticket=ticket, outcome=outcomes[ticket.pk]))
+            if _apply_columns(
+                ticket, sla_columns(ticket=ticket, outcome=evaluated[ticket.pk].outcome)
+            )
         ]
         _write_sla_columns(changed)
+        _observe(tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True)
         changed_total += len(changed)
 
 

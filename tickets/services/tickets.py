@@ -117,6 +117,8 @@ def _apply_status(ticket: Ticket, to_status: str, now) -> None:
         ticket.resolved_at = ticket.resolved_at or now
     elif ticket.status in (Status.RESOLVED, Status.CLOSED):
         ticket.resolved_at = None
+        # A reopened ticket is a new SLA cycle: the escalation rules may fire again.
+        ticket.escalation_cycle += 1
     ticket.status = to_status
     ticket.updated_at = now
 
@@ -148,7 +150,9 @@ def ticket_transition(
     old_status = ticket.status
     old_label = ticket.get_status_display()
     _apply_status(ticket, to_status, now)
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    ticket.save(
+        update_fields=["status", "resolved_at", "closed_at", "updated_at", "escalation_cycle"]
+    )
     event = event_add(
         ticket=ticket,
         actor=actor,
@@ -293,4 +297,6 @@ def ticket_change_type(*, ticket: Ticket, actor: User, ticket_type: TicketType) 
         data={"from": old, "to": ticket_type.full_name},
         at=now,
     )
+    # Escalation levels can be narrowed by type: the plan follows the new one.
+    ticket_sla_refresh(ticket=ticket, now=now)
     return ticket

@@ -1,0 +1,250 @@
+"""Reads for escalation. Every query starts from the tenant."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from accounts.models import Domain, User
+from tickets.models import Ticket, TicketType
+
+from .matrix import Planned, RuleSpec, next_escalation
+from .models import (
+    Audience,
+    EscalationEvent,
+    EscalationLevel,
+    EscalationMatrix,
+    EscalationRule,
+    OnCallShift,
+)
+
+
+def matrix_rules(*, tenant) -> tuple[RuleSpec, ...]:
+    """The tenant's active rules as plain data (none while its matrix is off): two queries."""
+    rows = list(
+        EscalationRule.objects.for_tenant(tenant)
+        .filter(is_active=True, matrix__is_active=True)
+        .select_related("level")
+        .order_by("pk")
+    )
+    if not rows:
+        return ()
+    level_types = defaultdict(set)
+    through = EscalationLevel.ticket_types.through
+    for level_id, type_id in through.objects.filter(
+        escalationlevel__tenant_id=tenant if isinstance(tenant, int) else tenant.pk,
+        escalationlevel_id__in={r.level_id for r in rows if r.level_id},
+    ).values_list("escalationlevel_id", "tickettype_id"):
+        level_types[level_id].add(type_id)
+    return tuple(
+        RuleSpec(
+            pk=row.pk,
+            metric=row.metric,
+            threshold=row.threshold,
+            amount=row.amount,
+            priority=row.priority,
+            level_id=row.level_id,
+            level_rank=row.level.rank if row.level_id else 0,
+            level_name=row.level.name if row.level_id else "",
+            level_types=frozenset(level_types.get(row.level_id, ())),
+            notify_assignee=row.notify_assignee,
+            reassign=row.reassign,
+            raise_priority_to=row.raise_priority_to,
+            business_hours_only=row.business_hours_only,
+            label=row.describe(),
+        )
+        for row in rows
+    )
+
+
+def type_lineage(*, tenant) -> dict[int, tuple[int, ...]]:
+    """Each request type's id with its parent's: a level narrowed to a top-level entry
+    covers its sub-categories."""
+    return {
+        pk: (pk, parent_id) if parent_id else (pk,)
+        for pk, parent_id in TicketType.objects.for_tenant(tenant).values_list("pk", "parent_id")
+    }
+
+
+def fired_keys(*, tenant, tickets) -> dict[int, set[str]]:
+    """The keys already fired in each ticket's current cycle: one query."""
+    tickets = list(tickets)
+    cycles = {t.pk: t.escalation_cycle for t in tickets}
+    keys = defaultdict(set)
+    rows = (
+        EscalationEvent.objects.for_tenant(tenant)
+        .filter(ticket_id__in=list(cycles))
+        .values_list("ticket_id", "cycle", "key")
+    )
+    for ticket_id, cycle, key in rows:
+        if cycles.get(ticket_id) == cycle:
+            keys[ticket_id].add(key)
+    return keys
+
+
+def levels_for_tenant(*, tenant):
+    return EscalationLevel.objects.for_tenant(tenant).order_by("rank", "name")
+
+
+def levels_for_ticket(*, tenant, ticket: Ticket) -> list[EscalationLevel]:
+    """Levels that handle ``ticket``'s request type, lowest first."""
+    type_ids = [ticket.ticket_type_id]
+    if ticket.ticket_type.parent_id:
+        type_ids.append(ticket.ticket_type.parent_id)
+    return list(
+        levels_for_tenant(tenant=tenant)
+        .filter(Q(ticket_types__isnull=True) | Q(ticket_types__in=type_ids))
+        .distinct()
+    )
+
+
+def level_for_actor(*, tenant, level_id) -> EscalationLevel | None:
+    return levels_for_tenant(tenant=tenant).filter(pk=level_id).first()
+
+
+def levels_of_user(*, tenant, user: User) -> list[int]:
+    """Ids of the levels ``user`` belongs to (by group, tier or by name)."""
+    return list(user_levels(tenant=tenant, user=user).values_list("pk", flat=True).distinct())
+
+
+def user_levels(*, tenant, user: User) -> QuerySet[EscalationLevel]:
+    """The levels ``user`` belongs to, unevaluated: queues use it as a subquery."""
+    if not user.is_agent or user.tenant_id != tenant.pk:
+        return EscalationLevel.objects.none()
+    groups = Q(audience=Audience.STAFF) | Q(users=user)
+    if user.is_manager:
+        groups |= Q(audience=Audience.MANAGERS)
+    if user.role == "engineer":
+        groups |= Q(audience=Audience.ENGINEERS, tier="") | Q(
+            audience=Audience.ENGINEERS, tier=user.tier or "-"
+        )
+    return levels_for_tenant(tenant=tenant).filter(groups)
+
+
+def level_recipients(*, tenant, level: EscalationLevel) -> list[User]:
+    """The active staff a level notifies (its group and its named people)."""
+    people = Q(pk__in=level.users.values("pk"))
+    if level.audience == Audience.STAFF:
+        people |= Q(role__in=("engineer", "manager", "tenant_admin"))
+    elif level.audience == Audience.MANAGERS:
+        people |= Q(role__in=("manager", "tenant_admin"))
+    elif level.audience == Audience.ENGINEERS:
+        people |= Q(role="engineer", **({"tier": level.tier} if level.tier else {}))
+    return list(User.objects.for_tenant(tenant).filter(people, is_active=True).order_by("email"))
+
+
+def level_extra_emails(level: EscalationLevel) -> list[str]:
+    return split_addresses(level.emails)
+
+
+def split_addresses(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+
+
+def on_call_now(*, tenant, at: datetime) -> list[User]:
+    """The people whose on-call shift covers ``at``."""
+    return [
+        shift.user
+        for shift in OnCallShift.objects.for_tenant(tenant)
+        .filter(starts_at__lte=at, ends_at__gt=at, user__is_active=True)
+        .select_related("user")
+        .order_by("starts_at")
+    ]
+
+
+def matrix_for(*, tenant) -> EscalationMatrix | None:
+    return EscalationMatrix.objects.for_tenant(tenant).first()
+
+
+def tenant_base_url(*, tenant) -> str:
+    """The portal's address for links in emails sent by workers (no request at hand)."""
+    domain = (
+        Domain.objects.filter(tenant_id=tenant.pk)
+        .order_by("-is_primary", "domain")
+        .values_list("domain", flat=True)
+        .first()
+    )
+    host = domain or "localhost"
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{host}{port}/"
+
+
+def ticket_escalations(*, tenant, ticket: Ticket) -> list[EscalationEvent]:
+    return list(
+        EscalationEvent.objects.for_tenant(tenant)
+        .filter(ticket_id=ticket.pk)
+        .select_related("actor", "rule")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class EscalationPanel:
+    level: EscalationLevel | None
+    history: list[EscalationEvent]
+    next_planned: Planned | None
+    levels: list[EscalationLevel]
+    next_level: EscalationLevel | None
+    lower_levels: list[EscalationLevel]
+
+
+def due_tickets(*, now: datetime, exclude=()) -> QuerySet[Ticket]:
+    """Tickets of every tenant with a rule due, earliest first: a range scan of a partial
+    index. The beat check's only query across tenants; each ticket is then processed
+    within its own tenant."""
+    tickets = Ticket.objects.filter(escalation_check_at__lte=now)
+    if exclude:
+        tickets = tickets.exclude(pk__in=list(exclude))
+    return tickets.order_by("escalation_check_at", "pk")
+
+
+def ticket_escalation_levels(
+    *, tenant, ticket: Ticket
+) -> tuple[list[EscalationLevel], list[EscalationLevel]]:
+    """The levels ``ticket`` can go up to (above its current one, lowest first; none once it
+    is resolved) and down to (below it, nearest first), among those handling its type."""
+    current = ticket.escalation_level.rank if ticket.escalation_level_id else 0
+    levels = levels_for_ticket(tenant=tenant, ticket=ticket)
+    up = [level for level in levels if level.rank > current] if ticket.is_open else []
+    down = [level for level in reversed(levels) if level.rank < current]
+    return up, down
+
+
+def ticket_escalation_panel(
+    *, tenant, ticket: Ticket, actor: User, now, evaluated=None
+) -> EscalationPanel:
+    """What the ticket page shows staff about escalation: the level, the history, the next
+    escalation a rule has planned, and the levels ``actor`` may move the ticket to.
+
+    ``evaluated`` is the ticket's SLA evaluation when the caller has one at hand (the
+    ticket page computes it for its SLA panel); the plan is the one the every-minute
+    check follows, so "L3 at 16:00" is when the check will fire.
+    """
+    # Services import this module: their readers are loaded when first needed.
+    from tickets.services.sla import ticket_sla_evaluated
+
+    from .services.schedule import MatrixContext
+
+    up, down = (
+        ticket_escalation_levels(tenant=tenant, ticket=ticket) if actor.is_agent else ([], [])
+    )
+    next_planned = None
+    if ticket.is_open:
+        context = MatrixContext(tenant)
+        if context.rules:
+            if evaluated is None:
+                evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
+            fired = fired_keys(tenant=tenant, tickets=[ticket]).get(ticket.pk, set())
+            next_planned = next_escalation(context.plan(evaluated, fired, now), now)
+    return EscalationPanel(
+        level=ticket.escalation_level,
+        history=ticket_escalations(tenant=tenant, ticket=ticket),
+        next_planned=next_planned,
+        levels=up,
+        next_level=up[0] if up else None,
+        lower_levels=down if actor.is_manager else [],
+    )

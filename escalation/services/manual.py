@@ -1,0 +1,164 @@
+"""Escalation by hand: an engineer sends a ticket up the ladder, a manager brings it down."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from helpdesk.priorities import Priority
+from tickets.models import EventKind, Ticket
+from tickets.services.sla import ticket_sla_evaluated
+from tickets.services.tickets import _lock, event_add
+
+from .. import matrix
+from ..models import EscalationEvent, EscalationLevel
+from ..models import EventKind as EscalationKind
+from ..selectors import levels_for_ticket, matrix_for, on_call_now
+from .notify import level_audience, on_call_audience, send_escalation
+
+
+def _clock_to_show(outcome: dict):
+    """The metric whose clock matters now: a running first response, else resolution."""
+    first, resolution = outcome["first_response"], outcome["resolution"]
+    if first.state in ("running", "breached") and first.ended_at is None:
+        return first
+    return resolution if resolution.state != "none" else first
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor: User,
+    reason: str,
+    level: EscalationLevel | None = None,
+    hand_over: bool = False,
+    base_url: str,
+) -> EscalationEvent:
+    """Escalate to ``level`` (default: the next level up that handles the ticket's type),
+    notifying it as a rule would; ``hand_over`` also unassigns the ticket so the level's
+    people pick it up."""
+    if not actor.is_agent or actor.tenant_id != ticket.tenant_id:
+        raise PermissionDenied("Only engineers escalate tickets.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the ticket needs escalating.")
+    ticket = _lock(ticket)
+    if not ticket.is_open:
+        raise ValidationError(f"This ticket is {ticket.get_status_display().lower()}.")
+    levels = levels_for_ticket(tenant=ticket.tenant, ticket=ticket)
+    current = ticket.escalation_level
+    current_rank = current.rank if current else 0
+    if level is None:
+        level = next((item for item in levels if item.rank > current_rank), None)
+        if level is None:
+            raise ValidationError("This ticket is already at the top of the escalation ladder.")
+    elif level.pk not in {item.pk for item in levels}:
+        raise ValidationError("Choose a level that handles this ticket.")
+    elif level.rank <= current_rank:
+        raise ValidationError(
+            f"The ticket is at {current.name} already: choose a higher level "
+            "(managers de-escalate)."
+        )
+    now = timezone.now()
+    evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
+    sla = _clock_to_show(evaluated.outcome)
+    audience = level_audience(tenant=ticket.tenant, level=level)
+    if ticket.priority == Priority.P1 and matrix.is_after_hours(evaluated.book, now):
+        settings_row = matrix_for(tenant=ticket.tenant)
+        on_call = on_call_audience(
+            tenant=ticket.tenant,
+            on_call=on_call_now(tenant=ticket.tenant, at=now),
+            fallback=settings_row.on_call_fallback_emails if settings_row else "",
+        )
+        for person in on_call.people.items():
+            audience.people.setdefault(*person)
+    event = EscalationEvent.objects.create(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        cycle=ticket.escalation_cycle,
+        key=f"manual:{uuid.uuid4().hex}",
+        kind=EscalationKind.MANUAL,
+        level=level,
+        level_name=level.name,
+        actor=actor,
+        reason=reason,
+        metric=sla.metric if sla.due_at else "",
+        due_at=sla.due_at,
+        planned_at=now,
+        recipients=audience.addresses,
+        created_at=now,
+    )
+    ticket.escalation_level = level
+    ticket.updated_at = now
+    fields = ["escalation_level", "updated_at"]
+    event_add(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.ESCALATED,
+        data={"level": level.name, "reason": reason, "by": "person"},
+        at=now,
+        internal=True,
+    )
+    if hand_over and ticket.assignee_id:
+        previous = ticket.assignee
+        ticket.assignee = None
+        fields.append("assignee")
+        event_add(
+            ticket=ticket,
+            actor=actor,
+            kind=EventKind.ASSIGNED,
+            data={"from": str(previous), "to": None, "reason": f"Handed over to {level.name}."},
+            at=now,
+        )
+    ticket.save(update_fields=fields)
+    send_escalation(ticket=ticket, event=event, audience=audience, sla=sla, base_url=base_url)
+    return event
+
+
+@transaction.atomic
+def ticket_deescalate(
+    *, ticket: Ticket, actor: User, reason: str, level: EscalationLevel | None = None
+) -> EscalationEvent:
+    """Bring a ticket down to ``level`` (None: off the ladder). Managers only."""
+    if not actor.is_manager or actor.tenant_id != ticket.tenant_id:
+        raise PermissionDenied("Only managers de-escalate tickets.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the ticket comes down.")
+    ticket = _lock(ticket)
+    current = ticket.escalation_level
+    if current is None:
+        raise ValidationError("This ticket is not escalated.")
+    if level is not None and (level.tenant_id != ticket.tenant_id or level.rank >= current.rank):
+        raise ValidationError(f"Choose a level below {current.name}.")
+    now = timezone.now()
+    event = EscalationEvent.objects.create(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        cycle=ticket.escalation_cycle,
+        key=f"down:{uuid.uuid4().hex}",
+        kind=EscalationKind.DEESCALATED,
+        level=level,
+        level_name=level.name if level else "",
+        actor=actor,
+        reason=reason,
+        planned_at=now,
+        created_at=now,
+    )
+    ticket.escalation_level = level
+    ticket.updated_at = now
+    ticket.save(update_fields=["escalation_level", "updated_at"])
+    event_add(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.DEESCALATED,
+        data={"from": current.name, "level": level.name if level else None, "reason": reason},
+        at=now,
+        internal=True,
+    )
+    return event

@@ -1,0 +1,379 @@
+"""Firing escalation rules: the every-minute check and the on-call page.
+
+Idempotent by construction: tickets are locked with ``select_for_update(skip_locked)``
+and re-checked under the lock, a rule fires at most once per ticket and SLA cycle (a
+unique constraint on the event), and the event, its timeline entry, its emails and the
+ticket's next check are written in one transaction: a crash loses nothing and repeats
+nothing, and two workers share the due tickets instead of doubling them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from helpdesk.priorities import Priority
+from sla.engine import METRIC_LABELS
+from sla.selectors import plan_books_for_tenant
+from tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
+from tickets.services.sla import Evaluated, evaluate_many, ticket_sla_refresh
+from tickets.services.tickets import event_add
+
+from .. import matrix
+from ..models import EscalationEvent, EscalationLevel
+from ..models import EventKind as EscalationKind
+from ..selectors import (
+    due_tickets,
+    fired_keys,
+    matrix_for,
+    on_call_now,
+    tenant_base_url,
+)
+from .notify import EmailBatch, level_audience, on_call_audience, send_escalation
+from .schedule import MatrixContext
+
+logger = logging.getLogger(__name__)
+
+ON_CALL_KEY = "on_call"
+
+
+def escalations_run_due(*, now: datetime | None = None, batch_size: int = 100) -> int:
+    """Process every ticket with a rule due at ``now``; returns how many rules fired.
+
+    Batches of ``batch_size`` tickets, each locked and processed in its own transaction.
+    Tickets another worker holds are passed over (it is processing them), so workers
+    running the check together share the due tickets; the loop ends when nothing due is
+    left that this check has not handled.
+    """
+    now = now or timezone.now()
+    fired_total = 0
+    runs: dict = {}  # each tenant's rules, plans and recipients, loaded once per check
+    handled: set[int] = set()
+    while True:
+        with transaction.atomic():
+            tickets = _locked(due_tickets(now=now, exclude=handled)[:batch_size])
+            if not tickets:
+                return fired_total
+            fired_total += _process(tickets, now=now, runs=runs)
+        handled.update(ticket.pk for ticket in tickets)
+
+
+def escalation_process(
+    *, ticket_ids, now: datetime | None = None, runs: dict | None = None
+) -> tuple[int, int]:
+    """Fire the due rules of these tickets (those not held by another worker and still
+    due); returns (tickets handled, rules fired). ``runs`` keeps each tenant's matrix
+    between the batches of one check."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        tickets = _locked(
+            Ticket.objects.filter(pk__in=list(ticket_ids), escalation_check_at__lte=now).order_by(
+                "pk"
+            )
+        )
+        fired = _process(tickets, now=now, runs={} if runs is None else runs)
+    return len(tickets), fired
+
+
+def _locked(tickets) -> list[Ticket]:
+    """The tickets of this query that no other transaction holds, locked until commit."""
+    return list(
+        tickets.select_for_update(skip_locked=True, of=("self",)).select_related(
+            "tenant",
+            "organization",
+            "requester",
+            "assignee",
+            "ticket_type__parent",
+            "escalation_level",
+        )
+    )
+
+
+def _process(tickets: list[Ticket], *, now: datetime, runs: dict) -> int:
+    by_tenant = defaultdict(list)
+    for ticket in tickets:
+        by_tenant[ticket.tenant_id].append(ticket)
+    fired = 0
+    for tenant_id, batch in by_tenant.items():
+        run = runs.get(tenant_id)
+        if run is None or run.now != now:
+            run = runs[tenant_id] = _Run(batch[0].tenant, now)
+        fired += _process_tenant(run, batch)
+    return fired
+
+
+class _Run:
+    """What one tenant's batch shares: rules, plans, levels, recipients, the portal URL."""
+
+    def __init__(self, tenant, now):
+        self.tenant = tenant
+        self.now = now
+        self.context = MatrixContext(tenant)
+        self.books = plan_books_for_tenant(tenant=tenant)
+        self.levels = {level.pk: level for level in EscalationLevel.objects.for_tenant(tenant)}
+        self.recipients_cache: dict = {}
+        self.base_url = tenant_base_url(tenant=tenant)
+        self._on_call = None
+        self._matrix = None
+
+    def on_call(self):
+        if self._on_call is None:
+            self._matrix = matrix_for(tenant=self.tenant)
+            self._on_call = on_call_now(tenant=self.tenant, at=self.now)
+        return self._on_call
+
+    @property
+    def fallback(self) -> str:
+        self.on_call()
+        return self._matrix.on_call_fallback_emails if self._matrix else ""
+
+
+class _Writes:
+    """What a batch writes, gathered as its rules fire and written in a few statements."""
+
+    def __init__(self):
+        self.events: list[EscalationEvent] = []
+        self.timeline: list[TicketEvent] = []
+        self.tickets: list[Ticket] = []
+        self.raised: list[Ticket] = []
+        self.outbox = EmailBatch()
+
+    def note(self, ticket: Ticket, kind: str, data: dict, at, internal: bool = False) -> None:
+        self.timeline.append(
+            TicketEvent(
+                tenant_id=ticket.tenant_id,
+                ticket=ticket,
+                actor=None,
+                kind=kind,
+                data=data,
+                is_internal=internal,
+                created_at=at,
+            )
+        )
+
+    def flush(self, now) -> None:
+        EscalationEvent.objects.bulk_create(self.events)
+        TicketEvent.objects.bulk_create(self.timeline)
+        _write_tickets(self.tickets)
+        self.outbox.queue()
+        for ticket in self.raised:
+            # New targets: the SLA columns and the plan follow the raised priority.
+            ticket_sla_refresh(ticket=ticket, now=now)
+
+
+TICKET_COLUMNS = ("escalation_check_at", "updated_at", "escalation_level", "assignee", "priority")
+
+
+def _write_tickets(tickets: list[Ticket]) -> None:
+    """The columns the check changes, from the locked rows: one statement sent as a batch."""
+    if not tickets:
+        return
+    meta = Ticket._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in TICKET_COLUMNS]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(t, field.attname), connection) for field in fields] + [t.pk]
+        for t in tickets
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _process_tenant(run: _Run, tickets: list[Ticket]) -> int:
+    evaluated = evaluate_many(tenant=run.tenant, tickets=tickets, books=run.books, now=run.now)
+    fired = fired_keys(tenant=run.tenant, tickets=tickets)
+    writes = _Writes()
+    count = 0
+    for ticket in tickets:
+        count += _process_ticket(run, evaluated[ticket.pk], fired[ticket.pk], writes)
+    writes.flush(run.now)
+    return count
+
+
+def _process_ticket(run: _Run, item: Evaluated, fired: set[str], writes: _Writes) -> int:
+    ticket, now = item.ticket, run.now
+    planned = run.context.plan(item, fired, now) if ticket.status in OPEN_STATUSES else []
+    due = matrix.due(planned, now)
+    old_priority = ticket.priority
+    for entry in due:
+        _fire(run, item, entry, writes)
+        fired.add(entry.rule.key)
+    remaining = [p for p in planned if p not in due]
+    ticket.escalation_check_at = matrix.next_check(remaining)
+    if due:
+        ticket.updated_at = now
+    writes.tickets.append(ticket)
+    if ticket.priority != old_priority:
+        writes.raised.append(ticket)
+    return len(due)
+
+
+def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) -> None:
+    """One rule firing on one ticket: the event, the actions, the emails (gathered in
+    ``writes``; the ticket's own columns are set on it)."""
+    ticket, rule, now = item.ticket, entry.rule, run.now
+    status = item.outcome.get(rule.metric)
+    level = run.levels.get(rule.level_id) if rule.level_id else None
+    metric_label = METRIC_LABELS[rule.metric]
+    if rule.at_or_after_breach:
+        reason = f"{metric_label} target breached ({rule.label})."
+    else:
+        reason = f"{metric_label} target at risk ({rule.label})."
+    audience = level_audience(tenant=run.tenant, level=level, cache=run.recipients_cache)
+    if (
+        level is not None
+        and ticket.priority == Priority.P1
+        and matrix.is_after_hours(item.book, now)
+    ):
+        for person in on_call_audience(
+            tenant=run.tenant, on_call=run.on_call(), fallback=run.fallback
+        ).people.items():
+            audience.people.setdefault(*person)
+    warning = None
+    if rule.notify_assignee:
+        assignee = ticket.assignee if ticket.assignee_id else None
+        # Nobody assigned (or a deactivated assignee): the team's support address.
+        warning = on_call_audience(
+            tenant=run.tenant,
+            on_call=[assignee] if assignee is not None and assignee.is_active else [],
+            fallback="",
+        )
+    event = rule_event(
+        ticket=ticket,
+        rule=rule,
+        level=level,
+        reason=reason,
+        status=status,
+        planned_at=entry.at,
+        recipients=audience.addresses + (warning.addresses if warning else []),
+        created_at=now,
+    )
+    writes.events.append(event)
+    if level is not None:
+        current = ticket.escalation_level
+        if current is None or level.rank > current.rank:
+            ticket.escalation_level = level
+        writes.note(
+            ticket,
+            EventKind.ESCALATED,
+            {"level": level.name, "reason": reason, "by": "rule"},
+            now,
+            internal=True,
+        )
+        if rule.reassign and ticket.assignee_id:
+            previous = ticket.assignee
+            ticket.assignee = None
+            writes.note(
+                ticket,
+                EventKind.ASSIGNED,
+                {"from": str(previous), "to": None, "reason": f"Handed over to {level.name}."},
+                now,
+            )
+        send_escalation(
+            ticket=ticket,
+            event=event,
+            audience=audience,
+            sla=status,
+            base_url=run.base_url,
+            outbox=writes.outbox,
+        )
+    if warning is not None:
+        send_escalation(
+            ticket=ticket,
+            event=event,
+            audience=warning,
+            sla=status,
+            base_url=run.base_url,
+            template="escalation/email/warning",
+            outbox=writes.outbox,
+        )
+    if matrix.higher_priority(ticket.priority, rule.raise_priority_to):
+        old = ticket.priority
+        ticket.priority = rule.raise_priority_to
+        writes.note(
+            ticket, EventKind.PRIORITY, {"from": old, "to": ticket.priority, "reason": reason}, now
+        )
+
+
+def page_on_call_if_needed(*, item: Evaluated, fired: set[str], now) -> EscalationEvent | None:
+    """A P1 waiting for its first response while the plan's people are off pages the
+    on-call engineer at once (once per SLA cycle), in the transaction of the change."""
+    ticket = item.ticket
+    if (
+        ticket.priority != Priority.P1
+        or ticket.status not in OPEN_STATUSES
+        or ticket.first_response_at is not None
+        or ON_CALL_KEY in fired
+        or not matrix.is_after_hours(item.book, now)
+    ):
+        return None
+    tenant = ticket.tenant
+    settings_row = matrix_for(tenant=tenant)
+    if settings_row is None or not settings_row.is_active:
+        return None
+    on_call = on_call_now(tenant=tenant, at=now)
+    audience = on_call_audience(
+        tenant=tenant, on_call=on_call, fallback=settings_row.on_call_fallback_emails
+    )
+    names = ", ".join(str(user) for user in on_call) or "nobody on the rota"
+    reason = f"P1 outside business hours: on-call paged ({names})."
+    event = EscalationEvent.objects.create(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        cycle=ticket.escalation_cycle,
+        key=ON_CALL_KEY,
+        kind=EscalationKind.ON_CALL,
+        level_name="On call",
+        reason=reason,
+        metric="first_response",
+        due_at=item.outcome["first_response"].due_at if item.outcome else None,
+        planned_at=now,
+        recipients=audience.addresses,
+        created_at=now,
+    )
+    fired.add(ON_CALL_KEY)
+    event_add(
+        ticket=ticket,
+        actor=None,
+        kind=EventKind.ESCALATED,
+        data={"level": "the on-call engineer", "reason": reason, "by": "on_call"},
+        at=now,
+        internal=True,
+    )
+    send_escalation(
+        ticket=ticket,
+        event=event,
+        audience=audience,
+        sla=item.outcome.get("first_response") if item.outcome else None,
+        base_url=tenant_base_url(tenant=tenant),
+        template="escalation/email/on_call",
+    )
+    return event
+
+
+def rule_event(
+    *, ticket, rule, level, reason, status, planned_at, recipients, created_at
+) -> EscalationEvent:
+    """The (unsaved) record of ``rule`` firing for ``ticket`` in its current SLA cycle."""
+    return EscalationEvent(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        cycle=ticket.escalation_cycle,
+        key=rule.key,
+        kind=EscalationKind.RULE,
+        rule_id=rule.pk,
+        level=level,
+        level_name=level.name if level else "",
+        reason=reason,
+        metric=rule.metric,
+        due_at=status.due_at if status else None,
+        planned_at=planned_at,
+        recipients=recipients,
+        created_at=created_at,
+    )
