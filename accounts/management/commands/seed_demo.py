@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_tenants
+from escalation.demo import seed_escalation
 from knowledge_base.demo import seed_knowledge_base
 from sla.demo import seed_sla
 from tickets.demo import seed_demo_tickets
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         seed_demo_tickets(
             base_url_format=f"{scheme}://{{host}}{port_part}/", domain_suffix=domain_suffix
         )
+        # After the tickets: the matrices plan them, and the rules already due fire.
+        seed_escalation()
         self.stdout.write(self.style.SUCCESS("Demo help desks are ready.\n"))
         urls = sorted({login.url for login in logins if login.tenant != "(platform)"})
         for url in urls:
