@@ -7,6 +7,7 @@ urlpatterns = [
     path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
+    path("", include("escalation.urls")),
 ]
 
 handler404 = "helpdesk.views.not_found"

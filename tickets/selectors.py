@@ -7,6 +7,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
+from escalation.selectors import user_levels
 
 from .models import (
     OPEN_STATUSES,
@@ -58,6 +59,7 @@ def ticket_for_actor(*, tenant, actor: User, reference: str) -> Ticket:
             "requester",
             "assignee",
             "ticket_type__parent",
+            "escalation_level",
         )
         .filter(number=number)
         .first()
@@ -203,7 +205,11 @@ QUEUES = {
     "unassigned": "Unassigned",
     "mine": "Mine",
     "open": "All open",
+    "escalated": "Escalated",
+    "my-level": "Escalated to my level",
 }
+# The queue rows also show the escalation level (staff only).
+QUEUE_COLUMNS = (*LIST_COLUMNS, "escalation_level__id", "escalation_level__name")
 
 
 def _search(tickets: QuerySet[Ticket], *, tenant, query: str) -> QuerySet[Ticket]:
@@ -244,6 +250,10 @@ def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> 
         tickets = tickets.filter(assignee__isnull=True)
     elif queue == "mine":
         tickets = tickets.filter(assignee=actor)
+    elif queue == "escalated":
+        tickets = tickets.filter(escalation_level__isnull=False)
+    elif queue == "my-level":
+        tickets = tickets.filter(escalation_level__in=user_levels(tenant=tenant, user=actor))
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
     if filters.ticket_type:
@@ -259,24 +269,35 @@ def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> 
             tickets = tickets.filter(assignee_id=filters.assignee)
     tickets = _search(tickets, tenant=tenant, query=filters.query)
     order = SORTS.get(filters.sort, SORTS["sla"])
-    return tickets.select_related(*LIST_RELATED).only(*LIST_COLUMNS).order_by(*order)
+    return (
+        tickets.select_related(*LIST_RELATED, "escalation_level")
+        .only(*QUEUE_COLUMNS)
+        .order_by(*order)
+    )
 
 
 def queue_counts(*, tenant, actor: User) -> dict[str, int]:
-    """Open tickets per queue, in one query.
+    """Open tickets per queue, in one query (the viewer's escalation levels a subquery).
 
     Counting ``tenant`` rather than ``pk`` lets PostgreSQL answer from the open-tickets
-    index alone (it holds tenant and assignee), without visiting the table.
+    index alone when it holds every column counted, without visiting the table.
     """
-    return (
+    counts = (
         Ticket.objects.for_tenant(tenant)
         .filter(status__in=OPEN_STATUSES)
         .aggregate(
             unassigned=Count("tenant", filter=Q(assignee__isnull=True)),
             mine=Count("tenant", filter=Q(assignee=actor)),
             open=Count("tenant"),
+            escalated=Count("tenant", filter=Q(escalation_level__isnull=False)),
+            my_level=Count(
+                "tenant",
+                filter=Q(escalation_level__in=user_levels(tenant=tenant, user=actor)),
+            ),
         )
     )
+    counts["my-level"] = counts.pop("my_level")
+    return counts
 
 
 def customer_tickets(

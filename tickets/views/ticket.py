@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import tenant_member_required
+from escalation.forms import NOT_ESCALATED, DeescalateForm, EscalateForm
+from escalation.selectors import ticket_escalation_panel
 
 from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
 from ..models import STAFF_STATUS_LABELS, Status
@@ -35,9 +37,9 @@ from ..services import (
     ticket_change_priority,
     ticket_change_type,
     ticket_reply,
-    ticket_sla_evaluate,
     ticket_transition,
 )
+from ..services.sla import ticket_sla_evaluated
 from .common import (
     base_url,
     collect_uploads,
@@ -65,12 +67,13 @@ def _detail_context(request, ticket, **forms) -> dict:
     actor = request.user
     staff = actor.is_agent
     now = timezone.now()
+    evaluated = ticket_sla_evaluated(ticket=ticket, now=now)
     context = {
         "ticket": ticket,
         "staff": staff,
         "timeline": ticket_timeline(ticket=ticket, actor=actor),
         "files": ticket_files(ticket=ticket, actor=actor),
-        "sla": ticket_sla_evaluate(ticket=ticket, now=now),
+        "sla": evaluated.outcome,
         "now": now,
         "can_reply": can_reply(actor, ticket),
         "can_add_evidence": can_add_evidence(actor, ticket),
@@ -114,12 +117,38 @@ def _detail_context(request, ticket, **forms) -> dict:
                 "article_picker_template": optional_template(
                     "knowledge_base/includes/article_picker.html"
                 ),
+                **_escalation_context(request, ticket, now, evaluated, forms),
             }
         )
     return context
 
 
-def _render_detail(request, ticket, status=200, **forms):
+def _escalation_context(request, ticket, now, evaluated, forms) -> dict:
+    """The escalation panel (staff only) and its forms, the next level up and the level
+    just below proposed."""
+    panel = ticket_escalation_panel(
+        tenant=request.tenant, ticket=ticket, actor=request.user, now=now, evaluated=evaluated
+    )
+    escalate_form = forms.get("escalate_form") or EscalateForm(
+        levels=panel.levels,
+        initial={"level": panel.next_level.pk if panel.next_level else None},
+        prefix="escalate",
+    )
+    deescalate_form = forms.get("deescalate_form")
+    if deescalate_form is None and request.user.is_manager and panel.level is not None:
+        below = panel.lower_levels[0].pk if panel.lower_levels else NOT_ESCALATED
+        deescalate_form = DeescalateForm(
+            levels=panel.lower_levels, initial={"level": below}, prefix="deescalate"
+        )
+    return {
+        "escalation": panel,
+        "escalate_form": escalate_form,
+        "deescalate_form": deescalate_form,
+    }
+
+
+def render_ticket_page(request, ticket, status=200, **forms):
+    """The ticket page, with ``forms`` (bound, with their errors) in place of blank ones."""
     template = (
         "tickets/ticket_staff.html" if request.user.is_agent else "tickets/ticket_detail.html"
     )
@@ -130,7 +159,7 @@ def _render_detail(request, ticket, status=200, **forms):
 @tenant_member_required
 @require_GET
 def ticket_detail(request, reference):
-    return _render_detail(request, _ticket(request, reference))
+    return render_ticket_page(request, _ticket(request, reference))
 
 
 @never_cache
@@ -178,7 +207,7 @@ def ticket_reply_view(request, reference):
             )
             return redirect(f"{ticket.get_absolute_url()}#message-{message.pk}")
     keep_uploads(form, kept)
-    return _render_detail(request, ticket, status=400, reply_form=form, kept=kept)
+    return render_ticket_page(request, ticket, status=400, reply_form=form, kept=kept)
 
 
 @never_cache
@@ -207,7 +236,7 @@ def ticket_evidence(request, reference):
                 messages.success(request, f"{len(kept)} file(s) added to {ticket.reference}.")
                 return redirect(ticket)
     keep_uploads(form, kept)
-    return _render_detail(request, ticket, status=400, evidence_form=form, evidence_kept=kept)
+    return render_ticket_page(request, ticket, status=400, evidence_form=form, evidence_kept=kept)
 
 
 @never_cache
@@ -217,7 +246,7 @@ def ticket_status(request, reference):
     ticket = _ticket(request, reference)
     form = StatusForm(request.POST, prefix="status")
     if not form.is_valid():
-        return _render_detail(request, ticket, status=400, status_form=form)
+        return render_ticket_page(request, ticket, status=400, status_form=form)
     to_status = form.cleaned_data["status"]
     try:
         ticket_transition(
@@ -286,7 +315,7 @@ def ticket_priority(request, reference):
         else:
             messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
             return redirect(ticket)
-    return _render_detail(request, ticket, status=400, priority_form=form)
+    return render_ticket_page(request, ticket, status=400, priority_form=form)
 
 
 @never_cache
@@ -314,4 +343,4 @@ def ticket_type_view(request, reference):
                 request, f"{ticket.reference} is now filed under {ticket.ticket_type}."
             )
             return redirect(ticket)
-    return _render_detail(request, ticket, status=400, type_form=form)
+    return render_ticket_page(request, ticket, status=400, type_form=form)

@@ -1,0 +1,93 @@
+"""Escalating a ticket by hand from its page (engineers) and bringing it down (managers)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import tenant_member_required
+from tickets.selectors import ticket_for_actor
+from tickets.views.common import base_url
+from tickets.views.ticket import render_ticket_page
+
+from .forms import DeescalateForm, EscalateForm
+from .selectors import ticket_escalation_levels
+from .services import ticket_deescalate, ticket_escalate
+
+
+def _staff_ticket(request, reference):
+    """The ticket, for staff only: customers get the 404 of a page that is not there."""
+    ticket = ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
+    if not request.user.is_agent:
+        raise Http404("Not found.")
+    return ticket
+
+
+def _error_text(error) -> str:
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+@never_cache
+@tenant_member_required
+@require_POST
+def ticket_escalate_view(request, reference):
+    ticket = _staff_ticket(request, reference)
+    up, _down = ticket_escalation_levels(tenant=request.tenant, ticket=ticket)
+    form = EscalateForm(request.POST, levels=up, prefix="escalate")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = ticket_escalate(
+                ticket=ticket,
+                actor=request.user,
+                reason=data["reason"],
+                level=data["level"],
+                hand_over=data["hand_over"],
+                base_url=base_url(request),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            notified = len(event.recipients)
+            if notified:
+                messages.success(
+                    request,
+                    f"{ticket.reference} is escalated to {event.level_name}: "
+                    f"{notified} {'person' if notified == 1 else 'people'} notified.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"{ticket.reference} is escalated to {event.level_name}, but nobody was "
+                    "notified: the level has no active people or addresses. Ask a tenant "
+                    "admin to complete it in the escalation matrix.",
+                )
+            return redirect(f"{ticket.get_absolute_url()}#escalation-title")
+    return render_ticket_page(request, ticket, status=400, escalate_form=form)
+
+
+@never_cache
+@tenant_member_required
+@require_POST
+def ticket_deescalate_view(request, reference):
+    ticket = _staff_ticket(request, reference)
+    if not request.user.is_manager:
+        messages.error(request, "Only managers de-escalate tickets.")
+        return redirect(ticket)
+    _up, down = ticket_escalation_levels(tenant=request.tenant, ticket=ticket)
+    form = DeescalateForm(request.POST, levels=down, prefix="deescalate")
+    if form.is_valid():
+        level = form.cleaned_data["level"]
+        try:
+            ticket_deescalate(
+                ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"], level=level
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            where = f"down to {level.name}" if level else "off the escalation ladder"
+            messages.success(request, f"{ticket.reference} is {where}.")
+            return redirect(f"{ticket.get_absolute_url()}#escalation-title")
+    return render_ticket_page(request, ticket, status=400, deescalate_form=form)
