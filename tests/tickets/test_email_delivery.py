@@ -3,15 +3,20 @@
 import pytest
 from django.test import Client
 
-from tests.helpdesk.test_worker_integration import WAIT, sink, worker  # noqa: F401
+from tests import workers
+from tests.workers import WAIT
 from tickets.models import Ticket
 
 from .factories import TicketTypeFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
+celery_processes = workers.celery_processes
+sink = workers.sink
+worker = workers.worker
 
-def test_customer_and_queue_receive_the_new_ticket_and_the_reply(worker, sink, acme):  # noqa: F811
+
+def test_customer_and_queue_receive_the_new_ticket_and_the_reply(worker, sink, acme):
     sink.start()
     kind = TicketTypeFactory(tenant=acme.tenant, name="Networking")
     customer = Client(HTTP_HOST=acme.host)
