@@ -95,6 +95,7 @@ def plan(
 
     Rules whose clock is stopped (first response given, ticket resolved) or held by a
     pause are left out: they come back when the ticket changes and is planned again.
+    So are warnings that would only go out after the breach.
     """
     type_ids = frozenset(type_ids)
     fired = frozenset(fired)
@@ -112,9 +113,21 @@ def plan(
         at = point
         if rule.business_hours_only and facts.priority != Priority.P1 and calendar is not None:
             at = clock.next_open(calendar, point)
+        if _moot_warning(rule, at, book, facts, now, target):
+            continue
         planned.append(Planned(rule=rule, point=point, at=at))
     planned.sort(key=lambda p: (p.at, p.rule.level_rank, p.rule.pk))
     return planned
+
+
+def _moot_warning(rule, at, book, facts, now, target) -> bool:
+    """An "about to breach" warning that would go out once the target is already breached
+    (after a priority raise, or held for business hours past the due time) says nothing
+    true: it is left out; the breach rules speak instead."""
+    if rule.level_id is not None or rule.at_or_after_breach:
+        return False
+    breach = clock_reaches(book, facts, now, rule.metric, target)
+    return breach is not None and max(at, now) >= breach
 
 
 def next_check(planned: Iterable[Planned]) -> datetime | None:

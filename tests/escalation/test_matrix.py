@@ -190,6 +190,29 @@ def test_a_night_point_on_a_24_7_target_waits_when_the_rule_says_so():
     assert planned.at.astimezone(LA) == la(2026, 11, 30, 8, 0)  # Monday opening
 
 
+def test_a_warning_that_would_arrive_after_the_breach_is_left_out():
+    warn = spec(threshold="percent", amount=75, level_id=None, level_rank=0)
+    # P1 first response (1 hour, 24/7) of a ticket opened 09:00: warned at 09:45.
+    p1 = facts("P1")
+    assert when(warn, p1, now=la(2026, 11, 23, 9, 50)) == la(2026, 11, 23, 9, 45)
+    # Raised to P1 at 11:00, the hour ran out at 10:00: "about to breach" is no longer true,
+    # while a breach rule still fires.
+    assert when(warn, p1, now=la(2026, 11, 23, 11, 0)) is None
+    assert when(spec(threshold="at_due"), p1, now=la(2026, 11, 23, 11, 0)) == la(
+        2026, 11, 23, 10, 0
+    )
+    # A P3 warning held for business hours past a night-time breach is left out too.
+    book = PlanBook(
+        plan_id=2,
+        plan_name="Core",
+        rules=(TargetRule("P3", "first_response", parse_target("1 hour (24/7)"), ALWAYS),),
+        calendar=CAL,
+    )
+    night = facts("P3", opened=la(2026, 11, 27, 20, 0))
+    held = spec(threshold="percent", amount=75, level_id=None, business_hours_only=True)
+    assert matrix.plan(book, night, [held], type_ids=[5], fired=(), now=night.opened_at) == []
+
+
 def test_next_check_is_the_earliest_rule_and_due_lists_those_reached():
     rules = [
         spec(pk=1, threshold="percent", amount=50),
