@@ -5,11 +5,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from escalation.models import Audience, EscalationEvent
 from escalation.services import escalations_run_due
 from helpdesk.models import OutboxEmail
+from tickets.models import Ticket
 
 from .conftest import at, pacific
 from .factories import level, rule
@@ -52,3 +53,39 @@ def test_four_concurrent_checks_fire_each_rule_once(require_postgres, acme, plan
     )
     # And a late fifth run finds nothing.
     assert escalations_run_due(now=now + timedelta(minutes=1)) == 0
+
+
+def test_a_check_passes_over_tickets_another_worker_holds(
+    require_postgres, acme, plan, make_ticket
+):
+    l3 = level(acme.tenant, 3, "L3 Support manager", audience=Audience.MANAGERS)
+    rule(acme.tenant, priority="P1", level=l3)
+    with at(pacific(2026, 11, 24, 10, 0)):
+        tickets = [make_ticket(priority="P1", title=f"Outage {n}") for n in range(12)]
+    now = pacific(2026, 11, 24, 11, 1)
+    held = sorted(tickets, key=lambda t: (t.escalation_check_at, t.pk))[:5]
+    locked, release, results = threading.Event(), threading.Event(), []
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                list(Ticket.objects.select_for_update().filter(pk__in=[t.pk for t in held]))
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_worker)
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        # The first batch of five is exactly the held tickets: the check goes on past them.
+        results.append(escalations_run_due(now=now, batch_size=5))
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert results == [len(tickets) - len(held)]
+    escalated = set(EscalationEvent.objects.values_list("ticket_id", flat=True))
+    assert escalated == {t.pk for t in tickets} - {t.pk for t in held}
+    # Once released, the next check takes the rest.
+    assert escalations_run_due(now=now + timedelta(minutes=1)) == len(held)
