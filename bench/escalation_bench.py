@@ -125,7 +125,7 @@ def explain_due_query() -> list[str]:
     """The plan of the query the idle check actually ran (captured, then explained)."""
     with CaptureQueriesContext(connection) as captured:
         check_escalations()
-    sql = captured.captured_queries[0]["sql"]
+    sql = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT"))
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return [row[0] for row in cursor.fetchall()]

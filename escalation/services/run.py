@@ -54,10 +54,14 @@ def escalations_run_due(*, now: datetime | None = None, batch_size: int = 100) -
     runs: dict = {}  # each tenant's rules, plans and recipients, loaded once per check
     handled: set[int] = set()
     while True:
+        due = due_tickets(now=now, exclude=handled)
+        # A plain read first: the idle check, every minute, is this one indexed query.
+        if not due.values_list("pk", flat=True)[:1]:
+            return fired_total
         with transaction.atomic():
-            tickets = _locked(due_tickets(now=now, exclude=handled)[:batch_size])
+            tickets = _locked(due[:batch_size])
             if not tickets:
-                return fired_total
+                return fired_total  # everything due is held by other workers
             fired_total += _process(tickets, now=now, runs=runs)
         handled.update(ticket.pk for ticket in tickets)
 
