@@ -192,14 +192,11 @@ class EscalationPanel:
     lower_levels: list[EscalationLevel]
 
 
-def due_tickets(*, now: datetime, exclude=()) -> QuerySet[Ticket]:
+def due_tickets(*, now: datetime) -> QuerySet[Ticket]:
     """Tickets of every tenant with a rule due, earliest first: a range scan of a partial
-    index. The beat check's only query across tenants; each ticket is then processed
-    within its own tenant."""
-    tickets = Ticket.objects.filter(escalation_check_at__lte=now)
-    if exclude:
-        tickets = tickets.exclude(pk__in=list(exclude))
-    return tickets.order_by("escalation_check_at", "pk")
+    index, in its order. The beat check's only query across tenants; each ticket is then
+    processed within its own tenant."""
+    return Ticket.objects.filter(escalation_check_at__lte=now).order_by("escalation_check_at")
 
 
 def ticket_escalation_levels(

@@ -54,7 +54,7 @@ def escalations_run_due(*, now: datetime | None = None, batch_size: int = 100) -
     runs: dict = {}  # each tenant's rules, plans and recipients, loaded once per check
     handled: set[int] = set()
     while True:
-        due = due_tickets(now=now, exclude=handled)
+        due = due_tickets(now=now)
         # A plain read first: the idle check, every minute, is this one indexed query.
         if not due.values_list("pk", flat=True)[:1]:
             return fired_total
@@ -62,6 +62,10 @@ def escalations_run_due(*, now: datetime | None = None, batch_size: int = 100) -
             tickets = _locked(due[:batch_size])
             if not tickets:
                 return fired_total  # everything due is held by other workers
+            if handled.intersection(ticket.pk for ticket in tickets):
+                # A processed ticket leaves the due range; one still in it would loop.
+                logger.error("Escalation check: tickets still due after processing")
+                return fired_total
             fired_total += _process(tickets, now=now, runs=runs)
         handled.update(ticket.pk for ticket in tickets)
 
