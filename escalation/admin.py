@@ -30,11 +30,10 @@ class EscalationLevelInline(TenantOwnedInline):
         (None, {"fields": ["emails"]}),
     ]
     verbose_name = "level"
+    verbose_name_plural = "Levels: who handles an escalation, first line (rank 1) upwards"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("users", "ticket_types")
-
-    verbose_name_plural = "Levels: who handles an escalation, first line (rank 1) upwards"
 
 
 class EscalationRuleInline(TenantOwnedInline):

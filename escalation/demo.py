@@ -174,23 +174,16 @@ def seed_tenant_escalation(tenant: Tenant, *, now: datetime | None = None) -> di
         levels[seed.name] = level
     for seed in spec.rules:
         level = levels[seed.level] if seed.level else None
-        rule = EscalationRule.objects.filter(
-            tenant=tenant,
-            matrix=matrix,
-            priority=seed.priority,
-            metric=seed.metric,
-            threshold=seed.threshold,
-            amount=seed.amount,
-            level=level,
-        ).first() or EscalationRule(
-            tenant=tenant,
-            matrix=matrix,
-            priority=seed.priority,
-            metric=seed.metric,
-            threshold=seed.threshold,
-            amount=seed.amount,
-            level=level,
-        )
+        identity = {
+            "tenant": tenant,
+            "matrix": matrix,
+            "priority": seed.priority,
+            "metric": seed.metric,
+            "threshold": seed.threshold,
+            "amount": seed.amount,
+            "level": level,
+        }
+        rule = EscalationRule.objects.filter(**identity).first() or EscalationRule(**identity)
         changed |= _save_if_changed(
             rule,
             {

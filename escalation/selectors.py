@@ -102,15 +102,6 @@ def levels_for_ticket(*, tenant, ticket: Ticket) -> list[EscalationLevel]:
     )
 
 
-def level_for_actor(*, tenant, level_id) -> EscalationLevel | None:
-    return levels_for_tenant(tenant=tenant).filter(pk=level_id).first()
-
-
-def levels_of_user(*, tenant, user: User) -> list[int]:
-    """Ids of the levels ``user`` belongs to (by group, tier or by name)."""
-    return list(user_levels(tenant=tenant, user=user).values_list("pk", flat=True).distinct())
-
-
 def user_levels(*, tenant, user: User) -> QuerySet[EscalationLevel]:
     """The levels ``user`` belongs to, unevaluated: queues use it as a subquery."""
     if not user.is_agent or user.tenant_id != tenant.pk:
@@ -135,10 +126,6 @@ def level_recipients(*, tenant, level: EscalationLevel) -> list[User]:
     elif level.audience == Audience.ENGINEERS:
         people |= Q(role="engineer", **({"tier": level.tier} if level.tier else {}))
     return list(User.objects.for_tenant(tenant).filter(people, is_active=True).order_by("email"))
-
-
-def level_extra_emails(level: EscalationLevel) -> list[str]:
-    return split_addresses(level.emails)
 
 
 def split_addresses(text: str) -> list[str]:

@@ -12,8 +12,8 @@ def check_escalations():
     return escalations_run_due()
 
 
-@shared_task(bind=True, max_retries=3)
-def escalate_tickets(self, ticket_ids: list[int]):
+@shared_task
+def escalate_tickets(ticket_ids: list[int]):
     """Rules already due when a ticket changed; beat's check is the fallback."""
     escalation_process(ticket_ids=ticket_ids)
 

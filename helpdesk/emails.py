@@ -26,15 +26,21 @@ def send_templated_email(
     dedupe_key: str | None = None,
 ):
     context = {"tenant": tenant, **context}
-    subject, text, html = render_email(template, context)
+    email = tenant_email(tenant=tenant, to=to, rendered=render_email(template, context))
+    return email_queue(**email, dedupe_key=dedupe_key)
+
+
+def tenant_email(*, tenant, to: list[str], rendered: tuple[str, str, str]) -> dict:
+    """:func:`email_queue`'s arguments for a rendered email: the tenant's portal title
+    before the subject and its sender address (the platform's without a tenant)."""
+    subject, text, html = rendered
     if tenant is not None:
         subject = f"[{tenant.portal_title}] {subject}"
-    return email_queue(
-        tenant=tenant,
-        to=to,
-        subject=subject,
-        text=text,
-        html=html,
-        from_email=tenant.from_email if tenant else None,
-        dedupe_key=dedupe_key,
-    )
+    return {
+        "tenant": tenant,
+        "to": to,
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "from_email": tenant.from_email if tenant else None,
+    }

@@ -18,7 +18,7 @@ from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
 from ..models import EventKind as EscalationKind
 from ..selectors import levels_for_ticket, matrix_for, on_call_now
-from .notify import level_audience, on_call_audience, send_escalation
+from .notify import add_on_call, level_audience, send_escalation
 
 
 def _clock_to_show(outcome: dict):
@@ -70,13 +70,12 @@ def ticket_escalate(
     audience = level_audience(tenant=ticket.tenant, level=level)
     if ticket.priority == Priority.P1 and matrix.is_after_hours(evaluated.book, now):
         settings_row = matrix_for(tenant=ticket.tenant)
-        on_call = on_call_audience(
+        add_on_call(
+            audience,
             tenant=ticket.tenant,
             on_call=on_call_now(tenant=ticket.tenant, at=now),
             fallback=settings_row.on_call_fallback_emails if settings_row else "",
         )
-        for person in on_call.people.items():
-            audience.people.setdefault(*person)
     event = EscalationEvent.objects.create(
         tenant_id=ticket.tenant_id,
         ticket=ticket,

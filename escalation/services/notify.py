@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.models import User
-from helpdesk.emails import render_email
+from helpdesk.emails import render_email, tenant_email
 from helpdesk.services import email_queue_many
 from tickets.models import Ticket
 from tickets.services.notifications import recipient_zone, ticket_link
 
 from ..models import EscalationEvent, EscalationLevel
-from ..selectors import level_extra_emails, level_recipients, split_addresses
+from ..selectors import level_recipients, split_addresses
 
 
 class Audience:
@@ -41,7 +41,10 @@ def level_audience(*, tenant, level: EscalationLevel | None, cache: dict | None 
         return audience
     cache = cache if cache is not None else {}
     if level.pk not in cache:
-        cache[level.pk] = (level_recipients(tenant=tenant, level=level), level_extra_emails(level))
+        cache[level.pk] = (
+            level_recipients(tenant=tenant, level=level),
+            split_addresses(level.emails),
+        )
     people, extra = cache[level.pk]
     for user in people:
         audience.add_user(user)
@@ -58,6 +61,14 @@ def on_call_audience(*, tenant, on_call: list[User], fallback: str) -> Audience:
         for address in split_addresses(fallback) or [tenant.support_email]:
             audience.add_address(address)
     return audience
+
+
+def add_on_call(audience: Audience, *, tenant, on_call: list[User], fallback: str) -> None:
+    """Page the on-call engineers too (the fallback addresses when nobody is on call): a P1
+    escalating while the plan's people are off."""
+    paged = on_call_audience(tenant=tenant, on_call=on_call, fallback=fallback)
+    for person in paged.people.items():
+        audience.people.setdefault(*person)
 
 
 class EmailBatch:
@@ -113,19 +124,12 @@ def send_escalation(
             zone = timezone.get_current_timezone_name()
             if zone not in rendered:
                 rendered[zone] = render_email(template, context)
-        subject, text, html = rendered[zone]
         batch.add(
             event=event,
             address=address,
-            email={
-                "tenant": tenant,
-                "to": [user.email if user else address],
-                # Subject and sender as every templated email of the tenant has them.
-                "subject": f"[{tenant.portal_title}] {subject}",
-                "text": text,
-                "html": html,
-                "from_email": tenant.from_email,
-            },
+            email=tenant_email(
+                tenant=tenant, to=[user.email if user else address], rendered=rendered[zone]
+            ),
         )
     if outbox is None:
         batch.queue()

@@ -13,9 +13,10 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from helpdesk.db import update_rows
 from helpdesk.priorities import Priority
 from sla.engine import METRIC_LABELS
 from sla.selectors import plan_books_for_tenant
@@ -33,7 +34,13 @@ from ..selectors import (
     on_call_now,
     tenant_base_url,
 )
-from .notify import EmailBatch, level_audience, on_call_audience, send_escalation
+from .notify import (
+    EmailBatch,
+    add_on_call,
+    level_audience,
+    on_call_audience,
+    send_escalation,
+)
 from .schedule import MatrixContext
 
 logger = logging.getLogger(__name__)
@@ -166,31 +173,15 @@ class _Writes:
     def flush(self, now) -> None:
         EscalationEvent.objects.bulk_create(self.events)
         TicketEvent.objects.bulk_create(self.timeline)
-        _write_tickets(self.tickets)
+        update_rows(self.tickets, TICKET_COLUMNS)
         self.outbox.queue()
         for ticket in self.raised:
             # New targets: the SLA columns and the plan follow the raised priority.
             ticket_sla_refresh(ticket=ticket, now=now)
 
 
+# The columns the check changes, written from the locked rows.
 TICKET_COLUMNS = ("escalation_check_at", "updated_at", "escalation_level", "assignee", "priority")
-
-
-def _write_tickets(tickets: list[Ticket]) -> None:
-    """The columns the check changes, from the locked rows: one statement sent as a batch."""
-    if not tickets:
-        return
-    meta = Ticket._meta
-    quote = connection.ops.quote_name
-    fields = [meta.get_field(name) for name in TICKET_COLUMNS]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    rows = [
-        [field.get_db_prep_save(getattr(t, field.attname), connection) for field in fields] + [t.pk]
-        for t in tickets
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _process_tenant(run: _Run, tickets: list[Ticket]) -> int:
@@ -206,7 +197,7 @@ def _process_tenant(run: _Run, tickets: list[Ticket]) -> int:
 
 def _process_ticket(run: _Run, item: Evaluated, fired: set[str], writes: _Writes) -> int:
     ticket, now = item.ticket, run.now
-    planned = run.context.plan(item, fired, now) if ticket.status in OPEN_STATUSES else []
+    planned = run.context.plan(item, fired, now)
     due = matrix.due(planned, now)
     old_priority = ticket.priority
     for entry in due:
@@ -239,10 +230,7 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
         and ticket.priority == Priority.P1
         and matrix.is_after_hours(item.book, now)
     ):
-        for person in on_call_audience(
-            tenant=run.tenant, on_call=run.on_call(), fallback=run.fallback
-        ).people.items():
-            audience.people.setdefault(*person)
+        add_on_call(audience, tenant=run.tenant, on_call=run.on_call(), fallback=run.fallback)
     warning = None
     if rule.notify_assignee:
         assignee = ticket.assignee if ticket.assignee_id else None

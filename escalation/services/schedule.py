@@ -8,9 +8,9 @@ the every-minute check reads only tickets whose instant has come.
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from tickets.models import Ticket
+from helpdesk.db import update_rows
 from tickets.services.sla import Evaluated
 
 from .. import matrix
@@ -67,27 +67,9 @@ def escalation_reschedule(*, tenant, evaluated: list[Evaluated], now, bulk: bool
         if ticket.escalation_check_at != check_at:
             ticket.escalation_check_at = check_at
             changed.append(ticket)
-    _write_check_at(changed)
+    update_rows(changed, ["escalation_check_at"])
     if due_now and not bulk:
         from ..tasks import escalate_tickets
 
         ids = list(due_now)
         transaction.on_commit(lambda: escalate_tickets.delay(ids), robust=True)
-
-
-def _write_check_at(tickets: list[Ticket]) -> None:
-    if not tickets:
-        return
-    if len(tickets) == 1:
-        ticket = tickets[0]
-        Ticket.objects.filter(pk=ticket.pk).update(escalation_check_at=ticket.escalation_check_at)
-        return
-    field = Ticket._meta.get_field("escalation_check_at")
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(Ticket._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
-        f"WHERE {quote(Ticket._meta.pk.column)} = %s"
-    )
-    rows = [[field.get_db_prep_save(t.escalation_check_at, connection), t.pk] for t in tickets]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)

@@ -5,23 +5,16 @@ import re
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from escalation.models import Audience
+from tests.browser.pages import sign_in
 from tests.escalation.factories import level
-from tests.factories import PASSWORD, EngineerFactory
+from tests.factories import EngineerFactory
 from tests.tickets.conftest import open_ticket
 from tests.tickets.factories import TicketTypeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, url: str, email: str):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_engineer_escalates_a_ticket_with_a_reason(browser, portal, acme, settings, tmp_path):

@@ -8,20 +8,12 @@ from playwright.sync_api import Page, expect
 
 from knowledge_base.models import ArticleFeedback, Deflection
 from knowledge_base.services import article_create
-from tests.factories import PASSWORD
+from tests.browser.pages import sign_in
 from tests.tickets.factories import TicketTypeFactory
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, url: str, email: str):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def publish(world, title, body, **extra):

@@ -1,21 +1,13 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.browser.pages import sign_in
 from tests.tickets.factories import PriorityDefinitionFactory, TicketTypeFactory
 from tickets.models import Message, Status, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, url: str, email: str):
-    page.goto(url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_ticket_from_first_message_to_reopening(browser, portal, acme, settings, tmp_path):
