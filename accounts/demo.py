@@ -1,9 +1,12 @@
 """Demo tenants modelled on the two support documents the product ships with.
 
-Idempotent: running it again updates the same rows. Every demo account gets the same
-known password, printed by ``seed_demo``. The demo tenants keep the secure default of
-requiring two-factor authentication for staff (a re-run leaves the policy as an admin set
-it), so demo staff set up an authenticator app at their first sign-in.
+Idempotent: running it again creates only what is missing (a tenant, domain, plan,
+organization or person deleted or never made) and leaves every existing row as an admin
+left it. ``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content,
+passwords included. Every demo account gets the same known password, printed by
+``seed_demo``, hashed with a salt of its own. The demo tenants keep the secure default of
+requiring two-factor authentication for staff, so demo staff set up an authenticator app at
+their first sign-in.
 """
 
 from dataclasses import dataclass
@@ -108,40 +111,60 @@ def _slug(name: str) -> str:
     return slugify(name)
 
 
+def _seed_row(model, *, reset: bool, defaults: dict, **lookup):
+    """The row found by ``lookup``: created with ``defaults`` when missing; an existing row
+    is brought back to ``defaults`` only when resetting."""
+    if reset:
+        return model.objects.update_or_create(**lookup, defaults=defaults)[0]
+    return model.objects.get_or_create(**lookup, defaults=defaults)[0]
+
+
+TENANT_FIELDS = (
+    "name",
+    "portal_title",
+    "ticket_prefix",
+    "time_zone",
+    "brand_color",
+    "logo_text",
+    "tagline",
+    "support_email",
+)
+
+
+def _seed_domain(tenant: Tenant, host: str, *, reset: bool) -> None:
+    """The demo host serves the tenant. A new host (another ``--domain-suffix``) or a reset
+    makes it the primary domain; an existing host keeps what an admin chose."""
+    existing = Domain.objects.filter(domain=host).first()
+    if existing is not None and not reset:
+        return
+    Domain.objects.filter(tenant=tenant, is_primary=True).exclude(domain=host).update(
+        is_primary=False
+    )
+    Domain.objects.update_or_create(domain=host, defaults={"tenant": tenant, "is_primary": True})
+
+
 @transaction.atomic
-def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> list[DemoLogin]:
-    password_hash = make_password(DEMO_PASSWORD)
+def seed_tenants(
+    *, domain_suffix: str = "localhost", base_url_format: str, reset: bool = False
+) -> list[DemoLogin]:
     logins: list[DemoLogin] = []
 
     for spec in TENANTS:
-        tenant, _ = Tenant.objects.update_or_create(
+        tenant = _seed_row(
+            Tenant,
+            reset=reset,
             slug=spec["slug"],
-            defaults={
-                key: spec[key]
-                for key in (
-                    "name",
-                    "portal_title",
-                    "ticket_prefix",
-                    "time_zone",
-                    "brand_color",
-                    "logo_text",
-                    "tagline",
-                    "support_email",
-                )
-            },
+            defaults={key: spec[key] for key in TENANT_FIELDS},
         )
         host = f"{spec['slug']}.{domain_suffix}"
-        Domain.objects.filter(tenant=tenant, is_primary=True).exclude(domain=host).update(
-            is_primary=False
-        )
-        Domain.objects.update_or_create(
-            domain=host, defaults={"tenant": tenant, "is_primary": True}
-        )
+        _seed_domain(tenant, host, reset=reset)
         url = base_url_format.format(host=host)
 
         plans = {}
         for position, (name, description) in enumerate(spec["plans"]):
-            plans[name], _ = SupportPlan.objects.update_or_create(
+            plans[name] = _seed_row(
+                SupportPlan,
+                reset=reset,
                 tenant=tenant,
                 slug=_slug(name),
                 defaults={"name": name, "description": description, "position": position},
@@ -149,7 +172,9 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
 
         organizations = []
         for name, plan_name, _mail_domain in spec["organizations"]:
-            org, _ = Organization.objects.update_or_create(
+            org = _seed_row(
+                Organization,
+                reset=reset,
                 tenant=tenant,
                 slug=_slug(name),
                 defaults={"name": name, "plan": plans[plan_name], "is_active": True},
@@ -157,9 +182,9 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
             organizations.append(org)
 
         for full_name, email, role, tier in spec["staff"]:
-            _upsert_user(
+            _seed_user(
                 email=email,
-                password_hash=password_hash,
+                reset=reset,
                 full_name=full_name,
                 tenant=tenant,
                 organization=None,
@@ -172,9 +197,9 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
         for full_name, local_part, org_index, role in spec["customers"]:
             org = organizations[org_index]
             email = f"{local_part}@{spec['organizations'][org_index][2]}"
-            _upsert_user(
+            _seed_user(
                 email=email,
-                password_hash=password_hash,
+                reset=reset,
                 full_name=full_name,
                 tenant=tenant,
                 organization=org,
@@ -187,12 +212,13 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
 
     platform = User.objects.filter(email=PLATFORM_ADMIN_EMAIL).first()
     if platform is None:
-        platform = User.objects.create_superuser(
-            PLATFORM_ADMIN_EMAIL, None, full_name="Platform Admin"
+        User.objects.create_superuser(
+            PLATFORM_ADMIN_EMAIL, DEMO_PASSWORD, full_name="Platform Admin"
         )
-    platform.password = password_hash
-    platform.is_active = True
-    platform.save(update_fields=["password", "is_active"])
+    elif reset:
+        platform.password = make_password(DEMO_PASSWORD)
+        platform.is_active = True
+        platform.save(update_fields=["password", "is_active"])
     logins.append(
         DemoLogin(
             "(platform)",
@@ -206,8 +232,13 @@ def seed_tenants(*, domain_suffix: str = "localhost", base_url_format: str) -> l
     return logins
 
 
-def _upsert_user(*, email, password_hash, full_name, tenant, organization, role, tier) -> User:
-    user = User.objects.filter(email=email).first() or User(email=email)
+def _seed_user(*, email, reset, full_name, tenant, organization, role, tier) -> User:
+    """A demo person, created when missing; an existing one is left as it is unless
+    resetting. Each password is hashed on its own, so no two accounts share a salt."""
+    user = User.objects.filter(email=email).first()
+    if user is not None and not reset:
+        return user
+    user = user or User(email=email)
     user.full_name = full_name
     user.tenant = tenant
     user.organization = organization
@@ -216,6 +247,6 @@ def _upsert_user(*, email, password_hash, full_name, tenant, organization, role,
     user.is_active = True
     user.is_staff = role == Role.TENANT_ADMIN
     user.is_superuser = False
-    user.password = password_hash
+    user.password = make_password(DEMO_PASSWORD)
     user.save()
     return user

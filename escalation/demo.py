@@ -5,11 +5,14 @@ IVCISA covers P1 incidents 24/7/365 with on-call engineers; Invoca works Monday 
 the same ladder: L1 engineer → L2 senior engineer → L3 support manager → L4 head of
 support and the account team.
 
-``seed_escalation()`` is idempotent: levels and rules are created when missing and reset
-when they differ from the seed (rules an admin added are left alone); on-call shifts are
-added for the weeks nobody covers yet, so a swapped shift stays swapped. After a change the
-tenant's open tickets are planned again, and the rules already due fire once, so the demo
-opens with escalated tickets.
+``seed_escalation()`` is idempotent and keeps an admin's work: a tenant without a matrix gets
+the demo matrix with its levels and rules; an existing matrix (its fallback addresses, levels
+and rules) is left exactly as the admin has it. ``reset=True`` (``manage.py reset_demo``)
+brings the demo fallback addresses, levels and rules back to the seed (rules an admin added
+stay).
+On-call shifts are added for the weeks nobody covers yet, so a swapped shift stays swapped.
+After a change the tenant's open tickets are planned again, and the rules already due fire
+once, so the demo opens with escalated tickets.
 """
 
 from __future__ import annotations
@@ -139,13 +142,23 @@ def _save_if_changed(obj, values: dict) -> bool:
 
 
 @transaction.atomic
-def seed_tenant_escalation(tenant: Tenant, *, now: datetime | None = None) -> dict:
-    """Create or refresh one tenant's matrix and rota; returns what changed."""
+def seed_tenant_escalation(
+    tenant: Tenant, *, now: datetime | None = None, reset: bool = False
+) -> dict:
+    """Create one tenant's matrix when it has none (``reset``: bring it back to the seed) and
+    extend its rota; returns what changed."""
     spec = SEEDS[tenant.slug]
     now = now or timezone.now()
-    matrix = EscalationMatrix.objects.filter(tenant=tenant).first() or EscalationMatrix(
-        tenant=tenant
-    )
+    matrix = EscalationMatrix.objects.filter(tenant=tenant).first()
+    changed = False
+    if matrix is None or reset:
+        matrix = matrix or EscalationMatrix(tenant=tenant)
+        changed = _seed_matrix(tenant, matrix, spec)
+    shifts = _seed_rota(tenant, spec.rota_note, now)
+    return {"tenant": tenant.slug, "matrix_changed": changed, "shifts_added": shifts}
+
+
+def _seed_matrix(tenant: Tenant, matrix: EscalationMatrix, spec: MatrixSeed) -> bool:
     changed = _save_if_changed(
         matrix, {"is_active": True, "on_call_fallback_emails": spec.fallback}
     )
@@ -194,8 +207,7 @@ def seed_tenant_escalation(tenant: Tenant, *, now: datetime | None = None) -> di
                 "is_active": True,
             },
         )
-    shifts = _seed_rota(tenant, spec.rota_note, now)
-    return {"tenant": tenant.slug, "matrix_changed": changed, "shifts_added": shifts}
+    return changed
 
 
 def _seed_rota(tenant: Tenant, note: str, now: datetime) -> int:
@@ -236,9 +248,10 @@ def _seed_rota(tenant: Tenant, note: str, now: datetime) -> int:
     return added
 
 
-def seed_escalation(*, slugs=None, now: datetime | None = None) -> dict:
+def seed_escalation(*, slugs=None, now: datetime | None = None, reset: bool = False) -> dict:
     """Seed the matrices and rotas of the demo tenants that exist (all, or ``slugs``), plan
-    their open tickets again if a matrix changed, and fire the rules already due."""
+    their open tickets again if a matrix changed, and fire the rules already due. ``reset``
+    brings existing matrices back to the seed."""
     wanted = list(SEEDS) if slugs is None else list(slugs)
     unknown = [slug for slug in wanted if slug not in SEEDS]
     if unknown:
@@ -246,7 +259,7 @@ def seed_escalation(*, slugs=None, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     results = []
     for tenant in Tenant.objects.filter(slug__in=wanted).order_by("slug"):
-        result = seed_tenant_escalation(tenant, now=now)
+        result = seed_tenant_escalation(tenant, now=now, reset=reset)
         if result["matrix_changed"]:
             tickets_sla_recompute(tenant=tenant, now=now)
         results.append(result)

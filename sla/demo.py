@@ -1,8 +1,10 @@
 """The SLA tables of the two demo help desks, written as the documents state them.
 
-``seed_sla()`` is idempotent: it creates what is missing and resets what differs, so running
-it twice changes nothing. A real deployment runs the same code with
-``python manage.py sla_seed --tenant invoca``.
+``seed_sla()`` is idempotent and keeps an admin's work: it creates what is missing (a
+calendar with its hours and holidays, a plan, a matrix cell never set, the holidays of a year
+not imported yet) and never changes what exists, so an edited cell or a deleted holiday stays
+as the admin left it. ``reset=True`` (``manage.py reset_demo``, and ``sla_seed`` on a real
+deployment) brings calendars, plans and cells back to the tables.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils.text import slugify
 
 from accounts.models import Tenant
 
-from .models import BusinessCalendar, SupportPlan
+from .models import BusinessCalendar, Holiday, SlaTarget, SupportPlan
 from .services import calendar_import_holidays, calendar_set_hours, plan_set_matrix
 from .targets import parse_target
 
@@ -121,60 +123,98 @@ def holiday_years(today=None) -> range:
     return range(min(2025, year - 1), max(2030, year + 3) + 1)
 
 
+def _seed_calendar(tenant: Tenant, cal_seed: CalendarSeed, *, reset: bool) -> tuple:
+    """The tenant's business calendar and how many holidays were added. A new calendar (or a
+    reset) gets the seed's hours; holidays are imported for the years that have none yet, so
+    a holiday an admin removed does not come back."""
+    values = {
+        "time_zone": cal_seed.time_zone,
+        "business_day_minutes": cal_seed.business_day_minutes,
+        "always_open": False,
+    }
+    calendar = BusinessCalendar.objects.filter(tenant=tenant, name=cal_seed.name).first()
+    created = calendar is None
+    if created or reset:
+        calendar, _ = BusinessCalendar.objects.update_or_create(
+            tenant=tenant, name=cal_seed.name, defaults=values
+        )
+        calendar_set_hours(
+            calendar=calendar,
+            intervals=[(day, cal_seed.opens, cal_seed.closes) for day in WEEKDAYS],
+        )
+    if calendar.always_open:
+        return calendar, 0
+    years = list(holiday_years())
+    if not reset:
+        done = set(
+            Holiday.objects.for_tenant(tenant)
+            .filter(calendar=calendar)
+            .values_list("date__year", flat=True)
+        )
+        years = [year for year in years if year not in done]
+    if not years:
+        return calendar, 0
+    imported = calendar_import_holidays(
+        calendar=calendar, country=cal_seed.holiday_country, years=years
+    )
+    return calendar, imported.created
+
+
 @transaction.atomic
-def seed_tenant_sla(tenant: Tenant) -> dict:
-    """Create or refresh one tenant's calendars, plans and matrices; returns what it did."""
+def seed_tenant_sla(tenant: Tenant, *, reset: bool = False) -> dict:
+    """Create one tenant's missing calendars, plans and matrix cells (``reset``: bring the
+    existing ones back to the tables too); returns what it did."""
     spec = SEEDS[tenant.slug]
     cal_seed: CalendarSeed = spec["calendar"]
-    calendar, _ = BusinessCalendar.objects.update_or_create(
-        tenant=tenant,
-        name=cal_seed.name,
-        defaults={
-            "time_zone": cal_seed.time_zone,
-            "business_day_minutes": cal_seed.business_day_minutes,
-            "always_open": False,
-        },
-    )
-    calendar_set_hours(
-        calendar=calendar,
-        intervals=[(day, cal_seed.opens, cal_seed.closes) for day in WEEKDAYS],
-    )
-    imported = calendar_import_holidays(
-        calendar=calendar, country=cal_seed.holiday_country, years=holiday_years()
-    )
-    BusinessCalendar.objects.update_or_create(
-        tenant=tenant,
-        name=ALWAYS_OPEN_NAME,
-        defaults={
-            "time_zone": cal_seed.time_zone,
-            "business_day_minutes": 24 * 60,
-            "always_open": True,
-        },
-    )
+    calendar, holidays_added = _seed_calendar(tenant, cal_seed, reset=reset)
+    always_open = {
+        "time_zone": cal_seed.time_zone,
+        "business_day_minutes": 24 * 60,
+        "always_open": True,
+    }
+    if reset:
+        BusinessCalendar.objects.update_or_create(
+            tenant=tenant, name=ALWAYS_OPEN_NAME, defaults=always_open
+        )
+    else:
+        BusinessCalendar.objects.get_or_create(
+            tenant=tenant, name=ALWAYS_OPEN_NAME, defaults=always_open
+        )
     changed = 0
     existing = {p.slug: p for p in SupportPlan.objects.for_tenant(tenant)}
     for position, (name, cells) in enumerate(spec["matrix"].items()):
         plan = existing.get(slugify(name))
-        if plan is None:
+        new_plan = plan is None
+        if new_plan:
             plan = SupportPlan.objects.create(
                 tenant=tenant, name=name, slug=slugify(name), position=position
             )
+        present = set(
+            SlaTarget.objects.for_tenant(tenant).filter(plan=plan).values_list("priority", "metric")
+        )
+        # A plan without a single cell is still the seed's to fill in.
+        fresh = reset or new_plan or not present
+        if not reset:
+            cells = {cell: text for cell, text in cells.items() if cell not in present}
+            if not cells and not fresh:
+                continue
         changed += plan_set_matrix(
             plan=plan,
-            calendar=calendar,
+            calendar=calendar if fresh or plan.calendar_id is None else plan.calendar,
             cells={cell: parse_target(text) for cell, text in cells.items()},
-            targets_are_examples=spec["examples"],
+            targets_are_examples=spec["examples"] if fresh else None,
         )
-    return {"tenant": tenant.slug, "holidays_added": imported.created, "cells_changed": changed}
+    return {"tenant": tenant.slug, "holidays_added": holidays_added, "cells_changed": changed}
 
 
-def seed_sla(*, slugs=None) -> list[dict]:
-    """Seed the SLA tables of the demo tenants that exist (all of them, or ``slugs``)."""
+def seed_sla(*, slugs=None, reset: bool = False) -> list[dict]:
+    """Seed the SLA tables of the demo tenants that exist (all of them, or ``slugs``);
+    ``reset`` brings what exists back to the tables."""
     wanted = list(SEEDS) if slugs is None else list(slugs)
     unknown = [slug for slug in wanted if slug not in SEEDS]
     if unknown:
         raise KeyError(f"No SLA seed for {', '.join(unknown)}; known: {', '.join(SEEDS)}.")
     results = []
     for tenant in Tenant.objects.filter(slug__in=wanted).order_by("slug"):
-        results.append(seed_tenant_sla(tenant))
+        results.append(seed_tenant_sla(tenant, reset=reset))
     return results

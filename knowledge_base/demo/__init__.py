@@ -1,8 +1,10 @@
 """Knowledge base content of the two demo help desks.
 
-Idempotent: running it again brings the same rows back to this content without adding
-duplicates. The read counts are starting figures for the demo's “Popular” lists, recorded
-once on the day of the first seeding.
+Idempotent and respectful of editors: running it again creates the categories and articles
+that are missing and leaves every existing one as the help desk's editors left it.
+``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content. The read
+counts are starting figures for the demo's “Popular” lists, recorded once on the day of the
+first seeding.
 """
 
 import textwrap
@@ -22,61 +24,56 @@ CONTENT = {"ivcisa": ivcisa, "invoca": invoca}
 
 
 @transaction.atomic
-def seed_knowledge_base() -> int:
-    """Create or refresh the demo articles of every demo tenant present; returns how many."""
+def seed_knowledge_base(*, reset: bool = False) -> int:
+    """Create the missing demo articles of every demo tenant present (``reset``: bring the
+    existing ones back too); returns how many demo articles there are."""
     from django.core.cache import cache
 
     count = 0
     for tenant in Tenant.objects.filter(slug__in=CONTENT):
-        count += _seed_tenant(tenant, CONTENT[tenant.slug])
+        count += _seed_tenant(tenant, CONTENT[tenant.slug], reset=reset)
         cache.delete_many([public_exists_cache_key(tenant.pk), languages_cache_key(tenant.pk)])
     return count
 
 
-def _seed_tenant(tenant: Tenant, content) -> int:
+def _seed_tenant(tenant: Tenant, content, *, reset: bool) -> int:
     categories: dict[str, Category] = {}
     for position, (slug, name, description, parent) in enumerate(content.CATEGORIES):
-        categories[slug], _ = Category.objects.for_tenant(tenant).update_or_create(
-            slug=slug,
-            defaults={
-                "tenant": tenant,
-                "name": name,
-                "description": description,
-                "parent": categories[parent] if parent else None,
-                "position": position,
-            },
-        )
+        values = {
+            "tenant": tenant,
+            "name": name,
+            "description": description,
+            "parent": categories[parent] if parent else None,
+            "position": position,
+        }
+        rows = Category.objects.for_tenant(tenant)
+        seed = rows.update_or_create if reset else rows.get_or_create
+        categories[slug], _ = seed(slug=slug, defaults=values)
     plans = {plan.name: plan for plan in SupportPlan.objects.for_tenant(tenant)}
     author = User.objects.for_tenant(tenant).filter(role=Role.TENANT_ADMIN).order_by("pk").first()
     articles: dict[str, Article] = {}
+    seeded: list[str] = []
+    existing = {a.slug: a for a in Article.objects.for_tenant(tenant)}
     for spec in content.ARTICLES:
+        article = existing.get(spec["slug"])
+        if article is not None and not reset:
+            articles[spec["slug"]] = article
+            continue
         body = textwrap.dedent(spec["body"]).strip() + "\n"
-        article, created = Article.objects.for_tenant(tenant).update_or_create(
-            slug=spec["slug"],
-            defaults={
-                "tenant": tenant,
-                "title": spec["title"],
-                "summary": spec["summary"],
-                "body": body,
-                "body_text": markdown_plain_text(body),
-                "category": categories[spec["category"]],
-                "visibility": spec["visibility"],
-                "language": spec.get("language", Language.ENGLISH),
-                "status": ArticleStatus.PUBLISHED,
-                "author": author,
-            },
-            create_defaults={
-                "tenant": tenant,
-                "title": spec["title"],
-                "summary": spec["summary"],
-                "body": body,
-                "body_text": markdown_plain_text(body),
-                "category": categories[spec["category"]],
-                "visibility": spec["visibility"],
-                "language": spec.get("language", Language.ENGLISH),
-                "status": ArticleStatus.PUBLISHED,
-                "author": author,
-            },
+        values = {
+            "tenant": tenant,
+            "title": spec["title"],
+            "summary": spec["summary"],
+            "body": body,
+            "body_text": markdown_plain_text(body),
+            "category": categories[spec["category"]],
+            "visibility": spec["visibility"],
+            "language": spec.get("language", Language.ENGLISH),
+            "status": ArticleStatus.PUBLISHED,
+            "author": author,
+        }
+        article, _ = Article.objects.for_tenant(tenant).update_or_create(
+            slug=spec["slug"], defaults=values
         )
         if spec.get("views") and not article.view_days.exists():
             # A starting figure for the demo's “Popular” list, counted on the seeding day.
@@ -90,8 +87,10 @@ def _seed_tenant(tenant: Tenant, content) -> int:
         article.plans.set([plans[name] for name in spec.get("plans", []) if name in plans])
         article_index_tags(article=article)
         articles[spec["slug"]] = article
+        seeded.append(spec["slug"])
     for spec in content.ARTICLES:
-        articles[spec["slug"]].related.set(
-            [articles[slug] for slug in spec.get("related", []) if slug in articles]
-        )
+        if spec["slug"] in seeded:
+            articles[spec["slug"]].related.set(
+                [articles[slug] for slug in spec.get("related", []) if slug in articles]
+            )
     return len(articles)

@@ -126,7 +126,7 @@ def test_reseeding_restores_the_demo_rules_and_keeps_the_admins_own(demo):
         amount=30,
         level=rule.level,
     )
-    result = seed_escalation(slugs=["ivcisa"])
+    result = seed_escalation(slugs=["ivcisa"], reset=True)
     assert result["tenants"][0]["matrix_changed"]
     rule.refresh_from_db()
     assert rule.is_active

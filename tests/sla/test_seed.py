@@ -167,7 +167,7 @@ def test_seeding_resets_edited_cells_and_keeps_hand_added_holidays(seeded):
     Holiday.objects.create(
         tenant=invoca, calendar=calendar, date=date(2026, 12, 24), name="Company day"
     )
-    seed_sla(slugs=["invoca"])
+    seed_sla(slugs=["invoca"], reset=True)
     target.refresh_from_db()
     assert target.label == "2 business hours"
     assert Holiday.objects.filter(calendar=calendar, date=date(2026, 12, 24)).exists()

@@ -164,35 +164,41 @@ DEFINITIONS = {
 }
 
 
-def seed_catalogue(tenant: Tenant) -> None:
+def seed_catalogue(tenant: Tenant, *, reset: bool = False) -> None:
+    """Create the request types and priority definitions the tenant is missing; ``reset``
+    also brings the existing ones back to this content."""
     if tenant.slug == "ivcisa":
         for position, (name, description, priority) in enumerate(IVCISA_TYPES):
-            _upsert_type(tenant, None, name, description, priority, position)
+            _seed_type(tenant, None, name, description, priority, position, reset=reset)
     elif tenant.slug == "invoca":
         for position, (reason, description, subs) in enumerate(INVOCA_TYPES):
-            parent = _upsert_type(tenant, None, reason, description, Priority.P3, position)
+            parent = _seed_type(
+                tenant, None, reason, description, Priority.P3, position, reset=reset
+            )
             for sub_position, (name, sub_description, priority) in enumerate(subs):
-                _upsert_type(tenant, parent, name, sub_description, priority, sub_position)
+                _seed_type(
+                    tenant, parent, name, sub_description, priority, sub_position, reset=reset
+                )
+    definitions = PriorityDefinition.objects
+    seed = definitions.update_or_create if reset else definitions.get_or_create
     for priority, (summary, description) in DEFINITIONS.get(tenant.slug, {}).items():
-        PriorityDefinition.objects.update_or_create(
+        seed(
             tenant=tenant,
             priority=priority,
             defaults={"summary": summary, "description": description},
         )
 
 
-def _upsert_type(tenant, parent, name, description, priority, position) -> TicketType:
+def _seed_type(tenant, parent, name, description, priority, position, *, reset) -> TicketType:
     slug = slugify(f"{parent.name}-{name}" if parent else name)
-    entry, _ = TicketType.objects.update_or_create(
-        tenant=tenant,
-        slug=slug,
-        defaults={
-            "parent": parent,
-            "name": name,
-            "description": description,
-            "default_priority": priority,
-            "position": position,
-            "is_active": True,
-        },
-    )
+    values = {
+        "parent": parent,
+        "name": name,
+        "description": description,
+        "default_priority": priority,
+        "position": position,
+        "is_active": True,
+    }
+    seed = TicketType.objects.update_or_create if reset else TicketType.objects.get_or_create
+    entry, _ = seed(tenant=tenant, slug=slug, defaults=values)
     return entry

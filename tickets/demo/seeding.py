@@ -133,11 +133,12 @@ def _backdate(ticket: Ticket, offset: timedelta) -> None:
     ticket_sla_refresh(ticket=ticket, now=timezone.now())
 
 
-def seed_demo_tickets(*, base_url_format: str, domain_suffix: str) -> int:
-    """Catalogues for both demo tenants, and their tickets on a first run."""
+def seed_demo_tickets(*, base_url_format: str, domain_suffix: str, reset: bool = False) -> int:
+    """Catalogues for both demo tenants (what is missing; ``reset``: all of it), and their
+    tickets on a first run (tickets and their history are never rewritten)."""
     created = 0
     for tenant in Tenant.objects.filter(slug__in=list(TICKETS)):
-        seed_catalogue(tenant)
+        seed_catalogue(tenant, reset=reset)
         base_url = base_url_format.format(host=f"{tenant.slug}.{domain_suffix}")
         created += seed_tickets(tenant, base_url=base_url)
     return created

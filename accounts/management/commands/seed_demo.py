@@ -8,7 +8,12 @@ from tickets.demo import seed_demo_tickets
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the two demo help desks (IVCISA and Invoca) and their people."
+    help = (
+        "Create what is missing of the two demo help desks (IVCISA and Invoca) and their "
+        "people. What exists is never changed, so an admin's edits survive every run; "
+        "`reset_demo` brings the demo back to its shipped state."
+    )
+    reset = False
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,17 +26,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, domain_suffix, scheme, port, **options):
         port_part = f":{port}" if port and port not in ("80", "443") else ""
+        base_url_format = f"{scheme}://{{host}}{port_part}/"
         logins = seed_tenants(
-            domain_suffix=domain_suffix, base_url_format=f"{scheme}://{{host}}{port_part}/"
+            domain_suffix=domain_suffix, base_url_format=base_url_format, reset=self.reset
         )
-        seed_knowledge_base()
-        seed_sla()
+        seed_knowledge_base(reset=self.reset)
+        seed_sla(reset=self.reset)
         seed_demo_tickets(
-            base_url_format=f"{scheme}://{{host}}{port_part}/", domain_suffix=domain_suffix
+            base_url_format=base_url_format, domain_suffix=domain_suffix, reset=self.reset
         )
         # After the tickets: the matrices plan them, and the rules already due fire.
-        seed_escalation()
-        self.stdout.write(self.style.SUCCESS("Demo help desks are ready.\n"))
+        seed_escalation(reset=self.reset)
+        self.stdout.write(self.style.SUCCESS(self.done_message + "\n"))
+        self.print_logins(logins)
+
+    done_message = "Demo help desks are ready."
+
+    def print_logins(self, logins) -> None:
         urls = sorted({login.url for login in logins if login.tenant != "(platform)"})
         for url in urls:
             self.stdout.write(f"  Portal: {url}")
@@ -44,6 +55,11 @@ class Command(BaseCommand):
         self.stdout.write(line.format(*("-" * w for w in widths)))
         for row in rows:
             self.stdout.write(line.format(*row))
+        if not self.reset:
+            self.stdout.write(
+                "\n(A password changed since the first run stays as it was changed; "
+                "`manage.py reset_demo` sets them all back.)"
+            )
         self.stdout.write(
             "\nStaff (engineers, managers, tenant admins) and the platform admin set up "
             "two-factor authentication\nwith an authenticator app at their first sign-in; "

@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"No tenant with slug {', '.join(missing)}; create it first.", returncode=2
                 )
-        results = seed_sla(slugs=tenant)
+        results = seed_sla(slugs=tenant, reset=True)
         if not results:
             self.stdout.write("No tenant to seed (none of: " + ", ".join(sorted(SEEDS)) + ").")
         for result in results:
