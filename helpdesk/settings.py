@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz answer here, before anything needs the database or a tenant.
+    "helpdesk.middleware.ProbeMiddleware",
+    # A view failing on an unreachable database answers the branded 503.
+    "helpdesk.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.TenantMiddleware",
@@ -115,12 +119,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: the Celery broker and the shared cache (rate limits) when set.
+# Redis: the Celery broker and the shared cache (rate limits) when set. The cache fails
+# open: while Redis is unreachable each process uses a local cache (helpdesk/cache.py), so
+# an outage slows nothing down and fails no sign-in or write.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "helpdesk.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="helpdesk"),
         }
@@ -132,6 +138,11 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=1.0),
+                "retry_after": env.float("CACHE_RETRY_AFTER", default=5.0),
+            },
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.TenantAuthenticationBackend"]
@@ -249,7 +260,19 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A dead broker must cost a request a moment, not the system's connect timeout: the
+        # email is in the outbox already and beat re-drives it once the broker is back.
+        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("BROKER_TIMEOUT", default=5.0),
+    }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
@@ -290,7 +313,7 @@ CSRF_COOKIE_HTTPONLY = False
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -305,6 +328,8 @@ ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
 ATTACHMENT_DOWNLOADS = env.str(
     "ATTACHMENT_DOWNLOADS", default="redirect" if AWS_STORAGE_BUCKET_NAME else "stream"
 )
+# Tells a form whose body could not be read (400) from an expired one (403).
+CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
 # Per person and hour: tickets opened, and replies or uploads on tickets.
 TICKETS_CREATED_PER_HOUR = env.int("TICKETS_CREATED_PER_HOUR", default=30)

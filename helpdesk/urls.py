@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from helpdesk import views
+
 urlpatterns = [
+    # Answered by helpdesk.middleware.ProbeMiddleware before the tenant is looked up.
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("kb/", include("knowledge_base.urls")),
@@ -10,5 +14,7 @@ urlpatterns = [
     path("", include("escalation.urls")),
 ]
 
+handler400 = "helpdesk.views.bad_request"
+handler403 = "helpdesk.views.permission_denied"
 handler404 = "helpdesk.views.not_found"
 handler500 = "helpdesk.views.server_error"

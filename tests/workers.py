@@ -20,12 +20,17 @@ teardown, which pytest shows when the test failed.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -34,7 +39,7 @@ import redis
 from django.db import connection
 
 from helpdesk.celery import app as celery_app
-from tests.smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink, free_port
 
 WAIT = 60  # seconds; generous for a loaded CI machine, still bounded
 
@@ -140,11 +145,21 @@ class CeleryProcess:
 class CeleryProcesses:
     """Starts workers and beat for one test and stops them all at its end."""
 
-    def __init__(self, *, settings, sink: SmtpSink, tmp_path: Path):
+    def __init__(
+        self,
+        *,
+        settings,
+        sink: SmtpSink,
+        tmp_path: Path,
+        broker_url: str | None = None,
+        database_url: str | None = None,
+    ):
         self.settings = settings
         self.sink = sink
         self.tmp_path = tmp_path
-        self.broker_url = broker_url_for(settings.REDIS_URL)
+        # Outage tests hand in a private Redis and PostgreSQL they can stop.
+        self.broker_url = broker_url or broker_url_for(settings.REDIS_URL)
+        self.database_url = database_url
         self.processes: list[CeleryProcess] = []
         self._saved_conf = None
 
@@ -219,7 +234,7 @@ class CeleryProcesses:
         env.update(
             DJANGO_SETTINGS_MODULE="helpdesk.settings",
             DEBUG="1",
-            DATABASE_URL=worker_database_url(),
+            DATABASE_URL=self.database_url or worker_database_url(),
             REDIS_URL=self.broker_url,
             EMAIL_URL=self.sink.url,
             EMAIL_TIMEOUT="5",
@@ -275,3 +290,237 @@ def celery_processes(
 def worker(celery_processes):
     """One worker consuming every queue, ready."""
     return celery_processes.start_worker()
+
+
+def terminate(process: subprocess.Popen | None, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``timeout`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+
+
+def read_log(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+class RedisServer:
+    """A private ``redis-server`` on a free port, for tests that take Redis away (never the
+    machine's shared one). Nothing is persisted: a restart starts empty, like a new node."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> RedisServer:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with (self.directory / "redis.log").open("ab") as log_file:
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+                + ["--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+
+        def answers():
+            try:
+                return client.ping()
+            except redis.exceptions.ConnectionError:
+                if self.process.poll() is not None:
+                    raise AssertionError(f"redis-server exited: {self.log()}") from None
+                return False
+
+        wait_until(answers, f"redis-server on port {self.port}", timeout=30)
+        return self
+
+    def stop(self) -> None:
+        terminate(self.process)
+        self.process = None
+
+    def log(self) -> str:
+        return read_log(self.directory / "redis.log")
+
+
+class PostgresCluster:
+    """A private PostgreSQL cluster (initdb into a temporary directory, run as the postgres
+    user) on a free port, for tests that take the database away; the machine's shared server
+    is never touched."""
+
+    BIN = Path("/usr/lib/postgresql/15/bin")
+
+    def __init__(self):
+        # Not under pytest's tmp_path: the postgres user must be able to enter it.
+        self.directory = Path(tempfile.mkdtemp(prefix="helpdesk-pg-"))
+        shutil.chown(self.directory, "postgres", "postgres")
+        self.data = self.directory / "data"
+        self.port = free_port()
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _as_postgres(self, *command: str, timeout: float = WAIT) -> str:
+        result = subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"{command[0]} failed: {result.stdout}{result.stderr}")
+        return result.stdout
+
+    def init(self) -> PostgresCluster:
+        self._as_postgres(
+            str(self.BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
+            "--auth=trust", "--no-sync", "--encoding=UTF8", "--locale=C.UTF-8",
+        )  # fmt: skip
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._as_postgres(
+            str(self.BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "log"),
+            "-o", options, "-w", "-t", str(WAIT), "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """A fast shutdown: sessions are cut off as in a crash or failover."""
+        self._as_postgres(
+            str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+            "-t", str(WAIT), "stop",
+        )  # fmt: skip
+
+    @property
+    def running(self) -> bool:
+        status = subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(self.BIN / "pg_ctl"), "-D", str(self.data),
+             "status"],
+            capture_output=True,
+        )  # fmt: skip
+        return status.returncode == 0
+
+    def create_database(self, name: str) -> str:
+        self._as_postgres(
+            str(self.BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+            "postgres", name,
+        )  # fmt: skip
+        return self.url(name)
+
+    def log(self) -> str:
+        return read_log(self.directory / "log")
+
+    def remove(self) -> None:
+        if self.running:
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class WebServer:
+    """gunicorn serving the app in production mode (DEBUG off) as its own process."""
+
+    def __init__(self, *, directory: Path, environment: dict):
+        self.directory = directory
+        self.port = free_port()
+        self.environment = environment
+        self.process: subprocess.Popen | None = None
+
+    def start(self, workers: int = 2) -> WebServer:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with (self.directory / "gunicorn.log").open("ab") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application"]
+                + ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+                + ["--timeout", "60", "--access-logfile", "-"],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=self.environment,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        wait_until(self._answers, "gunicorn to answer /healthz")
+        return self
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited: {self.log()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            connection.request("GET", "/healthz", headers={"Host": "localhost"})
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        terminate(self.process, timeout=30)
+
+    def log(self) -> str:
+        return read_log(self.directory / "gunicorn.log")
+
+
+class Browser:
+    """A minimal HTTP client for a :class:`WebServer`: keeps cookies (ignoring the Secure
+    flag of production cookies, as the proxy in front would carry them) and the CSRF token."""
+
+    def __init__(self, port: int, host: str):
+        self.port = port
+        self.host = host
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, *, body: bytes = b"", headers=None):
+        """``(status, headers, text)``; redirects are not followed."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        sent = {"Host": self.host, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        text = response.read().decode(errors="replace")
+        connection.close()
+        return response.status, response.headers, text
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, fields: dict, files: dict | None = None):
+        """A multipart form post with the CSRF token, like a browser's."""
+        boundary = uuid.uuid4().hex
+        parts = []
+        fields = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **fields}
+        for name, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        for name, (filename, content, content_type) in (files or {}).items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": f"http://{self.host}{path}",
+            },
+        )
