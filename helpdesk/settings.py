@@ -334,6 +334,10 @@ TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
 # Per person and hour: tickets opened, and replies or uploads on tickets.
 TICKETS_CREATED_PER_HOUR = env.int("TICKETS_CREATED_PER_HOUR", default=30)
 TICKET_MESSAGES_PER_HOUR = env.int("TICKET_MESSAGES_PER_HOUR", default=240)
+# Per hour: knowledge-base votes and "This solved my problem" clicks from one client address
+# (visitors who are not signed in) and from one browser session or signed-in person.
+KB_READER_ACTIONS_PER_ADDRESS = env.int("KB_READER_ACTIONS_PER_ADDRESS", default=20)
+KB_READER_ACTIONS_PER_SESSION = env.int("KB_READER_ACTIONS_PER_SESSION", default=10)
 TICKETS_PER_PAGE = 25
 
 LOGGING = {

@@ -33,6 +33,7 @@ from .visibility import (
     public_articles_exist,
     public_exists_cache_key,
     related_articles,
+    sign_in_may_show,
     viewer_for,
     visible_articles,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "public_exists_cache_key",
     "recent_articles",
     "related_articles",
+    "sign_in_may_show",
     "tag_for_viewer",
     "view_totals",
     "viewer_for",

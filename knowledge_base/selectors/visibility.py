@@ -88,6 +88,21 @@ def article_for_viewer(*, viewer: Viewer, slug: str) -> Article:
     return article
 
 
+def sign_in_may_show(*, tenant: Tenant, slug: str) -> bool:
+    """Whether a visitor who is not signed in would find a published article for customers
+    (or limited to plans) behind ``slug`` once signed in. Drafts, archived and staff-only
+    articles answer False, so they stay the same 404 as a missing article."""
+    return (
+        Article.objects.for_tenant(tenant)
+        .filter(
+            slug=slug,
+            status=ArticleStatus.PUBLISHED,
+            visibility__in=[Visibility.PUBLIC, Visibility.CUSTOMERS],
+        )
+        .exists()
+    )
+
+
 def article_for_editor(*, tenant: Tenant, actor: User, slug: str) -> Article:
     if not (actor.is_authenticated and actor.is_agent and actor.tenant_id == tenant.pk):
         raise Http404("No such article.")

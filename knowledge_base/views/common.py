@@ -3,12 +3,18 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from accounts.audit import Origin
+from helpdesk.ratelimit import limit_exceeded
+
 from .. import selectors
+
+HOUR = 3600
 
 
 def kb_portal(view):
@@ -60,6 +66,33 @@ def session_key(request) -> str:
     return request.session.session_key
 
 
+def reader_over_limit(request) -> bool:
+    """Count one vote or “This solved my problem” and say whether it goes over this hour's
+    limits: per client address (as the audit log reads it, behind trusted proxies) and per
+    browser session for visitors who are not signed in, per person for signed-in readers."""
+    if request.user.is_authenticated:
+        return limit_exceeded(
+            scope="kb-reader-user",
+            key=request.user.pk,
+            limit=settings.KB_READER_ACTIONS_PER_SESSION,
+            window_seconds=HOUR,
+        )
+    address = Origin.from_request(request).ip or "unknown"
+    over_address = limit_exceeded(
+        scope="kb-reader-address",
+        key=address,
+        limit=settings.KB_READER_ACTIONS_PER_ADDRESS,
+        window_seconds=HOUR,
+    )
+    over_session = limit_exceeded(
+        scope="kb-reader-session",
+        key=session_key(request),
+        limit=settings.KB_READER_ACTIONS_PER_SESSION,
+        window_seconds=HOUR,
+    )
+    return over_address or over_session
+
+
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -74,4 +107,16 @@ def new_ticket_url(article=None) -> str | None:
 
 
 def paginate(request, queryset, per_page: int):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The asked page; a page past the end gives the last one, anything else the first."""
+    return Paginator(queryset, per_page).get_page(page_number(request, last=None))
+
+
+def page_number(request, *, last: int | None) -> int:
+    """``?page=`` as a number from 1 to ``last``: not a number gives 1, a number out of
+    range the nearest end (so no offset ever overflows the database's integers)."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    number = max(number, 1)
+    return min(number, last) if last is not None else min(number, 2**31 - 1)

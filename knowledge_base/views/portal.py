@@ -1,16 +1,30 @@
 """The self-service portal: home, categories, tags, articles, search, votes, deflections."""
 
+from math import ceil
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import search, selectors, services
 from ..forms import SearchForm
 from ..models import Deflection
-from .common import is_htmx, kb_portal, new_ticket_url, paginate, session_key
+from .common import (
+    is_htmx,
+    kb_portal,
+    new_ticket_url,
+    page_number,
+    paginate,
+    reader_over_limit,
+    session_key,
+)
 
 RESULTS_PER_PAGE = 10
 ARTICLES_PER_PAGE = 25
@@ -36,20 +50,25 @@ def home(request):
 def search_view(request):
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")[:200]
-    try:
-        number = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        number = 1
+    # Matches are counted up to the cap, so no page lies beyond the cap's last one.
+    number = page_number(request, last=ceil(search.COUNT_CAP / RESULTS_PER_PAGE))
     articles = selectors.visible_articles(request.kb_viewer)
-    results = search.search_articles(
-        articles,
-        text,
-        offset=(number - 1) * RESULTS_PER_PAGE,
-        limit=RESULTS_PER_PAGE,
-        languages=selectors.article_languages(tenant=request.tenant),
-    )
+
+    def results_on(page_number: int):
+        return search.search_articles(
+            articles,
+            text,
+            offset=(page_number - 1) * RESULTS_PER_PAGE,
+            limit=RESULTS_PER_PAGE,
+            languages=selectors.article_languages(tenant=request.tenant),
+        )
+
+    results = results_on(number)
     # A Paginator over the (capped) total gives the page links; the hits are this page's.
     page = Paginator(range(results.total), RESULTS_PER_PAGE).get_page(number)
+    if page.number != number and results.total:
+        # Past the last page: show the last one.
+        results = results_on(page.number)
     context = {
         "form": form if form.is_bound else SearchForm(),
         "results": results,
@@ -109,7 +128,12 @@ def _feedback_context(request, article) -> dict:
 @kb_portal
 def article(request, slug: str):
     viewer = request.kb_viewer
-    article = selectors.article_for_viewer(viewer=viewer, slug=slug)
+    try:
+        article = selectors.article_for_viewer(viewer=viewer, slug=slug)
+    except Http404:
+        if viewer.is_anonymous and selectors.sign_in_may_show(tenant=request.tenant, slug=slug):
+            return _sign_in_prompt(request)
+        raise
     _count_view_once(request, article)
     from_ticket = request.GET.get("from") == "ticket"
     context = {
@@ -123,21 +147,42 @@ def article(request, slug: str):
     return render(request, "knowledge_base/article_detail.html", context)
 
 
+def _sign_in_prompt(request):
+    """A visitor opened an article for signed-in customers: offer to sign in and come back."""
+    login = reverse("account_login")
+    query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+    context = {"sign_in_url": f"{login}?{query}", "form": SearchForm()}
+    # 403: the article is not shown, but unlike a 404 the page says what would open it.
+    return render(request, "knowledge_base/article_sign_in.html", context, status=403)
+
+
+LIMITED = gettext_lazy(
+    "Too many answers came from your browser or network in the last hour, so this one was "
+    "not counted. Please try again later."
+)
+
+
 @require_POST
 @kb_portal
 def feedback(request, slug: str):
     article = selectors.article_for_viewer(viewer=request.kb_viewer, slug=slug)
     answer = request.POST.get("helpful")
+    limited = False
     if answer in ("yes", "no") and article.is_published:
-        key = "" if request.user.is_authenticated else session_key(request)
-        services.feedback_record(
-            article=article, user=request.user, session_key=key, helpful=answer == "yes"
-        )
+        limited = reader_over_limit(request)
+        if not limited:
+            key = "" if request.user.is_authenticated else session_key(request)
+            services.feedback_record(
+                article=article, user=request.user, session_key=key, helpful=answer == "yes"
+            )
     if is_htmx(request):
-        context = {**_feedback_context(request, article), "just_voted": True}
+        context = {**_feedback_context(request, article), "just_voted": not limited}
+        context["limited"] = limited
         return render(request, "knowledge_base/includes/article_feedback.html", context)
-    if answer in ("yes", "no"):
-        messages.success(request, "Thank you for your feedback.")
+    if limited:
+        messages.error(request, LIMITED)
+    elif answer in ("yes", "no"):
+        messages.success(request, _("Thank you for your feedback."))
     return redirect(article)
 
 
@@ -152,7 +197,8 @@ def deflect(request, slug: str):
         if request.POST.get("source") == Deflection.Source.ARTICLE
         else Deflection.Source.SUGGESTION
     )
-    if article.is_published:
+    limited = article.is_published and reader_over_limit(request)
+    if article.is_published and not limited:
         services.deflection_record(
             article=article,
             user=request.user,
@@ -161,8 +207,12 @@ def deflect(request, slug: str):
             source=source,
         )
     if is_htmx(request):
-        return render(request, "knowledge_base/includes/deflection_done.html", {"article": article})
-    messages.success(request, "Glad that helped — no ticket was created.")
+        context = {"article": article, "limited": limited}
+        return render(request, "knowledge_base/includes/deflection_done.html", context)
+    if limited:
+        messages.error(request, LIMITED)
+    else:
+        messages.success(request, _("Glad that helped — no ticket was created."))
     return redirect(article)
 
 
