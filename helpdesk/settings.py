@@ -330,6 +330,11 @@ ATTACHMENT_DOWNLOADS = env.str(
 )
 # Tells a form whose body could not be read (400) from an expired one (403).
 CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
+# Characters allowed in Markdown texts: ticket descriptions, steps, replies and notes, and
+# knowledge-base articles. Far below DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so an over-long
+# text gets a field error with what was typed kept, not a bare "Bad Request".
+MARKDOWN_TEXT_MAX_LENGTH = env.int("MARKDOWN_TEXT_MAX_LENGTH", default=20_000)
+MARKDOWN_ARTICLE_MAX_LENGTH = env.int("MARKDOWN_ARTICLE_MAX_LENGTH", default=100_000)
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=14)
 # Per person and hour: tickets opened, and replies or uploads on tickets.
 TICKETS_CREATED_PER_HOUR = env.int("TICKETS_CREATED_PER_HOUR", default=30)

@@ -1,5 +1,7 @@
 from django import forms
 
+from helpdesk.markdown import MarkdownFormField, article_max_length
+
 from .models import Article, Category, Language, Visibility
 from .search import MAX_QUERY_LENGTH
 
@@ -40,7 +42,8 @@ class ArticleForm(forms.Form):
         required=False,
         help_text="One or two sentences shown in lists and search results.",
     )
-    body = forms.CharField(
+    body = MarkdownFormField(
+        limit=article_max_length,
         label="Article text",
         widget=forms.Textarea(attrs={"rows": 18, "class": "kb-editor-text"}),
         help_text="Markdown: **bold**, *italic*, # headings, - lists, [links](https://…), "

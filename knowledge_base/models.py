@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from helpdesk.markdown import RenderedMarkdownField
 from helpdesk.tenancy import TenantOwnedModel
 
 
@@ -90,6 +91,9 @@ class Article(TenantOwnedModel):
         max_length=300, blank=True, help_text="One or two sentences shown in lists and results."
     )
     body = models.TextField(help_text="Markdown.")
+    # The body rendered when saved (helpdesk.markdown): the article page shows this.
+    body_html = RenderedMarkdownField()
+    markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )

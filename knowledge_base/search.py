@@ -211,7 +211,7 @@ class _PostgresSearch:
         rows = (
             matches.annotate(rank=rank, title_marked=title, snippet_marked=snippet)
             .select_related("category")
-            .defer("body", "body_text", "search_vector")
+            .defer("body", "body_html", "body_text", "search_vector")
             .order_by("-rank", F("published_at").desc(nulls_last=True), "pk")[
                 offset : offset + limit
             ]
@@ -299,7 +299,7 @@ class _FallbackSearch:
         rows = list(
             self.matches.annotate(score=score)
             .select_related("category")
-            .defer("body", "search_vector")
+            .defer("body", "body_html", "search_vector")
             .order_by("-score", F("published_at").desc(nulls_last=True), "pk")[
                 offset : offset + limit
             ]

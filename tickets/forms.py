@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from helpdesk.markdown import MarkdownFormField, text_max_length
 from helpdesk.priorities import Priority
 
 from .models import Status, TicketType
@@ -56,12 +57,14 @@ class TicketCreateForm(AttachmentsMixin):
         max_length=200,
         help_text="E.g. the account, project, instance, URL or integration that fails.",
     )
-    text = forms.CharField(
+    text = MarkdownFormField(
+        limit=text_max_length,
         label="Description",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="What happens, since when, and what you expected. Markdown is supported.",
     )
-    steps = forms.CharField(
+    steps = MarkdownFormField(
+        limit=text_max_length,
         label="Steps that caused the failure",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -93,10 +96,10 @@ class TicketCreateForm(AttachmentsMixin):
 
 class ReplyForm(AttachmentsMixin):
     KEEP = ""
-    body = forms.CharField(
+    body = MarkdownFormField(
+        limit=text_max_length,
         label="Message",
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=50_000,
     )
     internal = forms.BooleanField(label="Internal note (only staff see it)", required=False)
     status = forms.ChoiceField(
@@ -118,8 +121,11 @@ class ReplyForm(AttachmentsMixin):
 
 
 class EvidenceForm(AttachmentsMixin):
-    comment = forms.CharField(
-        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    comment = MarkdownFormField(
+        limit=text_max_length,
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     field_order = ["files", "comment"]
 

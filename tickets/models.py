@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 
+from helpdesk.markdown import RenderedMarkdownField
 from helpdesk.priorities import Priority
 from helpdesk.tenancy import TenantOwnedModel
 
@@ -143,6 +144,10 @@ class Ticket(TenantOwnedModel):
     text = models.TextField()
     affected_service = models.CharField("affected service or resource", max_length=200)
     steps = models.TextField("steps that caused the failure", blank=True)
+    # The description and steps rendered when written (helpdesk.markdown): pages show these.
+    text_html = RenderedMarkdownField()
+    steps_html = RenderedMarkdownField()
+    markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
     priority = models.CharField(max_length=2, choices=Priority.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
 
@@ -246,6 +251,8 @@ class Message(TenantOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+"
     )
     body = models.TextField()
+    body_html = RenderedMarkdownField()
+    markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 

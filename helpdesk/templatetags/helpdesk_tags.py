@@ -1,8 +1,6 @@
 from django import template
 from django.conf import settings
 
-from helpdesk.markdown import render_markdown
-
 register = template.Library()
 
 
@@ -23,7 +21,5 @@ def password_reset_validity() -> str:
     return _duration_text(settings.PASSWORD_RESET_TIMEOUT)
 
 
-@register.filter(name="markdown")
-def markdown_filter(text: str):
-    """Render user-written Markdown as sanitized HTML."""
-    return render_markdown(text or "")
+# There is deliberately no Markdown filter: texts are rendered once when written and pages
+# show the stored HTML (``text_html``, ``body_html``; see helpdesk.markdown).

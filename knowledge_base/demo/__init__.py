@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, Tenant, User
+from helpdesk.markdown import RENDERER_VERSION, render_markdown
 from sla.models import SupportPlan
 
 from ..models import Article, ArticleStatus, ArticleViews, Category, Language
@@ -66,6 +67,8 @@ def _seed_tenant(tenant: Tenant, content, *, reset: bool) -> int:
             "summary": spec["summary"],
             "body": body,
             "body_text": markdown_plain_text(body),
+            "body_html": render_markdown(body),
+            "markdown_version": RENDERER_VERSION,
             "category": categories[spec["category"]],
             "visibility": spec["visibility"],
             "language": spec.get("language", Language.ENGLISH),

@@ -12,7 +12,12 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import Tenant, User
-from helpdesk.markdown import render_markdown
+from helpdesk.markdown import (
+    RENDERER_VERSION,
+    article_max_length,
+    markdown_check_length,
+    render_markdown,
+)
 
 from ..models import Article, ArticleEvent, ArticleStatus, Category, Language, Tag, Visibility
 from ..search import MARK_START, MARK_STOP
@@ -174,6 +179,9 @@ def article_save(
     article.updated_at = now
     if article.status == ArticleStatus.PUBLISHED and article.published_at is None:
         article.published_at = now
+    markdown_check_length(fields={"body": article.body}, limit=article_max_length())
+    article.body_html = render_markdown(article.body)
+    article.markdown_version = RENDERER_VERSION
     article.body_text = markdown_plain_text(article.body)
     article.save()
     changed = sorted(set(changed))

@@ -1,6 +1,7 @@
 import factory
 from django.utils import timezone
 
+from helpdesk.markdown import RENDERER_VERSION, render_markdown
 from knowledge_base.models import Article, ArticleStatus, Category, Visibility
 from knowledge_base.services import markdown_plain_text
 from tests.factories import TenantFactory
@@ -29,6 +30,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     summary = ""
     body = "Some helpful text."
     body_text = factory.LazyAttribute(lambda o: markdown_plain_text(o.body))
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+    markdown_version = RENDERER_VERSION
     visibility = Visibility.PUBLIC
     status = ArticleStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)

@@ -5,6 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from helpdesk.markdown import (
+    RENDERER_VERSION,
+    markdown_check_length,
+    render_markdown,
+    text_max_length,
+)
 
 from ..models import EventKind, Message, Status, Ticket
 from ..permissions import can_add_evidence, can_reply
@@ -33,6 +39,7 @@ def ticket_reply(
     body = body.strip()
     if not body:
         raise ValidationError("Write a message.")
+    markdown_check_length(fields={"body": body}, limit=text_max_length())
     if internal and not actor.is_agent:
         raise PermissionDenied("Only staff write internal notes.")
     ticket = _lock(ticket)
@@ -44,6 +51,8 @@ def ticket_reply(
         ticket=ticket,
         author=actor,
         body=body,
+        body_html=render_markdown(body),
+        markdown_version=RENDERER_VERSION,
         is_internal=internal,
         created_at=now,
     )

@@ -9,6 +9,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from helpdesk.markdown import (
+    RENDERER_VERSION,
+    markdown_check_length,
+    render_markdown,
+    text_max_length,
+)
 
 from ..models import (
     EventKind,
@@ -74,6 +80,7 @@ def ticket_create(
         raise PermissionDenied("Only customers of an organization open tickets here.")
     if ticket_type.tenant_id != tenant.pk or not ticket_type.is_active:
         raise ValidationError("Choose a request type from the list.")
+    markdown_check_length(fields={"text": text, "steps": steps}, limit=text_max_length())
     now = timezone.now()
     ticket = Ticket.objects.create(
         tenant=tenant,
@@ -85,6 +92,9 @@ def ticket_create(
         text=text,
         affected_service=affected_service.strip(),
         steps=steps,
+        text_html=render_markdown(text),
+        steps_html=render_markdown(steps),
+        markdown_version=RENDERER_VERSION,
         priority=priority,
         status=Status.NEW,
         created_at=now,
