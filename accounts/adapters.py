@@ -1,11 +1,25 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 
 from helpdesk.emails import send_templated_email
+from helpdesk.links import tenant_url
 
 from .audit import Origin
 from .security import sign_in_failed_record
+
+# allauth's emails carrying a link or code that opens the account: their bodies leave the
+# outbox once delivered.
+SENSITIVE_EMAILS = {
+    "account/email/password_reset_key",
+    "account/email/password_reset_code",
+    "account/email/login_code",
+    "account/email/email_confirmation",
+    "account/email/email_confirmation_signup",
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,7 +36,21 @@ class AccountAdapter(DefaultAccountAdapter):
             to=[email],
             template=template_prefix,
             context={"request": request, "email": email, **context},
+            sensitive=template_prefix in SENSITIVE_EMAILS,
         )
+
+    def get_reset_password_from_key_url(self, key):
+        # On the tenant's configured domain, scheme and port, not the request's Host header.
+        path = urlsplit(super().get_reset_password_from_key_url(key)).path
+        return tenant_url(tenant=getattr(self.request, "tenant", None), path=path)
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        path = urlsplit(super().get_email_confirmation_url(request, emailconfirmation)).path
+        return tenant_url(tenant=getattr(request, "tenant", None), path=path)
+
+    def respond_user_inactive(self, request, user):
+        # The explanation is shown in place: allauth's own inactive page is not routed.
+        return TemplateResponse(request, "account/account_inactive.html", status=403)
 
     def pre_authenticate(self, request, **credentials):
         try:

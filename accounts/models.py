@@ -289,6 +289,31 @@ class Invitation(TenantOwnedModel):
         )
 
 
+class EmailChangeRequest(TenantOwnedModel):
+    """A person's request to sign in with another address, waiting for the link emailed
+    to that address to be opened (once, before ``expires_at``, by the same account)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    new_email = models.EmailField()
+    # Only a hash of the emailed token is stored, as for invitations.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="email_change_user_idx")]
+
+    def __str__(self):
+        return f"Address change to {self.new_email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
 class AuditEvent(models.Model):
     """One security-relevant event: who did what to which account, when and from where.
 
@@ -316,6 +341,8 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", "Password changed"
         PASSWORD_RESET = "password_reset", "Password reset by email link"
         PASSWORD_SET_BY_ADMIN = "password_set_by_admin", "Password set by an admin"
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", "Sign-in address change requested"
+        EMAIL_CHANGED = "email_changed", "Sign-in address changed"
         ROLE_CHANGED = "role_changed", "Role changed"
         POLICY_CHANGED = "policy_changed", "Security policy changed"
 
@@ -385,6 +412,10 @@ class AuditEvent(models.Model):
             if details.get("awaiting_code"):
                 parts.append("code asked next")
             return ", ".join(parts)
+        if self.kind in (kind.EMAIL_CHANGE_REQUESTED, kind.EMAIL_CHANGED):
+            if details.get("from"):
+                return f"{details['from']} → {details.get('to', '?')}"
+            return f"to {details.get('to', '?')}"
         if self.kind == kind.BACKUP_CODE_USED and "remaining" in details:
             return f"{details['remaining']} left"
         if self.kind in (kind.CODE_FAILED, kind.PASSWORD_CONFIRM_FAILED):
@@ -393,6 +424,7 @@ class AuditEvent(models.Model):
                 "enrol": "while setting up two-factor",
                 "disable": "while turning two-factor off",
                 "backup_codes": "while making backup codes",
+                "email_change": "while changing the sign-in address",
             }
             return purposes.get(details.get("purpose"), "")
         if self.kind == kind.CODE_LOCKED:

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import security_views, views
+from . import email_change_views, security_views, views
 from .two_factor import views as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("profile/email/", email_change_views.email_change, name="profile_email"),
+    path(
+        "profile/email/confirm/<str:token>/",
+        email_change_views.email_change_confirm,
+        name="profile_email_confirm",
+    ),
     path("organization/members/", views.members, name="members"),
     path(
         "organization/members/<int:member_id>/active/",

@@ -1,10 +1,75 @@
 from django.contrib import admin
+from django.contrib.admin.filters import FieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Field
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.two_factor.policy import pending_step, two_factor_satisfied
+
+
+class OfferedLookupsOnly:
+    """Changelists filter only by what the page itself offers: the admin's list filters
+    and date hierarchy (search goes through ``search_fields``, not lookups).
+
+    Django lets any lookup on a model field through the query string, which turns every
+    changelist into an oracle (``?password__startswith=pbkdf2_sha256$1``, a device's
+    ``key__startswith``): yes or no, one character at a time. Anything else answers 400
+    (DisallowedModelAdminLookup) before a query runs.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup not in self.offered_lookups(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def offered_lookups(self, request) -> set[str]:
+        cache = getattr(request, "_admin_offered_lookups", None)
+        if cache is None:
+            cache = {}
+            if request is not None:
+                request._admin_offered_lookups = cache
+        key = id(self)
+        if key not in cache:
+            cache[key] = self._offered_lookups(request)
+        return cache[key]
+
+    def _offered_lookups(self, request) -> set[str]:
+        offered: set[str] = set()
+        for list_filter in self.get_list_filter(request):
+            offered.update(self._filter_parameters(request, list_filter))
+        if self.date_hierarchy:
+            offered.update(f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day"))
+        return offered
+
+    def _filter_parameters(self, request, list_filter) -> list[str]:
+        # Built the way ChangeList.get_filters builds them, with no parameters given.
+        if callable(list_filter):  # a ListFilter class
+            return list_filter(request, {}, self.model, self).expected_parameters()
+        field_path = None
+        if isinstance(list_filter, (tuple, list)):
+            field, filter_class = list_filter
+        else:
+            field, filter_class = list_filter, FieldListFilter.create
+        if not isinstance(field, Field):
+            field_path = field
+            field = get_fields_from_path(self.model, field_path)[-1]
+        spec = filter_class(field, request, {}, self.model, self, field_path=field_path)
+        return spec.expected_parameters()
+
+
+def safe_next(request, default: str) -> str:
+    """``next`` when it stays on this host (https when the request is), else ``default``:
+    the same rule as the portal's sign-in."""
+    target = request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 class HelpdeskAdminSite(admin.AdminSite):
@@ -34,18 +99,29 @@ class HelpdeskAdminSite(admin.AdminSite):
             and user.tenant_id == tenant.pk
         )
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model admin, ours and third-party apps' alike, filters only by what its
+        page offers (see OfferedLookupsOnly)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, OfferedLookupsOnly):
+            admin_class = type(
+                admin_class.__name__,
+                (OfferedLookupsOnly, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
     def login(self, request, extra_context=None):
         """Admin signs in through the portal's sign-in page, so its rate limits and
         tenant rules apply here too."""
+        next_url = safe_next(request, reverse("admin:index"))
         if request.user.is_authenticated:
             if self.has_permission(request):
-                return redirect(request.GET.get("next") or reverse("admin:index"))
+                return redirect(next_url)
             step = pending_step(request)
             if step is not None:
-                next_url = request.GET.get("next") or reverse("admin:index")
                 return redirect_to_login(next_url, login_url=reverse(f"two_factor_{step}"))
             raise PermissionDenied("This account cannot open the administration.")
-        next_url = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(next_url, login_url=reverse("account_login"))
 
     def password_change(self, request, extra_context=None):

@@ -7,7 +7,7 @@ urlpatterns = [
     # Answered by helpdesk.middleware.ProbeMiddleware before the tenant is looked up.
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.allauth_urls")),
     path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
