@@ -349,6 +349,13 @@ class RedisServer:
     def log(self) -> str:
         return read_log(self.directory / "redis.log")
 
+    def pause(self) -> None:
+        """SIGSTOP: connections open but nothing answers (a hung node); data is kept."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
 
 class PostgresCluster:
     """A private PostgreSQL cluster (initdb into a temporary directory, run as the postgres

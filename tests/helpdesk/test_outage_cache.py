@@ -1,0 +1,180 @@
+"""A Redis outage fails no sign-in and no write: the cache falls back to each process, the
+outbox keeps every email, and a real worker and beat deliver them once Redis is back.
+
+Redis here is a private ``redis-server`` on a free port that the tests stop, hang and
+restart; the machine's shared Redis is never touched.
+"""
+
+import json
+import shutil
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.two_factor.ratelimit import current_lockout, record_failure
+from helpdesk.models import OutboxEmail
+from helpdesk.ratelimit import limit_exceeded
+from tests import workers
+from tests.conftest import service_missing
+from tests.factories import PASSWORD
+from tests.tickets.factories import TicketTypeFactory, text_file
+from tests.workers import WAIT, wait_until
+from tickets.models import Attachment, Message, Ticket
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+sink = workers.sink
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        service_missing("needs redis-server to start a private Redis")
+    server = workers.RedisServer(tmp_path / "redis").start()
+    yield server
+    if server.process is not None:
+        server.resume()  # in case a test left it hanging
+    server.stop()
+
+
+@pytest.fixture
+def cache_on_private_redis(settings, private_redis):
+    """The project's cache, on the private Redis, trying Redis again every 0.2 s."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "helpdesk.cache.FailOpenRedisCache",
+            "LOCATION": private_redis.url(1),
+            "KEY_PREFIX": "outage",
+            "OPTIONS": {"retry_after": 0.2},
+        }
+    }
+    cache.clear()
+    return private_redis
+
+
+def readiness(client) -> tuple[int, dict]:
+    response = client.get("/readyz")
+    return response.status_code, json.loads(response.content)
+
+
+def test_rate_limits_keep_counting_while_redis_is_down(cache_on_private_redis):
+    cache_on_private_redis.stop()
+
+    hits = [limit_exceeded(scope="reply", key=7, limit=3, window_seconds=3600) for _ in range(5)]
+
+    assert hits == [False, False, False, True, True]
+
+
+def test_wrong_two_factor_codes_still_lock_code_entry_while_redis_is_down(
+    cache_on_private_redis, settings
+):
+    settings.TWO_FACTOR_FAILURES_PER_USER = 3
+    cache_on_private_redis.stop()
+
+    started = [record_failure(user_id=42, ip="203.0.113.9") for _ in range(3)]
+
+    assert started[:2] == [None, None] and started[2].scope == "user"
+    assert current_lockout(user_id=42, ip="203.0.113.9") is not None
+
+
+def test_an_invalidation_made_while_redis_hangs_reaches_redis_when_it_answers(
+    cache_on_private_redis,
+):
+    server = cache_on_private_redis
+    cache.set("kb:public-exists:1", True, 600)
+    raw = redis.Redis(port=server.port, db=1)
+    [stored_key] = raw.keys("*kb:public-exists:1")
+
+    server.pause()
+    cache.delete("kb:public-exists:1")  # an article unpublished while Redis hangs
+    assert cache.get("kb:public-exists:1") is None
+    server.resume()
+
+    # The next calls reach Redis again, which replays the deletion.
+    wait_until(lambda: cache.get("anything") is None and not raw.exists(stored_key), "replay")
+    assert cache.get("kb:public-exists:1") is None
+
+
+def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_emails_go_out_once_it_is_back(  # noqa: E501
+    cache_on_private_redis, acme, settings, sink, tmp_path, request, transactional_db
+):
+    server = cache_on_private_redis
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ticket_type = TicketTypeFactory(tenant=acme.tenant, name="Networking")
+    processes = workers.CeleryProcesses(
+        settings=settings, sink=sink, tmp_path=tmp_path, broker_url=server.url(0)
+    )
+    processes.env["OUTBOX_REDRIVE_SECONDS"] = "5"
+    request.addfinalizer(processes.restore_publishing)
+    request.addfinalizer(processes.stop_all)
+    # Should the test fail mid-outage, the broker is back for emptying it.
+    request.addfinalizer(lambda: server.process or server.start())
+    # From now on this process hands emails to the private broker, as a web process does.
+    processes.publish_to_broker()
+    browser = Client(HTTP_HOST=acme.host)
+    assert readiness(browser)[0] == 200
+
+    server.stop()
+
+    # The sign-in page (which asks the cache whether there are public articles) and the
+    # sign-in itself (allauth's rate limits live in the cache).
+    assert browser.get("/accounts/login/").status_code == 200
+    signed_in = browser.post(
+        "/accounts/login/", {"login": acme.customer.email, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, signed_in.content.decode()
+
+    # A new ticket with an attachment (the per-person rate limit counts in the cache).
+    created = browser.post(
+        "/tickets/new/",
+        {
+            "title": "Invoices stuck in the queue",
+            "ticket_type": ticket_type.pk,
+            "priority": "P2",
+            "affected_service": "Billing export",
+            "text": "Since 09:00 no invoice **leaves** the queue.",
+            "steps": "1. Export\n2. Wait",
+            "files": [text_file("export.log", "ERROR broker unreachable\n")],
+        },
+    )
+    assert created.status_code == 302, created.content.decode()
+    ticket = Ticket.objects.get(tenant=acme.tenant)
+    assert created.url == ticket.get_absolute_url()
+    assert ticket.title == "Invoices stuck in the queue"
+    assert ticket.text == "Since 09:00 no invoice **leaves** the queue."
+    assert ticket.steps == "1. Export\n2. Wait"
+    assert Attachment.objects.get(ticket=ticket).original_name == "export.log"
+
+    replied = browser.post(
+        f"/tickets/{ticket.reference}/reply/", {"reply-body": "It also fails for credit notes."}
+    )
+    assert replied.status_code == 302, replied.content.decode()
+    assert browser.get(replied.url).status_code == 200
+    assert Message.objects.filter(ticket=ticket, body="It also fails for credit notes.").exists()
+
+    # Every email is in the outbox, waiting; none could be handed to the broker.
+    emails = list(OutboxEmail.objects.order_by("pk"))
+    assert len(emails) >= 3  # confirmation, the support address, the reply's notice
+    assert {email.status for email in emails} == {OutboxEmail.Status.PENDING}
+
+    status, checks = readiness(browser)
+    assert status == 503
+    assert checks["database"] == {"status": "ok"}
+    assert checks["cache"]["status"] == "failed" and "Connection" in checks["cache"]["reason"]
+    assert checks["broker"]["status"] == "failed"
+
+    # Redis is back: the probe says so, and a real worker and beat send every email.
+    server.start()
+    wait_until(lambda: readiness(browser)[0] == 200, "/readyz to report ready")
+    sink.start()
+    processes.start_worker()
+    processes.start_beat()
+    received = sink.wait_for(len(emails), timeout=3 * WAIT)
+    wait_until(
+        lambda: not OutboxEmail.objects.exclude(status=OutboxEmail.Status.SENT).exists(),
+        "every outbox row to be marked sent",
+    )
+    assert sorted(r.subject for r in received) == sorted(e.subject for e in emails)
+    assert all(ticket.reference in r.subject for r in received)
