@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk.emails import send_templated_email
 
@@ -37,13 +38,23 @@ def invitation_create(
     role: str = Role.CUSTOMER,
     base_url: str,
 ) -> Invitation:
-    """Invite ``email`` to the organization and email them a link to set a password."""
+    """Invite ``email`` to the organization and email them a link to set a password.
+
+    An address opens one account on the whole platform. Only a member of the inviter's own
+    organization is refused openly (the inviter sees that list anyway); for an address
+    with an account anywhere else (another organization, another provider) everything
+    looks as for a new address, but the email tells its holder that the address already
+    has an account, without a link, so nothing says where an address is registered.
+    """
     _require_org_admin(actor, tenant, organization)
     email = User.objects.normalize_email(email).lower()
     if role not in (Role.CUSTOMER, Role.ORG_ADMIN):
         raise ValidationError({"role": "Choose customer or organization admin."})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "This address already has an account."})
+    holder = User.objects.filter(email__iexact=email).first()
+    if holder is not None and holder.organization_id == organization.pk:
+        raise ValidationError(
+            {"email": _("%(email)s is already a member of your organization.") % {"email": email}}
+        )
     now = timezone.now()
     # A new invitation replaces any earlier pending one for the same address.
     Invitation.objects.for_tenant(tenant).filter(
@@ -64,6 +75,19 @@ def invitation_create(
         created_at=now,
         expires_at=now + INVITATION_VALIDITY,
     )
+    if holder is not None:
+        send_templated_email(
+            tenant=tenant,
+            to=[email],
+            template="accounts/email/invitation_address_taken",
+            context={
+                "invitation": invitation,
+                "inviter": actor,
+                "organization": organization,
+                "same_help_desk": holder.tenant_id == tenant.pk,
+            },
+        )
+        return invitation
     accept_url = base_url.rstrip("/") + reverse("invitation_accept", args=[token])
     send_templated_email(
         tenant=tenant,
@@ -75,6 +99,7 @@ def invitation_create(
             "inviter": actor,
             "organization": organization,
         },
+        sensitive=True,
     )
     return invitation
 

@@ -81,11 +81,47 @@ def test_weak_password_keeps_the_name_typed(acme):
     assert not User.objects.filter(email="new.person@acme-customer.test").exists()
 
 
-def test_inviting_an_existing_address_is_a_clear_error(acme):
-    response = invite(signed_in(acme, acme.org_admin), email=acme.engineer.email)
+def test_inviting_a_member_of_the_same_organization_is_a_clear_error(acme):
+    response = invite(signed_in(acme, acme.org_admin), email=acme.customer.email)
     assert response.status_code == 200
-    assert "already has an account" in response.content.decode()
+    assert "already a member of your organization" in response.content.decode()
     assert mail.outbox == []
+
+
+def _answer_to(client, email) -> str:
+    """What the inviter sees after inviting ``email``, with the address blanked out."""
+    response = invite(client, email=email)
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    page = re.sub(r'value="[^"]*"', "", page)
+    page = re.sub(r"/invitations/\d+/", "/invitations/N/", page)
+    page = re.sub(r"expires [^<]*", "expires …", page)
+    return page.replace(email, "ADDRESS")
+
+
+@pytest.mark.parametrize(
+    "holder", ["globex.customer", "globex.engineer", "acme.other_org_customer", "acme.engineer"]
+)
+def test_an_address_with_an_account_elsewhere_gets_the_unknown_address_answer(two_tenants, holder):
+    acme, globex = two_tenants
+    world_name, attribute = holder.split(".")
+    taken = getattr({"acme": acme, "globex": globex}[world_name], attribute).email
+    unknown = "nobody.yet@example.org"
+    client = signed_in(acme, acme.org_admin)
+    unknown_answer = _answer_to(client, unknown)
+    Invitation.objects.all().delete()
+    taken_answer = _answer_to(client, taken)
+    assert taken_answer == unknown_answer
+    assert "Invitation sent to ADDRESS" in taken_answer
+
+    to_unknown, to_taken = mail.outbox[-2], mail.outbox[-1]
+    assert to_unknown.to == [unknown] and to_taken.to == [taken]
+    assert "/invitations/" in to_unknown.body
+    assert "/invitations/" not in to_taken.body + str(to_taken.alternatives)
+    assert "already has an account" in to_taken.body
+    assert "another support provider" in to_taken.body or world_name == "acme"
+    # Nobody can join with the taken address, and its account is unchanged.
+    assert User.objects.filter(email=taken).count() == 1
 
 
 def test_revoked_invitation_cannot_be_used(acme):
