@@ -346,9 +346,6 @@ class RedisServer:
         terminate(self.process)
         self.process = None
 
-    def log(self) -> str:
-        return read_log(self.directory / "redis.log")
-
     def pause(self) -> None:
         """SIGSTOP: connections open but nothing answers (a hung node); data is kept."""
         self.process.send_signal(signal.SIGSTOP)
@@ -359,6 +356,9 @@ class RedisServer:
 
 class PostgresCluster:
     """A private PostgreSQL cluster (initdb into a temporary directory, run as the postgres
+    def log(self) -> str:
+        return read_log(self.directory / "redis.log")
+
     user) on a free port, for tests that take the database away; the machine's shared server
     is never touched."""
 
