@@ -353,12 +353,12 @@ class RedisServer:
     def resume(self) -> None:
         self.process.send_signal(signal.SIGCONT)
 
-
-class PostgresCluster:
-    """A private PostgreSQL cluster (initdb into a temporary directory, run as the postgres
     def log(self) -> str:
         return read_log(self.directory / "redis.log")
 
+
+class PostgresCluster:
+    """A private PostgreSQL cluster (initdb into a temporary directory, run as the postgres
     user) on a free port, for tests that take the database away; the machine's shared server
     is never touched."""
 
