@@ -129,6 +129,11 @@ if REDIS_URL:
             "BACKEND": "helpdesk.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="helpdesk"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=1.0),
+                "retry_after": env.float("CACHE_RETRY_AFTER", default=5.0),
+            },
         }
     }
 else:
@@ -138,11 +143,6 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-            "OPTIONS": {
-                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
-                "socket_timeout": env.float("CACHE_TIMEOUT", default=1.0),
-                "retry_after": env.float("CACHE_RETRY_AFTER", default=5.0),
-            },
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.TenantAuthenticationBackend"]
@@ -310,6 +310,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# Tells a form whose body could not be read (400) from an expired one (403).
+CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -328,8 +330,6 @@ ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
 ATTACHMENT_DOWNLOADS = env.str(
     "ATTACHMENT_DOWNLOADS", default="redirect" if AWS_STORAGE_BUCKET_NAME else "stream"
 )
-# Tells a form whose body could not be read (400) from an expired one (403).
-CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
 # Characters allowed in Markdown texts: ticket descriptions, steps, replies and notes, and
 # knowledge-base articles. Far below DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so an over-long
 # text gets a field error with what was typed kept, not a bare "Bad Request".
