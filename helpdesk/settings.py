@@ -117,6 +117,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Web processes cancel a statement running longer than this (docker-compose.yml sets it
+    # for `web` below gunicorn's worker timeout); 0, the default, sets no limit.
+    if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={statement_timeout}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache (rate limits) when set. The cache fails

@@ -619,3 +619,98 @@ def test_container_healthcheck_passes_against_the_image_command(tmp_path):
             server.kill()
             log, _ = server.communicate()
     assert "GET /healthz" in log, log
+
+
+# --- every request is bounded ----------------------------------------------------------------
+
+STUCK_APP = """
+def application(environ, start_response):
+    if environ["PATH_INFO"] == "/stuck":
+        while True:  # a request that never finishes, as a runaway render or loop would
+            pass
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"fine"]
+"""
+
+
+def test_the_image_command_kills_a_worker_stuck_on_one_request():
+    parsed = GunicornConfig().parser().parse_args(dockerfile_cmd()[1:])
+    # gthread keeps beating its heartbeat while a request thread is stuck, so only
+    # single-threaded sync workers let --timeout bound a request.
+    assert parsed.worker_class == "sync"
+    assert parsed.threads in (None, 1)
+    assert 0 < parsed.timeout <= 60
+    assert 0 < parsed.graceful_timeout <= parsed.timeout
+
+
+def test_a_stuck_request_is_ended_and_the_server_keeps_serving(tmp_path):
+    (tmp_path / "stuck_app.py").write_text(STUCK_APP)
+    port = free_port()
+    cmd = dockerfile_cmd()
+    cmd[cmd.index("--bind") + 1] = f"127.0.0.1:{port}"
+    cmd[cmd.index("helpdesk.wsgi:application")] = "stuck_app:application"
+    cmd[cmd.index("--timeout") + 1] = "2"  # the image's own flags, with a short timeout
+    server = subprocess.Popen(
+        [sys.executable, "-m", *cmd, "--pythonpath", str(tmp_path)],
+        cwd=tmp_path,
+        env=clean_env(tmp_path, WEB_CONCURRENCY="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def get(path: str):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except (ConnectionError, http.client.HTTPException):
+            return None, b""
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 30
+        while get("/")[0] != 200:
+            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
+            time.sleep(0.2)
+        # The stuck request ends (the worker is killed) instead of holding it forever...
+        status, _ = get("/stuck")
+        assert status != 200
+        # ...and a fresh worker serves the next person.
+        assert get("/") == (200, b"fine")
+    finally:
+        server.terminate()
+        try:
+            log, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            log, _ = server.communicate()
+    assert "WORKER TIMEOUT" in log, log
+
+
+def test_the_web_service_database_cancels_queries_before_the_worker_timeout(
+    tmp_path, require_postgres
+):
+    web = resolved_environment(services()["web"], OPERATOR_VARIABLES)
+    limit_ms = int(web["DATABASE_STATEMENT_TIMEOUT_MS"])
+    parsed = GunicornConfig().parser().parse_args(dockerfile_cmd()[1:])
+    assert 0 < limit_ms < parsed.timeout * 1000
+    for name in ("worker", "beat", "migrate"):
+        assert "DATABASE_STATEMENT_TIMEOUT_MS" not in environment(services()[name])
+    # The web process's connections to this machine's PostgreSQL carry the limit.
+    database = urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres").geturl()
+    env = clean_env(tmp_path, **{**web, "DATABASE_URL": database, "SECURE_SSL_REDIRECT": "0"})
+    env.pop("REDIS_URL")
+    result = manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout')\n"
+        "    print(cursor.fetchone()[0])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == f"{limit_ms // 1000}s"
