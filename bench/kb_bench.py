@@ -39,6 +39,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Domain, Organization, Role, Tenant, User  # noqa: E402
+from helpdesk.markdown import RENDERER_VERSION, render_markdown  # noqa: E402
 from knowledge_base import search  # noqa: E402
 from knowledge_base.models import Article, ArticleViews, Category, Tag  # noqa: E402
 from knowledge_base.selectors import (  # noqa: E402
@@ -196,6 +197,8 @@ def seed(count: int) -> Tenant:
                 summary=summary(rng, topic),
                 body=body,
                 body_text=markdown_plain_text(body),
+                body_html=render_markdown(body),
+                markdown_version=RENDERER_VERSION,
                 tags_text=" ".join(t.name for t in article_tags),
                 category=rng.choice(categories),
                 visibility=visibility,

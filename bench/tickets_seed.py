@@ -24,6 +24,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Domain, Organization, Role, Tenant, User  # noqa: E402
 from escalation.models import EscalationEvent  # noqa: E402
+from helpdesk.markdown import RENDERER_VERSION, render_markdown  # noqa: E402
 from helpdesk.priorities import Priority  # noqa: E402
 from sla.demo import seed_tenant_sla  # noqa: E402
 from sla.models import SupportPlan  # noqa: E402
@@ -205,6 +206,7 @@ def _ticket(rng, tenant, number, created, is_open, now, people, types) -> Ticket
         assignee = None
     else:
         assignee = None if (is_open and rng.random() < 0.3) else rng.choice(engineers)
+    text = "Something is wrong.\n\n" + " ".join(rng.choices(WORDS, k=60))
     return Ticket(
         tenant=tenant,
         number=number,
@@ -213,7 +215,9 @@ def _ticket(rng, tenant, number, created, is_open, now, people, types) -> Ticket
         assignee=assignee,
         ticket_type=rng.choice(types),
         title=f"Ticket {number}: {rng.choice(WORDS)} {rng.choice(WORDS)} failing",
-        text="Something is wrong.\n\n" + " ".join(rng.choices(WORDS, k=60)),
+        text=text,
+        text_html=render_markdown(text),
+        markdown_version=RENDERER_VERSION,
         affected_service=f"service-{rng.randint(1, 400)}",
         priority=rng.choice(Priority.values),
         status=status,
@@ -265,7 +269,9 @@ def _history(rng, t: Ticket, fallback_engineer, now, events: list, messages: lis
                     tenant_id=t.tenant_id,
                     ticket=t,
                     author=engineer if k % 2 == 0 else t.requester,
-                    body=" ".join(rng.choices(WORDS, k=40)),
+                    body=(body := " ".join(rng.choices(WORDS, k=40))),
+                    body_html=render_markdown(body),
+                    markdown_version=RENDERER_VERSION,
                     is_internal=False,
                     created_at=at,
                 )
