@@ -1,9 +1,13 @@
 """Reads about tenants, organizations and people. Every query starts from the tenant."""
 
+import logging
 import threading
 import time
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -19,9 +23,17 @@ from .models import (
     User,
 )
 
+logger = logging.getLogger(__name__)
+
 _HOST_CACHE_SECONDS = 60
 _host_cache: dict[str, tuple[float, Tenant | None]] = {}
 _host_lock = threading.Lock()
+# Every process keeps tenants by host in memory. A change of a tenant, its domains or its
+# two-factor policy replaces this shared token; a process that reads a token other than
+# the one its entries were made under drops them, so the change shows everywhere on the
+# next request. Without the shared cache the entries simply expire after a minute.
+TENANT_CACHE_VERSION_KEY = "accounts:tenant-hosts:version"
+_seen_version: str | None = None
 
 
 class UnknownHost(Exception):
@@ -29,17 +41,56 @@ class UnknownHost(Exception):
 
 
 def clear_tenant_cache() -> None:
+    """Forget this process's tenants by host."""
     with _host_lock:
         _host_cache.clear()
+
+
+def tenant_cache_invalidate() -> None:
+    """A tenant, its domains or its policy changed: every process forgets its tenants.
+
+    The shared token changes only once the change is committed, so no process can read the
+    old rows again under the new token.
+    """
+    clear_tenant_cache()
+    transaction.on_commit(_tenant_cache_version_bump, robust=True)
+
+
+def _tenant_cache_version_bump() -> None:
+    clear_tenant_cache()
+    try:
+        cache.set(TENANT_CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 - other processes then catch up within the minute
+        logger.warning("Could not tell other processes that a tenant changed", exc_info=True)
+
+
+def _shared_version() -> str | None:
+    """The shared token (one cache read), None when the cache cannot say."""
+    try:
+        version = cache.get(TENANT_CACHE_VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(TENANT_CACHE_VERSION_KEY, version, timeout=None):
+                version = cache.get(TENANT_CACHE_VERSION_KEY)
+        return version
+    except Exception:  # noqa: BLE001 - the minute-long expiry still applies
+        return None
 
 
 def tenant_for_host(host: str) -> Tenant | None:
     """The tenant serving ``host``, None for the platform's own hosts.
 
-    Raises UnknownHost for a host that is neither. Cached per process for a minute so the
-    lookup costs no query on most requests.
+    Raises UnknownHost for a host that is neither. Kept in this process's memory (so most
+    requests cost one shared-cache read and no query) until any tenant changes, or for a
+    minute at most.
     """
+    global _seen_version
     host = host.split(":", 1)[0].lower().rstrip(".")
+    version = _shared_version()
+    if version is not None and version != _seen_version:
+        with _host_lock:
+            _host_cache.clear()
+            _seen_version = version
     now = time.monotonic()
     cached = _host_cache.get(host)
     if cached and cached[0] > now:

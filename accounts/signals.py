@@ -4,17 +4,20 @@ from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from helpdesk.links import tenant_base_url
+
 from . import security
 from .audit import Origin
 from .models import AuditEvent, Domain, Tenant
-from .selectors import clear_tenant_cache
+from .selectors import tenant_cache_invalidate
 from .two_factor.policy import password_entered
 
 
 @receiver([post_save, post_delete], sender=Tenant)
 @receiver([post_save, post_delete], sender=Domain)
 def _forget_cached_hosts(**kwargs):
-    clear_tenant_cache()
+    # Admin saves and deletes (the tenant, its domain inline), services and the demo seed.
+    tenant_cache_invalidate()
 
 
 @receiver(allauth_signals.user_logged_in)
@@ -32,7 +35,7 @@ def _signed_in(sender, request, user, response=None, **kwargs):
         origin=Origin.from_request(request),
         device_key=device_key,
         awaiting_code=user.two_factor_enabled,
-        base_url=request.build_absolute_uri("/"),
+        base_url=tenant_base_url(tenant=getattr(request, "tenant", None)),
     )
     if new_key and response is not None:
         response.set_cookie(
