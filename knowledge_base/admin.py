@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from helpdesk.admin import TenantScopedAdmin
+from helpdesk.markdown import MarkdownFormField, article_max_length
 
 from . import services
 from .models import Article, ArticleFeedback, Category, Deflection, Tag
@@ -84,6 +85,8 @@ class TagAdmin(TenantScopedAdmin):
 
 
 class ArticleAdminForm(_TenantAwareForm):
+    body = MarkdownFormField(limit=article_max_length, help_text="Markdown.")
+
     class Meta:
         model = Article
         fields = [

@@ -282,6 +282,27 @@ def test_an_article_over_the_limit_gets_a_field_error_and_keeps_the_text(acme, s
     assert not Article.objects.for_tenant(kb.tenant).filter(title="Rotating access keys").exists()
 
 
+def test_an_article_over_the_limit_in_django_admin_gets_a_field_error(acme, signed_in):
+    kb = build_kb(acme)
+    typed = _too_long(settings.MARKDOWN_ARTICLE_MAX_LENGTH)
+    response = signed_in(acme.tenant_admin).post(
+        "/admin/knowledge_base/article/add/",
+        {
+            "title": "Archiving old buckets",
+            "slug": "archiving-old-buckets",
+            "body": typed,
+            "category": kb.category.pk,
+            "language": "english",
+            "status": "published",
+            "visibility": "public",
+        },
+    )
+    assert response.status_code == 200
+    assert "Keep this to 100,000 characters or fewer" in response.content.decode()
+    assert typed.strip() in response.content.decode()
+    assert not Article.objects.filter(slug="archiving-old-buckets").exists()
+
+
 def test_services_refuse_texts_over_the_limit_for_every_caller(acme, ticket_type, settings):
     settings.MARKDOWN_TEXT_MAX_LENGTH = 50
     settings.MARKDOWN_ARTICLE_MAX_LENGTH = 80
