@@ -342,6 +342,17 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def stop(server: subprocess.Popen) -> str:
+    """Stop a server started by a test and return what it logged."""
+    server.terminate()
+    try:
+        log, _ = server.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        log, _ = server.communicate()
+    return log
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -612,12 +623,7 @@ def test_container_healthcheck_passes_against_the_image_command(tmp_path):
         assert response.getheader("Location") == "https://localhost/"
         conn.close()
     finally:
-        server.terminate()
-        try:
-            log, _ = server.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            log, _ = server.communicate()
+        log = stop(server)
     assert "GET /healthz" in log, log
 
 
@@ -681,12 +687,7 @@ def test_a_stuck_request_is_ended_and_the_server_keeps_serving(tmp_path):
         # ...and a fresh worker serves the next person.
         assert get("/") == (200, b"fine")
     finally:
-        server.terminate()
-        try:
-            log, _ = server.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            log, _ = server.communicate()
+        log = stop(server)
     assert "WORKER TIMEOUT" in log, log
 
 
