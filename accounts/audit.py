@@ -91,10 +91,23 @@ def _cursor_of(event: AuditEvent) -> str:
     return f"{micros}-{event.pk}"
 
 
+# Cursors name a row that exists: a time before year 10,000 and a bigint id.
+_MAX_MICROS = (datetime(9999, 1, 1, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_MAX_PK = 2**63 - 1
+
+
+class BadCursor(ValueError):
+    """A page cursor that names no possible row (typed or edited by hand)."""
+
+
 def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
-    micros, _dash, pk = (cursor or "").partition("-")
-    if not (micros.isdigit() and pk.isdigit()):
+    if not cursor:
         return None
+    micros, _dash, pk = cursor.partition("-")
+    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+        raise BadCursor(cursor)
+    if len(micros) > 20 or len(pk) > 20 or int(micros) > _MAX_MICROS or int(pk) > _MAX_PK:
+        raise BadCursor(cursor)
     return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
 
 
@@ -105,6 +118,7 @@ def audit_events_page(
 
     Pages follow a cursor (time and id of the last row shown) instead of an offset and a
     total count, so the thousandth page costs what the first does on a log of millions.
+    Raises BadCursor for a cursor no page of ours could have made.
     """
     anchor = _parse_cursor(before)
     if anchor is not None:

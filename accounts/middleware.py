@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .selectors import UnknownHost, tenant_for_host
 from .two_factor.policy import STEP_SETUP, STEP_VERIFY, pending_step
@@ -56,6 +57,29 @@ class TenantUserMiddleware:
             timezone.deactivate()
 
 
+class SignedInNoStoreMiddleware:
+    """No response to a signed-in person is kept by the browser or a proxy
+    (``Cache-Control: no-store, private``): tickets, profiles and admin pages must not come
+    back from the back button or a shared cache after sign-out, nor reach another person.
+
+    Static files are answered before this runs (WhiteNoise), and a response a view
+    declared ``public`` (the same for everyone, like the brand stylesheet) keeps its
+    caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if (signed_in or request.user.is_authenticated) and "public" not in response.get(
+            "Cache-Control", ""
+        ):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
 class TwoFactorMiddleware:
     """The one enforcement point of two-factor authentication.
 
@@ -66,8 +90,8 @@ class TwoFactorMiddleware:
     """
 
     OPEN_TO = {
-        STEP_VERIFY: {"two_factor_verify", "account_logout", "healthz", "brand_css"},
-        STEP_SETUP: {"two_factor_setup", "account_logout", "healthz", "brand_css"},
+        STEP_VERIFY: {"two_factor_verify", "account_logout", "healthz", "readyz", "brand_css"},
+        STEP_SETUP: {"two_factor_setup", "account_logout", "healthz", "readyz", "brand_css"},
     }
     TARGET = {STEP_VERIFY: "two_factor_verify", STEP_SETUP: "two_factor_setup"}
 

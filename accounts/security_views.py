@@ -2,12 +2,14 @@
 lost phone) and the security audit log."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .audit import Origin, audit_events_for_tenant, audit_events_page
+from helpdesk.links import tenant_base_url
+
+from .audit import BadCursor, Origin, audit_events_for_tenant, audit_events_page
 from .decorators import tenant_admin_required
 from .models import AuditEvent
 from .two_factor import selectors as two_factor_selectors
@@ -49,7 +51,7 @@ def person_two_factor_reset(request, person_id: int):
             tenant=request.tenant,
             user=person,
             origin=Origin.from_request(request),
-            base_url=request.build_absolute_uri("/"),
+            base_url=tenant_base_url(tenant=request.tenant),
         )
     except PermissionDenied as error:
         messages.error(request, str(error))
@@ -70,11 +72,14 @@ def audit_log(request):
         kind = ""
     email = request.GET.get("email", "").strip()[:254]
     before = request.GET.get("before", "")
-    events, older = audit_events_page(
-        audit_events_for_tenant(tenant=request.tenant, kind=kind, email=email),
-        before=before,
-        size=PAGE_SIZE,
-    )
+    try:
+        events, older = audit_events_page(
+            audit_events_for_tenant(tenant=request.tenant, kind=kind, email=email),
+            before=before,
+            size=PAGE_SIZE,
+        )
+    except BadCursor:
+        raise BadRequest("This page of the log does not exist.") from None
     context = {
         "events": events,
         "older": older,

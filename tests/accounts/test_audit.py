@@ -186,8 +186,35 @@ def test_log_pages_back_through_older_events(acme):
     rest = set(re.findall(r"guess\d+@x\.test", second))
     assert len(rest) == 10 and not rest & shown and "guess0@x.test" in rest
     assert ">Older<" not in second and ">Newest<" in second
-    # A cursor that is not one starts from the newest.
-    assert "guess59@x.test" in client.get("/security/audit/?before=junk").content.decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "99999999999999999999-1",
+        "1-99999999999999999999",
+        "253402300800000000-1",
+        "junk",
+        "1-",
+        "-1",
+        "١٢٣-4",
+        "1" * 400 + "-1",
+    ],
+)
+def test_a_cursor_no_page_could_have_made_is_a_bad_request(acme, cursor):
+    client = Client(HTTP_HOST=acme.host)
+    client.force_login(acme.tenant_admin)
+    response = client.get("/security/audit/", {"before": cursor, "kind": "sign_in"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "0", "abc", "1e9", ""])
+def test_people_page_numbers_out_of_range_show_a_page(acme, page):
+    client = Client(HTTP_HOST=acme.host)
+    client.force_login(acme.tenant_admin)
+    response = client.get("/security/people/", {"page": page, "group": "nonsense"})
+    assert response.status_code == 200
+    assert acme.engineer.email in response.content.decode()
 
 
 def test_log_is_read_only_in_admin_and_scoped_to_the_tenant(two_tenants):

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 VERIFY = "/accounts/2fa/verify/"
 SETUP = "/accounts/2fa/setup/"
-OPEN_WHILE_CODE_IS_DUE = {"two_factor_verify", "account_logout", "healthz", "brand_css"}
-OPEN_WHILE_SETUP_IS_DUE = {"two_factor_setup", "account_logout", "healthz", "brand_css"}
+ALWAYS_OPEN = {"healthz", "readyz", "brand_css"}
+OPEN_WHILE_CODE_IS_DUE = {"two_factor_verify", "account_logout", *ALWAYS_OPEN}
+OPEN_WHILE_SETUP_IS_DUE = {"two_factor_setup", "account_logout", *ALWAYS_OPEN}
 
 SAMPLE_VALUES = ["1", "x"]
 GROUP = re.compile(r"\(\?P<(\w+)>")
