@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from helpdesk.markdown import render_markdown
+from helpdesk.markdown import article_max_length, render_markdown
 
 from .. import search, selectors, services
 from ..forms import ArticleForm
@@ -145,7 +145,8 @@ def article_status(request, slug: str):
 @kb_staff
 def preview(request):
     """The editor's Preview tab: the same sanitized rendering readers get."""
-    body = request.POST.get("body", "")
+    # The editor's textarea stops at the article limit; a longer body is previewed up to it.
+    body = request.POST.get("body", "")[: article_max_length()]
     html = render_markdown(body) if body.strip() else '<p class="muted">Nothing to preview.</p>'
     return HttpResponse(html)
 

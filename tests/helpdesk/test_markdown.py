@@ -303,6 +303,16 @@ def test_an_article_over_the_limit_in_django_admin_gets_a_field_error(acme, sign
     assert not Article.objects.filter(slug="archiving-old-buckets").exists()
 
 
+def test_the_editor_preview_renders_at_most_an_article_s_length(acme, signed_in, settings):
+    settings.MARKDOWN_ARTICLE_MAX_LENGTH = 30
+    response = signed_in(acme.engineer).post(
+        "/kb/manage/preview/", {"body": "**Within** the limit text.    and past it"}
+    )
+    assert response.status_code == 200
+    assert "<strong>Within</strong> the limit text." in response.content.decode()
+    assert "past it" not in response.content.decode()
+
+
 def test_services_refuse_texts_over_the_limit_for_every_caller(acme, ticket_type, settings):
     settings.MARKDOWN_TEXT_MAX_LENGTH = 50
     settings.MARKDOWN_ARTICLE_MAX_LENGTH = 80
