@@ -12,7 +12,10 @@ is linear in the input: Python-Markdown took seconds on a few kilobytes of ``![`
 
 Two layers keep the output safe: cmark's safe mode drops raw HTML and links to dangerous
 schemes, then nh3 (an allow-list) removes anything else: no scripts, no event handlers, no
-style attributes, and only http(s), mailto and relative links.
+style attributes, and only http(s), mailto and relative links. Raw HTML is dropped rather
+than handed to the sanitizer on purpose: deeply nested raw tags cost its HTML parser
+quadratic time (12,500 ``<div>`` took 0.75 s), while cmark's own tags are well formed and
+their nesting is bounded below.
 """
 
 import functools
