@@ -4,6 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# honcho SIGKILLs whatever has not stopped 5 s after Ctrl-C; a Celery worker on the embedded
+# filesystem broker needs up to about 6 s for its warm shutdown (its loop polls in 2 s
+# steps), so the processes get 20 s to stop by themselves.
+HONCHO := $(BIN)/python -c "import sys, honcho.command, honcho.manager; \
+	honcho.manager.KILL_WAIT = 20; sys.argv[0] = 'honcho'; honcho.command.main()"
 
 .PHONY: run test install lint format check-deploy clean
 
@@ -23,7 +28,8 @@ run: install
 	@echo ""
 	@echo "Starting web on http://ivcisa.localhost:$(PORT)/ and http://invoca.localhost:$(PORT)/"
 	@echo "(platform page and admin: http://localhost:$(PORT)/). Press Ctrl-C to stop."
-	DEBUG=1 PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" honcho -f Procfile.dev start
+	DEBUG=1 PORT=$(PORT) SITE_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(HONCHO) -f Procfile.dev start \
+		|| [ $$? -eq 130 ]  # 130: stopped with Ctrl-C, as intended
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

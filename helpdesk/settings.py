@@ -253,7 +253,9 @@ SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
 SITE_PORT = env.str("SITE_PORT", default="")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# The filesystem transport ignores the host; naming one keeps kombu from warning "No
+# hostname was supplied" at every connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -356,7 +358,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Through the root handler only: Django's own console handler printed every
+        # development line twice ("Watching for file changes" …).
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        # Celery's "Task … received" / "succeeded" and beat's "Sending due task" lines, several
+        # a minute, say nothing about any email; failures still show (WARNING and above).
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.beat": {"level": "WARNING"},
+    },
 }
 
 # Content-Security-Policy (django-csp): no inline scripts anywhere; tenant colours come from
