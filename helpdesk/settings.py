@@ -273,13 +273,15 @@ else:
         # A dead broker must cost a request a moment, not the system's connect timeout: the
         # email is in the outbox already and beat re-drives it once the broker is back.
         "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=1.0),
-        "socket_timeout": env.float("BROKER_TIMEOUT", default=5.0),
+        "socket_timeout": env.float("BROKER_TIMEOUT", default=2.0),
     }
+# One immediate retry on a fresh connection (a pooled one dies with a Redis restart); past
+# that the outbox re-drive takes over, so a hung broker costs a request at most two timeouts.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.1,
-    "interval_max": 0.2,
+    "interval_max": 0.1,
 }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
