@@ -1,9 +1,9 @@
 from celery import shared_task
 
 from accounts.models import Tenant
-from tickets.services.sla import tickets_sla_recompute
 
 from .services import escalation_process, escalations_run_due
+from .services.schedule import escalation_replan_open_tickets
 
 
 @shared_task
@@ -20,7 +20,8 @@ def escalate_tickets(ticket_ids: list[int]):
 
 @shared_task
 def reschedule_tenant(tenant_id: int):
-    """After the matrix changed: plan every open ticket of the tenant again."""
+    """After the escalation matrix changed: plan every open ticket's next check again (its
+    SLA due times stay as they are)."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is not None:
-        tickets_sla_recompute(tenant=tenant)
+        escalation_replan_open_tickets(tenant=tenant)

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from helpdesk.admin import TenantScopedAdmin
 
@@ -213,6 +215,11 @@ class SupportPlanAdmin(TenantFormAdmin):
     def get_urls(self):
         return [
             path(
+                "recompute/",
+                self.admin_site.admin_view(self.recompute_view),
+                name="sla_supportplan_recompute",
+            ),
+            path(
                 "<path:object_id>/matrix/",
                 self.admin_site.admin_view(self.matrix_view),
                 name="sla_supportplan_matrix",
@@ -220,12 +227,66 @@ class SupportPlanAdmin(TenantFormAdmin):
             *super().get_urls(),
         ]
 
+    def save_model(self, request, obj, form, change):
+        if change and "calendar" in form.changed_data:
+            # Open tickets keep counting on the calendar they were given until recomputed.
+            services.plan_matrix_revise(plan=obj)
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Recompute the SLA of open tickets of the selected plans")
     def recompute_open_tickets(self, request, queryset):
-        total = 0
-        for plan in queryset.select_related("tenant"):
-            total += services.sla_recompute_open_tickets(tenant=plan.tenant, plan=plan)
-        self.message_user(request, _recompute_message(total), messages.SUCCESS)
+        """Shows what would move first; the preview page applies it."""
+        query = "&".join(f"plan={pk}" for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:sla_supportplan_recompute')}?{query}")
+
+    def recompute_view(self, request):
+        """Recompute open tickets: GET previews what would move (the same evaluation the
+        recompute stores, nothing written), POST applies it to the plans previewed."""
+        source = request.POST if request.method == "POST" else request.GET
+        plans = []
+        for value in source.getlist("plan"):
+            plan = self.get_object(request, unquote(value)) if value.isdigit() else None
+            if plan is None:
+                raise Http404("No such support plan.")
+            if not self.has_change_permission(request, plan):
+                raise PermissionDenied
+            plans.append(plan)
+        if not plans:
+            self.message_user(request, _("Choose a plan to recompute."), messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:sla_supportplan_changelist"))
+        stale = False
+        if request.method == "POST":
+            seen = request.POST.getlist("seen")
+            stale = seen != [_revision_stamp(plan) for plan in plans]
+            if not stale:
+                total = sum(
+                    services.sla_recompute_open_tickets(tenant=plan.tenant, plan=plan)
+                    for plan in plans
+                )
+                self.message_user(request, _recompute_message(total), messages.SUCCESS)
+                if len(plans) == 1:
+                    return HttpResponseRedirect(
+                        reverse("admin:sla_supportplan_matrix", args=[plans[0].pk])
+                    )
+                return HttpResponseRedirect(reverse("admin:sla_supportplan_changelist"))
+        previews = [
+            (
+                plan,
+                services.sla_recompute_preview(tenant=plan.tenant, plan=plan),
+                _revision_stamp(plan),
+            )
+            for plan in plans
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Recompute open tickets"),
+            "previews": previews,
+            "moving": sum(preview.moving for _plan, preview, _stamp in previews),
+            "stale": stale,
+            "can_recompute": services.recompute_handlers_registered(),
+        }
+        return TemplateResponse(request, "admin/sla/supportplan/recompute.html", context)
 
     def matrix_view(self, request, object_id):
         plan = self.get_object(request, unquote(object_id))
@@ -235,9 +296,7 @@ class SupportPlanAdmin(TenantFormAdmin):
             raise PermissionDenied
         tenant = plan.tenant
         if request.method == "POST" and "recompute" in request.POST:
-            total = services.sla_recompute_open_tickets(tenant=tenant, plan=plan)
-            self.message_user(request, _recompute_message(total), messages.SUCCESS)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(_recompute_url(plan))
         form = PlanMatrixForm(
             request.POST or None,
             plan=plan,
@@ -257,8 +316,20 @@ class SupportPlanAdmin(TenantFormAdmin):
             else:
                 self.message_user(
                     request,
-                    f"Saved the SLA matrix of {plan} ({changed} cells changed). New tickets "
-                    "use it at once; recompute open tickets to move their due times.",
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        ngettext(
+                            "Saved the SLA matrix of {plan} ({count} cell changed). Tickets "
+                            "opened from now on use it; open tickets keep their due times "
+                            "until you recompute them.",
+                            "Saved the SLA matrix of {plan} ({count} cells changed). Tickets "
+                            "opened from now on use it; open tickets keep their due times "
+                            "until you recompute them.",
+                            changed,
+                        ).format(plan=plan, count=changed),
+                        _recompute_url(plan),
+                        _("Recompute open tickets…"),
+                    ),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(request.path)
@@ -271,11 +342,27 @@ class SupportPlanAdmin(TenantFormAdmin):
             "rows": form.rows(),
             "metric_labels": form.metric_labels(),
             "can_recompute": services.recompute_handlers_registered(),
+            "recompute_url": _recompute_url(plan),
         }
         return TemplateResponse(request, "admin/sla/supportplan/matrix.html", context)
 
 
+def _recompute_url(plan) -> str:
+    return f"{reverse('admin:sla_supportplan_recompute')}?plan={plan.pk}"
+
+
+def _revision_stamp(plan) -> str:
+    """Which matrix a preview was made with: applying refuses a preview the matrix has
+    changed since."""
+    changed = plan.matrix_changed_at
+    return changed.isoformat() if changed else "-"
+
+
 def _recompute_message(total: int) -> str:
     if not services.recompute_handlers_registered():
-        return "No ticket module is connected, so there were no open tickets to recompute."
-    return f"Recomputed the SLA of {total} open ticket{'s' if total != 1 else ''}."
+        return _("No ticket module is connected, so there were no open tickets to recompute.")
+    return ngettext(
+        "Recomputed the SLA of {count} open ticket.",
+        "Recomputed the SLA of {count} open tickets.",
+        total,
+    ).format(count=total)

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from helpdesk.zones import zone_abbreviation
+
 from . import clock
 from .clock import Calendar
 from .targets import ALWAYS, TargetSpec, format_target
@@ -182,12 +184,13 @@ def evaluate(
     book: PlanBook | None,
     facts: TicketClockFacts,
     now: datetime,
-    previous: Mapping[str, tuple[str, datetime | None]] | None = None,
+    previous: Mapping[str, tuple] | None = None,
     *,
     explain: bool = True,
 ) -> dict[str, MetricStatus]:
     """Both metrics' status at ``now``. ``previous`` maps a metric to the (state, ended_at)
-    stored before this computation; a met or breached outcome there is kept (rule 6).
+    or (state, ended_at, due_at) stored before this computation; a met or breached outcome
+    there is kept (rule 6), with the due time it was measured against when given.
     ``explain=False`` skips the human explanation, for bulk recomputation."""
     previous = previous or {}
     return {
@@ -233,6 +236,10 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
     kept = previous is not None and previous[0] in FINAL_STATES
     if kept:
         state, ended = previous[0], None if previous[1] is None else clock.to_us(previous[1])
+        # The outcome keeps the due time it was measured against (a third element, when
+        # stored), so a kept breach never sits beside a due time still to come.
+        if len(previous) > 2 and previous[2] is not None:
+            due = clock.to_us(previous[2])
         if ended is None:
             ended = due if state == BREACHED else stop
     elif stop is not None:
@@ -332,7 +339,7 @@ def format_duration(seconds: int | float) -> str:
 
 def format_local(moment: datetime, tz) -> str:
     local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone_abbreviation(local)}"
 
 
 def _explain(*, book, rule, facts, metric, pauses, due, state, ended, kept, stopped_by_resolution):

@@ -143,6 +143,10 @@ class SupportPlan(TenantOwnedModel):
         default=False,
         help_text="Shown as a warning in admin until the contract's values replace them.",
     )
+    # When the matrix (cells or calendar) last changed, and when the plan's open tickets
+    # last moved to the matrix in force: until then they keep the terms they were given.
+    matrix_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tickets_recomputed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "name"]
@@ -190,3 +194,44 @@ class SlaTarget(TenantOwnedModel):
     @property
     def label(self) -> str:
         return targets.format_target(self.spec)
+
+
+class SlaMatrixRevision(TenantOwnedModel):
+    """A plan's matrix as it stood until ``replaced_at``: the terms of tickets opened before
+    that save (and not recomputed since) keep counting on it.
+
+    Written by every save that changes the cells or the calendar; removed once a recompute
+    has moved every open ticket of the plan past it.
+    """
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="revisions")
+    replaced_at = models.DateTimeField()
+    calendar = models.ForeignKey(
+        BusinessCalendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # [[priority, metric, clock, amount, unit], ...] of every stored cell.
+    cells = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["plan", "replaced_at"]
+        indexes = [
+            models.Index(fields=["tenant", "plan", "replaced_at"], name="sla_revision_plan_time")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} until {self.replaced_at:%Y-%m-%d %H:%M}"
+
+    def targets(self) -> list[SlaTarget]:
+        """The cells as (unsaved) SlaTarget rows, for building the plan's book."""
+        return [
+            SlaTarget(
+                tenant_id=self.tenant_id,
+                plan_id=self.plan_id,
+                priority=priority,
+                metric=metric,
+                clock=clock,
+                amount=amount,
+                unit=unit or "",
+            )
+            for priority, metric, clock, amount, unit in self.cells
+        ]

@@ -8,7 +8,14 @@ from django.http import Http404
 
 from . import clock
 from .engine import PlanBook, TargetRule
-from .models import BusinessCalendar, Holiday, SlaTarget, SupportPlan, WeeklyInterval
+from .models import (
+    BusinessCalendar,
+    Holiday,
+    SlaMatrixRevision,
+    SlaTarget,
+    SupportPlan,
+    WeeklyInterval,
+)
 from .targets import ALWAYS
 
 
@@ -54,8 +61,12 @@ def calendar_from_rows(row: BusinessCalendar, intervals, holidays) -> clock.Cale
     )
 
 
-def _book(plan: SupportPlan, targets, calendars, fallback_tz) -> PlanBook:
-    business, name = calendars.get(plan.calendar_id, (None, ""))
+def _book(plan: SupportPlan, targets, calendars, fallback_tz, calendar_id=...) -> PlanBook:
+    """The engine's book of ``plan`` with ``targets`` on the calendar ``calendar_id`` (the
+    plan's own unless given: an earlier matrix may have run on another one)."""
+    if calendar_id is ...:
+        calendar_id = plan.calendar_id
+    business, name = calendars.get(calendar_id, (None, ""))
     tz = business.tz if business is not None else fallback_tz
     always = clock.Calendar.twenty_four_seven(tz)
     rules = []
@@ -72,11 +83,56 @@ def _book(plan: SupportPlan, targets, calendars, fallback_tz) -> PlanBook:
     return PlanBook(plan_id=plan.pk, plan_name=plan.name, rules=tuple(rules), calendar=business)
 
 
-def plan_book_for(*, tenant, plan) -> PlanBook | None:
-    """The targets of ``plan`` (a SupportPlan, its id, or None) ready for the engine.
+def _has_earlier_terms(plan: SupportPlan) -> bool:
+    """Whether some tickets of ``plan`` may still count on a matrix saved over since."""
+    changed, recomputed = plan.matrix_changed_at, plan.tickets_recomputed_at
+    return changed is not None and (recomputed is None or changed > recomputed)
 
-    None when there is no plan (every metric then has no target). At most four queries; a
-    plan of another tenant is treated as no plan.
+
+def _terms_anchor(plan: SupportPlan, opened_at):
+    """The instant whose matrix a ticket opened at ``opened_at`` counts on: its opening, or
+    the plan's last recompute of open tickets if that came later."""
+    recomputed = plan.tickets_recomputed_at
+    return recomputed if recomputed is not None and recomputed > opened_at else opened_at
+
+
+class PlanBooks(dict):
+    """The books of a tenant's plans keyed by plan id (the matrix in force, which new
+    tickets get), with the earlier matrices that tickets opened before a save still count
+    on until an admin recomputes them.
+
+    ``book_for(plan_id, opened_at)`` is the one answer to "which targets does this ticket
+    run on": every evaluation (ticket page, queue badges, the escalation check, stored
+    columns) goes through it, so they never disagree.
+    """
+
+    def __init__(self, books=(), *, plans=None, earlier=None):
+        super().__init__(books)
+        self.plans = plans or {}
+        # plan id -> [(replaced_at, book)], oldest first
+        self.earlier = earlier or {}
+
+    def book_for(self, plan_id, opened_at) -> PlanBook | None:
+        revisions = self.earlier.get(plan_id)
+        if revisions:
+            anchor = _terms_anchor(self.plans[plan_id], opened_at)
+            for replaced_at, book in revisions:
+                if replaced_at > anchor:
+                    return book
+        return self.get(plan_id)
+
+    def as_recomputed(self) -> PlanBooks:
+        """The same plans with every ticket on the matrix in force (what a recompute does)."""
+        return PlanBooks(self, plans=self.plans)
+
+
+def plan_book_for(*, tenant, plan, opened_at=None) -> PlanBook | None:
+    """The targets of ``plan`` (a SupportPlan, its id, or None) ready for the engine: those
+    in force, or with ``opened_at`` those a ticket opened then counts on.
+
+    None when there is no plan (every metric then has no target). At most four queries
+    (one more while some tickets still count on a matrix saved over since); a plan of
+    another tenant is treated as no plan.
     """
     if plan is None:
         return None
@@ -86,23 +142,54 @@ def plan_book_for(*, tenant, plan) -> PlanBook | None:
     )
     if row is None:
         return None
-    targets = list(SlaTarget.objects.for_tenant(tenant).filter(plan_id=row.pk))
-    # The calendar also says when the plan's people are at work, 24/7 targets or not.
-    rows = [row.calendar] if row.calendar is not None else []
-    return _book(row, targets, _calendars(tenant=tenant, rows=rows), _tenant_tz(tenant))
+    books = _plan_books(tenant=tenant, plans=[row])
+    return books.get(row.pk) if opened_at is None else books.book_for(row.pk, opened_at)
 
 
-def plan_books_for_tenant(*, tenant) -> dict[int, PlanBook]:
+def plan_books_for_tenant(*, tenant) -> PlanBooks:
     """Every plan of the tenant as a book, keyed by plan id (for list pages and bulk
-    recomputation): four queries whatever the number of plans."""
+    recomputation): four queries whatever the number of plans, one more while some tickets
+    still count on a matrix saved over since."""
     plans = list(SupportPlan.objects.for_tenant(tenant).select_related("calendar"))
+    return _plan_books(tenant=tenant, plans=plans, every_plan=True)
+
+
+def _plan_books(*, tenant, plans: list[SupportPlan], every_plan: bool = False) -> PlanBooks:
     targets = defaultdict(list)
-    for target in SlaTarget.objects.for_tenant(tenant):
+    rows = SlaTarget.objects.for_tenant(tenant)
+    if not every_plan:
+        rows = rows.filter(plan_id__in=[p.pk for p in plans])
+    for target in rows:
         targets[target.plan_id].append(target)
-    rows = {p.calendar_id: p.calendar for p in plans if p.calendar_id is not None}
-    calendars = _calendars(tenant=tenant, rows=rows.values())
+    calendar_rows = {p.calendar_id: p.calendar for p in plans if p.calendar_id is not None}
+    pending = {p.pk: p for p in plans if _has_earlier_terms(p)}
+    revisions = []
+    if pending:
+        # Revisions up to the last recompute are pruned by it; any left before it are moot.
+        revisions = [
+            revision
+            for revision in SlaMatrixRevision.objects.for_tenant(tenant)
+            .filter(plan_id__in=pending)
+            .select_related("calendar")
+            .order_by("plan_id", "replaced_at", "pk")
+            if pending[revision.plan_id].tickets_recomputed_at is None
+            or revision.replaced_at > pending[revision.plan_id].tickets_recomputed_at
+        ]
+        for revision in revisions:
+            if revision.calendar_id is not None:
+                calendar_rows.setdefault(revision.calendar_id, revision.calendar)
+    calendars = _calendars(tenant=tenant, rows=calendar_rows.values())
     tz = _tenant_tz(tenant)
-    return {plan.pk: _book(plan, targets[plan.pk], calendars, tz) for plan in plans}
+    earlier = defaultdict(list)
+    for revision in revisions:
+        plan = pending[revision.plan_id]
+        book = _book(plan, revision.targets(), calendars, tz, revision.calendar_id)
+        earlier[plan.pk].append((revision.replaced_at, book))
+    return PlanBooks(
+        {plan.pk: _book(plan, targets[plan.pk], calendars, tz) for plan in plans},
+        plans={plan.pk: plan for plan in plans},
+        earlier=dict(earlier),
+    )
 
 
 def _tenant_tz(tenant) -> str:

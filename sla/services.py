@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import holidays as holidays_lib
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from helpdesk.priorities import Priority
 
 from . import clock
-from .models import BusinessCalendar, Holiday, Metric, SlaTarget, SupportPlan, WeeklyInterval
+from .engine import BREACHED, METRIC_LABELS, MetricStatus
+from .models import (
+    BusinessCalendar,
+    Holiday,
+    Metric,
+    SlaMatrixRevision,
+    SlaTarget,
+    SupportPlan,
+    WeeklyInterval,
+)
 from .targets import BUSINESS, TargetSpec
 
 logger = logging.getLogger(__name__)
@@ -173,6 +186,30 @@ def plan_matrix_errors(
     return errors
 
 
+def plan_matrix_revise(*, plan: SupportPlan, now: datetime | None = None) -> None:
+    """Keep the plan's stored matrix (cells and calendar) as the terms of the tickets opened
+    so far, before it is changed: they count on it until an admin recomputes them.
+
+    A plan that had neither cells nor a calendar promised nothing, so it needs no revision.
+    """
+    now = now or timezone.now()
+    stored = SupportPlan.objects.for_tenant(plan.tenant_id).filter(pk=plan.pk)
+    calendar_id = stored.values_list("calendar_id", flat=True).first()
+    cells = [
+        [t.priority, t.metric, t.clock, t.amount, t.unit]
+        for t in SlaTarget.objects.for_tenant(plan.tenant_id)
+        .filter(plan_id=plan.pk)
+        .order_by("priority", "metric")
+    ]
+    if not cells and calendar_id is None:
+        return
+    SlaMatrixRevision.objects.create(
+        tenant_id=plan.tenant_id, plan=plan, replaced_at=now, calendar_id=calendar_id, cells=cells
+    )
+    plan.matrix_changed_at = now
+    stored.update(matrix_changed_at=now)
+
+
 @transaction.atomic
 def plan_set_matrix(
     *,
@@ -183,14 +220,32 @@ def plan_set_matrix(
 ) -> int:
     """Store a plan's calendar and matrix cells in one go; returns how many cells changed.
 
-    Cells not given keep their value. Editing the matrix applies to new tickets at once; open
-    tickets follow when recomputed (:func:`sla_recompute_open_tickets`).
+    Cells not given keep their value. The new matrix applies to tickets opened from now on;
+    open tickets keep the terms they were given (the matrix is kept as a revision) until an
+    admin recomputes them (:func:`sla_recompute_open_tickets`).
     """
     errors = plan_matrix_errors(plan=plan, calendar=calendar, cells=cells)
     if errors:
         raise ValidationError(errors)
+    existing = {
+        (t.priority, t.metric): t
+        for t in SlaTarget.objects.for_tenant(plan.tenant_id).filter(plan=plan)
+    }
+    wanted = {
+        cell: {"clock": spec.clock, "amount": spec.amount, "unit": spec.unit or ""}
+        for cell, spec in cells.items()
+    }
+    changed_cells = [
+        cell
+        for cell, values in wanted.items()
+        if cell not in existing
+        or any(getattr(existing[cell], key) != value for key, value in values.items())
+    ]
+    calendar_changes = plan.calendar_id != (calendar.pk if calendar else None)
+    if changed_cells or calendar_changes:
+        plan_matrix_revise(plan=plan)
     plan_fields = []
-    if plan.calendar_id != (calendar.pk if calendar else None):
+    if calendar_changes:
         plan.calendar = calendar
         plan_fields.append("calendar")
     if targets_are_examples is not None and plan.targets_are_examples != targets_are_examples:
@@ -198,25 +253,19 @@ def plan_set_matrix(
         plan_fields.append("targets_are_examples")
     if plan_fields:
         plan.save(update_fields=plan_fields)
-    existing = {
-        (t.priority, t.metric): t
-        for t in SlaTarget.objects.for_tenant(plan.tenant_id).filter(plan=plan)
-    }
-    changed = 0
-    for (priority, metric), spec in cells.items():
-        values = {"clock": spec.clock, "amount": spec.amount, "unit": spec.unit or ""}
-        row = existing.get((priority, metric))
+    for cell in changed_cells:
+        values = wanted[cell]
+        row = existing.get(cell)
         if row is None:
+            priority, metric = cell
             SlaTarget.objects.create(
                 tenant_id=plan.tenant_id, plan=plan, priority=priority, metric=metric, **values
             )
-            changed += 1
-        elif any(getattr(row, key) != value for key, value in values.items()):
+        else:
             for key, value in values.items():
                 setattr(row, key, value)
             row.save(update_fields=list(values))
-            changed += 1
-    return changed
+    return len(changed_cells)
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,10 +277,13 @@ _recompute_handlers: list[RecomputeHandler] = []
 
 
 def register_recompute_handler(fn: RecomputeHandler) -> RecomputeHandler:
-    """Register ``fn(*, tenant, plan=None) -> int`` to recompute the SLA of open tickets.
+    """Register ``fn(*, tenant, plan=None, preview=None) -> int`` to recompute the SLA of
+    open tickets.
 
-    The tickets app registers one (e.g. in its AppConfig.ready); it returns how many tickets
-    it recomputed. Registering the same function twice has no effect. Usable as a decorator.
+    The tickets app registers one (in its AppConfig.ready); it returns how many tickets it
+    recomputed. Given a :class:`RecomputePreview` it writes nothing and records in it what
+    the recompute would move instead. Registering the same function twice has no effect.
+    Usable as a decorator.
     """
     if fn not in _recompute_handlers:
         _recompute_handlers.append(fn)
@@ -243,13 +295,135 @@ def unregister_recompute_handler(fn: RecomputeHandler) -> None:
         _recompute_handlers.remove(fn)
 
 
-def sla_recompute_open_tickets(*, tenant, plan: SupportPlan | None = None) -> int:
-    """Recompute the SLA of ``tenant``'s open tickets (of ``plan``'s organizations if given)
-    after the tables changed, through the registered handlers; returns how many tickets were
-    recomputed. With no handler registered (no ticket module installed) nothing is recomputed
-    and the answer is 0."""
+@dataclass(frozen=True)
+class DueMove:
+    """One ticket's due time as it stands and as a recompute would set it."""
+
+    reference: str
+    title: str
+    url: str
+    metric: str
+    before: datetime | None
+    after: datetime | None
+
+    @property
+    def metric_label(self) -> str:
+        return METRIC_LABELS[self.metric]
+
+    @property
+    def shift(self) -> timedelta | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def shift_seconds(self) -> int:
+        shift = self.shift
+        return 0 if shift is None else int(shift.total_seconds())
+
+
+@dataclass
+class RecomputePreview:
+    """What recomputing open tickets would change, filled in ticket by ticket by the
+    handlers' dry run (the same evaluation the recompute stores), in constant memory: only
+    the ``limit`` largest moves each way and the first ``limit`` newly breached tickets are
+    kept with their details."""
+
+    limit: int = 5
+    examined: int = 0
+    moving: int = 0
+    earlier_count: int = 0
+    later_count: int = 0
+    breached_count: int = 0
+    _earlier: list = field(default_factory=list, repr=False)
+    _later: list = field(default_factory=list, repr=False)
+    breached: list[DueMove] = field(default_factory=list)
+    _order: itertools.count = field(default_factory=itertools.count, repr=False)
+
+    def record(
+        self,
+        *,
+        reference: str,
+        title: str,
+        url: str,
+        before: Mapping[str, MetricStatus],
+        after: Mapping[str, MetricStatus],
+    ) -> None:
+        self.examined += 1
+        moves = [
+            DueMove(reference, title, url, metric, before[metric].due_at, after[metric].due_at)
+            for metric in before
+            if before[metric].due_at != after[metric].due_at
+            or before[metric].state != after[metric].state
+        ]
+        if not moves:
+            return
+        self.moving += 1
+        largest = max(moves, key=lambda move: abs(move.shift_seconds))
+        if largest.shift_seconds < 0:
+            self.earlier_count += 1
+            self._keep(self._earlier, largest)
+        elif largest.shift_seconds > 0:
+            self.later_count += 1
+            self._keep(self._later, largest)
+        newly = [m for m in moves if after[m.metric].state == BREACHED != before[m.metric].state]
+        if newly:
+            self.breached_count += 1
+            if len(self.breached) < self.limit:
+                self.breached.append(newly[0])
+
+    def _keep(self, heap: list, move: DueMove) -> None:
+        item = (abs(move.shift_seconds), -next(self._order), move)
+        if len(heap) < self.limit:
+            heapq.heappush(heap, item)
+        else:
+            heapq.heappushpop(heap, item)
+
+    @property
+    def earlier(self) -> list[DueMove]:
+        """The largest moves to an earlier due time, largest first."""
+        return [item[2] for item in sorted(self._earlier, reverse=True)]
+
+    @property
+    def later(self) -> list[DueMove]:
+        return [item[2] for item in sorted(self._later, reverse=True)]
+
+
+def _plans_to_recompute(*, tenant, plan: SupportPlan | None):
     if plan is not None and plan.tenant_id != tenant.pk:
         raise ValidationError("That plan belongs to another help desk.")
+    plans = SupportPlan.objects.for_tenant(tenant)
+    return plans.filter(pk=plan.pk) if plan is not None else plans
+
+
+def sla_recompute_preview(*, tenant, plan: SupportPlan | None = None) -> RecomputePreview:
+    """What :func:`sla_recompute_open_tickets` would move, computed by the same handlers
+    without writing anything."""
+    _plans_to_recompute(tenant=tenant, plan=plan)
+    preview = RecomputePreview()
+    for handler in list(_recompute_handlers):
+        handler(tenant=tenant, plan=plan, preview=preview)
+    return preview
+
+
+@transaction.atomic
+def sla_recompute_open_tickets(*, tenant, plan: SupportPlan | None = None) -> int:
+    """Move the open tickets of ``tenant`` (of ``plan``'s organizations if given) to the
+    matrix in force and store their new due times, through the registered handlers;
+    returns how many tickets were recomputed.
+
+    From then on every ticket of the plan runs on the matrix in force, and the revisions
+    kept for the tickets opened before are removed. With no handler registered (no ticket
+    module installed) nothing is recomputed and the answer is 0.
+    """
+    plans = _plans_to_recompute(tenant=tenant, plan=plan).select_for_update()
+    now = timezone.now()
+    for row in plans.order_by("pk"):
+        # Never before the last save, whatever another process's clock says: every ticket
+        # of the plan moves to the matrix in force.
+        recomputed = max(now, row.matrix_changed_at or now)
+        SupportPlan.objects.filter(pk=row.pk).update(tickets_recomputed_at=recomputed)
+        SlaMatrixRevision.objects.for_tenant(tenant).filter(plan_id=row.pk).delete()
     total = 0
     for handler in list(_recompute_handlers):
         total += int(handler(tenant=tenant, plan=plan) or 0)

@@ -9,9 +9,11 @@ the every-minute check reads only tickets whose instant has come.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from helpdesk.db import update_rows
-from tickets.services.sla import Evaluated
+from sla.selectors import plan_books_for_tenant
+from tickets.services.sla import Evaluated, evaluate_many, open_tickets_in_batches
 
 from .. import matrix
 from ..selectors import fired_keys, matrix_rules, type_lineage
@@ -73,3 +75,21 @@ def escalation_reschedule(*, tenant, evaluated: list[Evaluated], now, bulk: bool
 
         ids = list(due_now)
         transaction.on_commit(lambda: escalate_tickets.delay(ids), robust=True)
+
+
+def escalation_replan_open_tickets(*, tenant, now=None, batch_size: int = 2000) -> int:
+    """Plan the next check of every open ticket of ``tenant`` again after its escalation
+    matrix changed; returns how many tickets were planned.
+
+    Only the checks move: each ticket's SLA is evaluated on the terms it runs on and no due
+    time is written (those change only with the ticket, or when an admin recomputes open
+    tickets after editing the SLA matrix).
+    """
+    now = now or timezone.now()
+    books = plan_books_for_tenant(tenant=tenant)
+    planned = 0
+    for batch in open_tickets_in_batches(tenant=tenant, batch_size=batch_size):
+        evaluated = evaluate_many(tenant=tenant, tickets=batch, books=books, now=now)
+        escalation_reschedule(tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True)
+        planned += len(batch)
+    return planned

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from helpdesk.db import update_rows
 from sla.engine import PlanBook, TicketClockFacts, evaluate
-from sla.selectors import plan_book_for, plan_books_for_tenant
+from sla.selectors import PlanBooks, plan_book_for, plan_books_for_tenant
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
 
@@ -58,19 +58,28 @@ def clock_facts(*, ticket: Ticket, history: list[tuple]) -> TicketClockFacts:
 
 
 def previous_outcomes(ticket: Ticket) -> dict:
-    """Outcomes the ticket keeps whatever changes next (rule: met or breached stays so).
+    """Outcomes the ticket keeps whatever changes next (rule: met or breached stays so), with
+    the due time each was measured against.
 
     A resolution met at resolving is only kept while the ticket stays resolved: a reopened
     ticket's resolution clock runs again.
     """
     previous = {}
     if ticket.first_response_state in (SlaState.MET, SlaState.BREACHED):
-        previous[FIRST_RESPONSE] = (ticket.first_response_state, ticket.first_response_ended_at)
+        previous[FIRST_RESPONSE] = (
+            ticket.first_response_state,
+            ticket.first_response_ended_at,
+            ticket.first_response_due_at,
+        )
     if ticket.resolution_state == SlaState.BREACHED or (
         ticket.resolution_state == SlaState.MET
         and ticket.status in (Status.RESOLVED, Status.CLOSED)
     ):
-        previous[RESOLUTION] = (ticket.resolution_state, ticket.resolution_ended_at)
+        previous[RESOLUTION] = (
+            ticket.resolution_state,
+            ticket.resolution_ended_at,
+            ticket.resolution_due_at,
+        )
     return previous
 
 
@@ -124,7 +133,12 @@ def _observe(*, tenant, evaluated: list[Evaluated], now, bulk: bool) -> None:
 
 
 def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evaluated:
-    book = plan_book_for(tenant=ticket.tenant, plan=ticket.organization.plan_id)
+    """The ticket's SLA on the terms it runs on (the matrix in force when it was opened, or
+    at the last recompute of open tickets): the one evaluation the ticket page, its badges
+    and due texts, the stored columns and the escalation plan all come from."""
+    book = plan_book_for(
+        tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
+    )
     history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
     facts = clock_facts(ticket=ticket, history=history)
     outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=explain)
@@ -156,13 +170,16 @@ def ticket_sla_refresh(*, ticket: Ticket, now) -> Ticket:
     return ticket
 
 
-def evaluate_many(*, tenant, tickets: list[Ticket], books: dict, now) -> dict[int, Evaluated]:
-    """The SLA of many tickets (organizations loaded), without explanations: one query for
-    their status history, the arithmetic in memory."""
-    histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in tickets])
+def evaluate_many(
+    *, tenant, tickets: list[Ticket], books: PlanBooks, now, histories=None
+) -> dict[int, Evaluated]:
+    """The SLA of many tickets (organizations loaded), each on its own terms, without
+    explanations: one query for their status history, the arithmetic in memory."""
+    if histories is None:
+        histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in tickets])
     result = {}
     for ticket in tickets:
-        book = books.get(ticket.organization.plan_id)
+        book = books.book_for(ticket.organization.plan_id, ticket.created_at)
         facts = clock_facts(ticket=ticket, history=histories[ticket.pk])
         outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=False)
         result[ticket.pk] = Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
@@ -191,20 +208,13 @@ SLA_COLUMNS = (
 )
 
 
-def tickets_sla_recompute(*, tenant, plan=None, now=None, batch_size: int = 2000) -> int:
-    """Recompute the SLA columns of every open ticket of ``tenant`` (of ``plan``'s
-    organizations if given) with the current tables; returns how many tickets changed.
-
-    Works in batches by primary key: a batch costs one query for the tickets, one for their
-    status history and one batch of updates for the changed ones, so 100,000 tickets never
-    sit in memory at once.
-    """
-    now = now or timezone.now()
-    books = plan_books_for_tenant(tenant=tenant)
+def open_tickets_in_batches(*, tenant, plan=None, batch_size: int = 2000):
+    """The open tickets of ``tenant`` (of ``plan``'s organizations if given), organizations
+    loaded, in batches by primary key, so 100,000 tickets never sit in memory at once."""
     tickets = Ticket.objects.for_tenant(tenant).filter(status__in=OPEN_STATUSES)
     if plan is not None:
         tickets = tickets.filter(organization__plan=plan)
-    last_pk, changed_total = 0, 0
+    last_pk = 0
     while True:
         batch = list(
             tickets.filter(pk__gt=last_pk)
@@ -212,9 +222,52 @@ def tickets_sla_recompute(*, tenant, plan=None, now=None, batch_size: int = 2000
             .order_by("pk")[:batch_size]
         )
         if not batch:
-            return changed_total
+            return
         last_pk = batch[-1].pk
-        evaluated = evaluate_many(tenant=tenant, tickets=batch, books=books, now=now)
+        for ticket in batch:
+            ticket.tenant = tenant  # the reference reads the prefix: no query per ticket
+        yield batch
+
+
+def tickets_sla_recompute(
+    *, tenant, plan=None, now=None, batch_size: int = 2000, preview=None
+) -> int:
+    """Store the SLA columns of every open ticket of ``tenant`` (of ``plan``'s
+    organizations if given), each on the terms it runs on; returns how many tickets changed.
+
+    Moving open tickets to a new matrix is :func:`sla.services.sla_recompute_open_tickets`,
+    which first moves their terms and then calls this. Given ``preview`` (a
+    :class:`sla.services.RecomputePreview`) nothing is written: each ticket is evaluated on
+    its terms and on the matrix in force, and the difference recorded.
+
+    A batch costs one query for the tickets, one for their status history and one batch of
+    updates for the changed ones.
+    """
+    now = now or timezone.now()
+    books = plan_books_for_tenant(tenant=tenant)
+    changed_total = 0
+    for batch in open_tickets_in_batches(tenant=tenant, plan=plan, batch_size=batch_size):
+        histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in batch])
+        evaluated = evaluate_many(
+            tenant=tenant, tickets=batch, books=books, now=now, histories=histories
+        )
+        if preview is not None:
+            recomputed = evaluate_many(
+                tenant=tenant,
+                tickets=batch,
+                books=books.as_recomputed(),
+                now=now,
+                histories=histories,
+            )
+            for ticket in batch:
+                preview.record(
+                    reference=ticket.reference,
+                    title=ticket.title,
+                    url=ticket.get_absolute_url(),
+                    before=evaluated[ticket.pk].outcome,
+                    after=recomputed[ticket.pk].outcome,
+                )
+            continue
         changed = [
             ticket
             for ticket in batch
@@ -225,3 +278,4 @@ def tickets_sla_recompute(*, tenant, plan=None, now=None, batch_size: int = 2000
         update_rows(changed, SLA_COLUMNS)
         _observe(tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True)
         changed_total += len(changed)
+    return preview.moving if preview is not None else changed_total
