@@ -6,6 +6,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.admin import TenantScopedAdmin
+from helpdesk.links import tenant_base_url
 
 from . import services
 from .audit import Origin
@@ -203,7 +204,7 @@ class UserAdmin(TenantScopedAdmin):
                     tenant=person.tenant,
                     user=person,
                     origin=origin,
-                    base_url=request.build_absolute_uri("/"),
+                    base_url=tenant_base_url(tenant=person.tenant),
                 )
             except PermissionDenied as error:
                 self.message_user(request, f"{person}: {error}", messages.ERROR)

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.links import tenant_base_url
+
 from . import selectors, services
 from .audit import audit_events_for_user
 from .decorators import org_admin_required, tenant_member_required
@@ -66,7 +68,7 @@ def members(request):
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
-                base_url=request.build_absolute_uri("/"),
+                base_url=tenant_base_url(tenant=request.tenant),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():

@@ -6,10 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from accounts.models import Domain, User
+from accounts.models import User
 from tickets.models import Ticket, TicketType
 
 from .matrix import Planned, RuleSpec, next_escalation
@@ -145,19 +144,6 @@ def on_call_now(*, tenant, at: datetime) -> list[User]:
 
 def matrix_for(*, tenant) -> EscalationMatrix | None:
     return EscalationMatrix.objects.for_tenant(tenant).first()
-
-
-def tenant_base_url(*, tenant) -> str:
-    """The portal's address for links in emails sent by workers (no request at hand)."""
-    domain = (
-        Domain.objects.filter(tenant_id=tenant.pk)
-        .order_by("-is_primary", "domain")
-        .values_list("domain", flat=True)
-        .first()
-    )
-    host = domain or "localhost"
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{host}{port}/"
 
 
 def ticket_escalations(*, tenant, ticket: Ticket) -> list[EscalationEvent]:

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import OutboxEmail
+from .services import outbox_resend
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
@@ -112,11 +116,113 @@ class TenantScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "status", "attempts", "created_at", "sent_at", "tenant"]
-    list_filter = ["status", "tenant"]
-    search_fields = ["subject", "to"]
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+class OutboxEmailAdmin(TenantScopedAdmin):
+    """Emails of the outbox, read-only, with a resend action for failed ones.
+
+    Tenant admins see their tenant's undelivered and failed emails; platform superusers see
+    every email. The body of a sensitive email (a link or code that opens an account) is
+    never shown, sent or not.
+    """
+
+    list_display = [
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+        "error_short",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    detail_fields = [
+        "subject",
+        "recipients",
+        "from_email",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "retry_until",
+        "sent_at",
+        "last_error",
+        "message_id",
+        "body",
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self._is_platform(request):
+            queryset = queryset.exclude(status=OutboxEmail.Status.SENT)
+        return queryset
+
+    def get_list_display(self, request):
+        fields = list(super().get_list_display(request))
+        if self._is_platform(request):
+            fields.append("tenant")
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.detail_fields)
+        if self._is_platform(request):
+            fields.insert(0, "tenant")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("To"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.display(description=_("Last error"))
+    def error_short(self, obj):
+        return Truncator(obj.last_error).chars(80)
+
+    @admin.display(description=_("Text"))
+    def body(self, obj):
+        if obj.sensitive:
+            return _(
+                "Not shown: this email carries a link or code that opens an account. It is "
+                "removed once the email is delivered."
+            )
+        return obj.body_text
+
+    @admin.action(description=_("Resend the selected failed emails"), permissions=["resend"])
+    def resend(self, request, queryset):
+        failed = queryset.filter(status=OutboxEmail.Status.FAILED)
+        sensitive = failed.filter(sensitive=True).count()
+        resent = outbox_resend(emails=failed)
+        if resent:
+            message = ngettext(
+                "%(count)d email is queued again and will be sent now.",
+                "%(count)d emails are queued again and will be sent now.",
+                resent,
+            )
+            self.message_user(request, message % {"count": resent}, messages.SUCCESS)
+        if sensitive:
+            message = ngettext(
+                "%(count)d email was not resent: it carried a sign-in link or code, which "
+                "is not kept. Ask the person to request a new one.",
+                "%(count)d emails were not resent: they carried sign-in links or codes, "
+                "which are not kept. Ask the people to request new ones.",
+                sensitive,
+            )
+            self.message_user(request, message % {"count": sensitive}, messages.WARNING)
+        if not resent and not sensitive:
+            self.message_user(request, _("Only failed emails can be resent."), messages.INFO)
+
+    def has_resend_permission(self, request):
+        return self._allowed(request, None)
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_platform(request)

@@ -1,15 +1,22 @@
 """Templated emails, queued through the outbox."""
 
+from django.template import engines
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from .services import email_queue
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template (an email's subject or text part): nothing is HTML-escaped,
+    since nothing reads it as HTML."""
+    return engines["text"].get_template(template_name).render(context)
+
+
 def render_email(template_prefix: str, context: dict) -> tuple[str, str, str]:
-    subject = render_to_string(f"{template_prefix}_subject.txt", context)
+    subject = render_text(f"{template_prefix}_subject.txt", context)
     subject = " ".join(subject.splitlines()).strip()
-    text = render_to_string(f"{template_prefix}_message.txt", context).strip()
+    text = render_text(f"{template_prefix}_message.txt", context).strip()
     try:
         html = render_to_string(f"{template_prefix}_message.html", context).strip()
     except TemplateDoesNotExist:
@@ -24,10 +31,13 @@ def send_templated_email(
     template: str,
     context: dict,
     dedupe_key: str | None = None,
+    sensitive: bool = False,
 ):
+    """``sensitive``: the email carries a link or code that opens an account (see
+    :func:`helpdesk.services.email_queue`)."""
     context = {"tenant": tenant, **context}
     email = tenant_email(tenant=tenant, to=to, rendered=render_email(template, context))
-    return email_queue(**email, dedupe_key=dedupe_key)
+    return email_queue(**email, dedupe_key=dedupe_key, sensitive=sensitive)
 
 
 def tenant_email(*, tenant, to: list[str], rendered: tuple[str, str, str]) -> dict:

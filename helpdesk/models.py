@@ -1,44 +1,66 @@
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEmail(models.Model):
     """An email written in the same transaction as the change that caused it.
 
-    A Celery task delivers it after commit; beat re-drives anything still pending, so an
-    email survives a broker or SMTP outage and is delivered once the service is back.
+    The row is the email's only schedule: it is due at ``next_attempt_at``; a delivery task
+    is queued after commit and, for anything due and not already queued (``claimed_until``),
+    by the every-minute re-drive. Transient failures are retried until ``retry_until`` with
+    capped backoff; a permanent refusal fails the row at once. ``message_id`` is fixed when
+    the row is written, so every attempt carries the same Message-ID header.
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     tenant = models.ForeignKey(
         "accounts.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    to = models.JSONField(help_text="List of recipient addresses.")
+    to = models.JSONField(help_text=_("List of recipient addresses."))
     from_email = models.CharField(max_length=254)
     reply_to = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=255)
-    body_text = models.TextField()
+    body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # A link or code in the body opens an account: the body is removed once the email is
+    # delivered (or given up) and never shown in admin.
+    sensitive = models.BooleanField(default=False)
+    message_id = models.CharField(max_length=255, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A delivery task for the row is queued (or running) until then; the re-drive leaves it.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    retry_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox emails")
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
                 name="outbox_pending_due_idx",
                 condition=models.Q(status="pending"),
             ),
+            models.Index(
+                fields=["tenant", "-created_at"],
+                name="outbox_undelivered_idx",
+                condition=~models.Q(status="sent"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    @property
+    def body_removed(self) -> bool:
+        return self.sensitive and not self.body_text and not self.body_html

@@ -98,6 +98,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email parts and subjects (helpdesk.emails.render_email): not HTML, so
+    # nothing is escaped ("Re: IVC-1014 Fix <a> & "b"" stays as typed).
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Database: DATABASE_URL, or a SQLite file in var/ (WAL mode) for a machine with nothing.
@@ -251,6 +260,15 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # How absolute links in emails start when no request is at hand (e.g. from a worker).
 SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
 SITE_PORT = env.str("SITE_PORT", default="")
+# Outbox delivery (helpdesk/services.py): transient SMTP failures are retried for
+# EMAIL_RETRY_FOR seconds, with backoff from EMAIL_RETRY_BACKOFF doubling up to
+# EMAIL_RETRY_BACKOFF_MAX; a queued delivery holds its row for EMAIL_CLAIM_SECONDS (more
+# than the longest SMTP conversation) before the re-drive queues it again.
+EMAIL_RETRY_FOR = env.int("EMAIL_RETRY_FOR", default=3 * 24 * 60 * 60)
+EMAIL_RETRY_BACKOFF = env.float("EMAIL_RETRY_BACKOFF", default=30.0)
+EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=180.0)
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=600)
+OUTBOX_REDRIVE_SECONDS = env.float("OUTBOX_REDRIVE_SECONDS", default=60.0)
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
 # The filesystem transport ignores the host; naming one keeps kombu from warning "No
@@ -302,7 +320,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "redrive-outbox": {
         "task": "helpdesk.tasks.outbox_redrive",
-        "schedule": 60.0,
+        "schedule": OUTBOX_REDRIVE_SECONDS,
     },
     "close-expired-resolved-tickets": {
         "task": "tickets.tasks.close_expired_resolved_tickets",
@@ -355,6 +373,9 @@ KB_READER_ACTIONS_PER_ADDRESS = env.int("KB_READER_ACTIONS_PER_ADDRESS", default
 KB_READER_ACTIONS_PER_SESSION = env.int("KB_READER_ACTIONS_PER_SESSION", default=10)
 TICKETS_PER_PAGE = 25
 
+# TASK_LOG_LEVEL=INFO brings back Celery's per-task and beat lines (quiet below); the
+# worker tests read them.
+TASK_LOG_LEVEL = env.str("TASK_LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -367,9 +388,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Celery's "Task … received" / "succeeded" and beat's "Sending due task" lines, several
         # a minute, say nothing about any email; failures still show (WARNING and above).
-        "celery.app.trace": {"level": "WARNING"},
-        "celery.worker.strategy": {"level": "WARNING"},
-        "celery.beat": {"level": "WARNING"},
+        "celery.app.trace": {"level": TASK_LOG_LEVEL},
+        "celery.worker.strategy": {"level": TASK_LOG_LEVEL},
+        "celery.beat": {"level": TASK_LOG_LEVEL},
     },
 }
 

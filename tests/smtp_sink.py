@@ -7,10 +7,22 @@
 
 The port is chosen when the sink is created, so a test can hand it to the code under test
 while the sink is still down (an SMTP outage), then ``start()`` it on that same port.
+
+A running sink can also misbehave like a real relay:
+
+    sink.answer_recipients("550 5.1.1 No such user")   # every RCPT TO refused so
+    sink.answer_data("451 4.3.0 Try again later")      # the message refused after DATA
+    sink.answer_recipients(None); sink.answer_data(None)   # accept again
+    sink.hold_acceptance()      # keep each message but delay its "250 accepted"...
+    sink.release_acceptance()   # ...until released (the client may die meanwhile)
+    sink.hang()                 # accept connections and never answer (until start())
+    sink.stop()                 # nothing listens: connections are refused
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import email
 import email.policy
 import socket
@@ -62,12 +74,36 @@ class ReceivedEmail:
         part = self.message.get_body(preferencelist=("html",))
         return part.get_content() if part is not None else ""
 
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"])
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A recipient the sink refused (``answer_recipients``), and when."""
+
+    address: str
+    answer: str
+    at: float = field(default_factory=time.monotonic)
+
 
 class _Handler:
     def __init__(self, sink: SmtpSink):
         self.sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        answer = self.sink._recipient_answer
+        if answer:
+            self.sink._refused(Refusal(address=address, answer=answer))
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        answer = self.sink._data_answer
+        if answer:
+            return answer
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.sink._received(
             ReceivedEmail(
@@ -76,7 +112,40 @@ class _Handler:
                 message=message,
             )
         )
+        # The message is kept (as a relay that has queued it); its "250" waits if held.
+        while not self.sink._accepting.is_set():
+            await asyncio.sleep(0.02)
         return "250 Message accepted for delivery"
+
+
+class _Hang:
+    """A listener that accepts connections and never says a word."""
+
+    def __init__(self, host: str, port: int):
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind((host, port))
+        self.listener.listen(64)
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        # shutdown() wakes the accept() blocked in the thread; close() alone may not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        self.thread.join(timeout=5)
+        for connection in self.connections:
+            connection.close()
 
 
 class SmtpSink:
@@ -84,8 +153,14 @@ class SmtpSink:
         self.host = host
         self.port = port or free_port(host)
         self._messages: list[ReceivedEmail] = []
+        self._refusals: list[Refusal] = []
         self._arrived = threading.Condition()
         self._controller: Controller | None = None
+        self._hang: _Hang | None = None
+        self._recipient_answer: str | None = None
+        self._data_answer: str | None = None
+        self._accepting = threading.Event()
+        self._accepting.set()
 
     @property
     def url(self) -> str:
@@ -101,7 +176,35 @@ class SmtpSink:
         with self._arrived:
             return list(self._messages)
 
+    def answer_recipients(self, answer: str | None) -> None:
+        """Answer every RCPT TO with ``answer`` (e.g. ``"550 5.1.1 No such user"``);
+        None accepts recipients again."""
+        self._recipient_answer = answer
+
+    def answer_data(self, answer: str | None) -> None:
+        """Answer every message's data with ``answer`` instead of accepting it."""
+        self._data_answer = answer
+
+    def hold_acceptance(self) -> None:
+        self._accepting.clear()
+
+    def release_acceptance(self) -> None:
+        self._accepting.set()
+
+    def hang(self) -> None:
+        """Stop answering: connections are accepted and then left in silence."""
+        self.stop()
+        self._hang = _Hang(self.host, self.port)
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        with self._arrived:
+            return list(self._refusals)
+
     def start(self) -> SmtpSink:
+        if self._hang is not None:
+            self._hang.close()
+            self._hang = None
         if self._controller is None:
             # A fixed server_hostname: otherwise aiosmtpd resolves this machine's FQDN,
             # which can stall for seconds where DNS is missing.
@@ -117,6 +220,11 @@ class SmtpSink:
         return self
 
     def stop(self) -> None:
+        if self._hang is not None:
+            self._hang.close()
+            self._hang = None
+        # Held messages get their answer, so the controller's loop can stop.
+        self._accepting.set()
         # A controller's event loop is closed on stop, so start() builds a new one.
         if self._controller is not None:
             self._controller.stop()
@@ -140,6 +248,10 @@ class SmtpSink:
                     )
                 self._arrived.wait(remaining)
             return list(self._messages)
+
+    def _refused(self, refusal: Refusal) -> None:
+        with self._arrived:
+            self._refusals.append(refusal)
 
     def _received(self, message: ReceivedEmail) -> None:
         with self._arrived:

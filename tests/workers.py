@@ -185,6 +185,8 @@ class CeleryProcesses:
         self.database_url = database_url
         self.processes: list[CeleryProcess] = []
         self._saved_conf = None
+        # Settings for the processes started from now on, e.g. {"SITE_PORT": "8000"}.
+        self.env: dict[str, str] = {}
 
     def start_worker(
         self, name: str = "worker", *, queues: str | None = None, threads: int = 0
@@ -263,7 +265,10 @@ class CeleryProcesses:
             EMAIL_TIMEOUT="5",
             HELPDESK_VAR_DIR=str(var_dir),
             PYTHONUNBUFFERED="1",
+            # The "received", "succeeded" and "beat: Starting..." lines these helpers read.
+            TASK_LOG_LEVEL="INFO",
         )
+        env.update(self.env)
         return env
 
     def _unique(self, name: str) -> str:

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from helpdesk.links import tenant_base_url
+
 from ..audit import Origin
 from . import ratelimit, selectors, services
 from .forms import DisableForm, EnrolForm, PasswordConfirmForm, SignInCodeForm
@@ -64,7 +66,7 @@ def lockout_message(error: CodesLocked) -> str:
 
 
 def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
+    return tenant_base_url(tenant=getattr(request, "tenant", None))
 
 
 @never_cache

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.db import update_rows
+from helpdesk.links import tenant_base_url
 from helpdesk.priorities import Priority
 from sla.engine import METRIC_LABELS
 from sla.selectors import plan_books_for_tenant
@@ -32,7 +33,6 @@ from ..selectors import (
     fired_keys,
     matrix_for,
     on_call_now,
-    tenant_base_url,
 )
 from .notify import (
     EmailBatch,

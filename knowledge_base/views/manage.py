@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.links import absolute_url, tenant_base_url
 from helpdesk.markdown import article_max_length, render_markdown
 
 from .. import search, selectors, services
@@ -165,9 +166,8 @@ def picker(request):
         found = selectors.popular_articles(
             viewer=request.kb_viewer, limit=PICKER_RESULTS
         ) or selectors.recent_articles(viewer=request.kb_viewer, limit=PICKER_RESULTS)
-    results = [
-        {"article": a, "url": request.build_absolute_uri(a.get_absolute_url())} for a in found
-    ]
+    base = tenant_base_url(tenant=request.tenant)
+    results = [{"article": a, "url": absolute_url(base, a.get_absolute_url())} for a in found]
     context = {"results": results, "typed": text}
     return render(request, "knowledge_base/includes/picker_results.html", context)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from helpdesk.celery import app as celery_app
 from helpdesk.emails import send_templated_email
 from helpdesk.models import OutboxEmail
-from helpdesk.services import MAX_ATTEMPTS, email_queue, retry_delay
+from helpdesk.services import email_queue, retry_delay
 from helpdesk.tasks import deliver_outbox_email, outbox_redrive
 from tests.factories import TenantFactory
 from tests.smtp_sink import SmtpSink, free_port
@@ -127,28 +127,151 @@ def test_email_held_back_by_an_outage_arrives_once_smtp_is_back(sink, committed)
     assert received.subject == SUBJECT
     assert received.to == [RECIPIENT]
     # Later beat ticks find nothing left to send.
+    let_backoff_pass(email)
     outbox_redrive.delay()
     assert len(sink.messages) == 1
 
 
-def test_email_is_given_up_after_max_attempts(sink, committed):
+def test_backoff_never_exceeds_the_cap_so_delivery_resumes_promptly(sink, committed, settings):
+    settings.EMAIL_RETRY_BACKOFF = 30
+    settings.EMAIL_RETRY_BACKOFF_MAX = 180
     with committed():
         email = queue()
-    for _ in range(MAX_ATTEMPTS - 1):
+    for _ in range(12):
         let_backoff_pass(email)
         outbox_redrive.delay()
 
     email.refresh_from_db()
-    assert email.status == OutboxEmail.Status.FAILED
-    assert email.attempts == MAX_ATTEMPTS
+    assert email.status == OutboxEmail.Status.PENDING
+    assert email.attempts == 13
+    # However long the outage, the next try is at most the cap away.
+    assert email.next_attempt_at <= timezone.now() + timedelta(seconds=180)
 
+    sink.start()
+    let_backoff_pass(email)
+    outbox_redrive.delay()
+    assert len(sink.messages) == 1
+
+
+def test_transient_failures_are_retried_for_the_configured_time_then_fail(
+    sink, committed, settings
+):
+    settings.EMAIL_RETRY_FOR = 3600
+    with committed():
+        email = queue()
+    email.refresh_from_db()
+    assert email.retry_until == email.created_at + timedelta(hours=1)
+
+    # The clock moves past the retry period.
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        retry_until=timezone.now() - timedelta(seconds=1)
+    )
+    let_backoff_pass(email)
+    outbox_redrive.delay()
+
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+    assert "ConnectionRefusedError" in email.last_error
     # Given up means given up: beat no longer tries, even with SMTP back.
     sink.start()
     let_backoff_pass(email)
     outbox_redrive.delay()
     email.refresh_from_db()
-    assert email.attempts == MAX_ATTEMPTS
+    assert email.attempts == 2
     assert sink.messages == []
+
+
+def test_unknown_recipient_fails_at_once_with_the_relays_reason(sink, committed):
+    sink.start()
+    sink.answer_recipients("550 5.1.1 <customer@acme.test>: No such user")
+
+    with committed():
+        email = queue()
+
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+    assert email.attempts == 1
+    assert "550 5.1.1 <customer@acme.test>: No such user" in email.last_error
+    let_backoff_pass(email)
+    outbox_redrive.delay()
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+
+def test_message_refused_for_good_after_its_data_fails_at_once(sink, committed):
+    sink.start()
+    sink.answer_data("554 5.7.1 Message rejected")
+
+    with committed():
+        email = queue()
+
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.FAILED
+    assert "554 5.7.1 Message rejected" in email.last_error
+
+
+@pytest.mark.parametrize(
+    "misbehave",
+    [
+        lambda sink: sink.answer_recipients("451 4.3.0 Mailbox temporarily unavailable"),
+        lambda sink: sink.answer_data("421 4.4.2 Try again later"),
+        lambda sink: sink.hang(),
+    ],
+    ids=["4xx recipient", "4xx data", "hanging relay"],
+)
+def test_temporary_refusals_and_a_hanging_relay_are_retried(sink, committed, misbehave):
+    sink.start()
+    misbehave(sink)
+
+    with committed():
+        email = queue()
+
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.PENDING
+    assert email.attempts == 1
+    assert email.last_error
+
+    sink.answer_recipients(None)
+    sink.answer_data(None)
+    sink.start()
+    let_backoff_pass(email)
+    outbox_redrive.delay()
+    [received] = sink.wait_for(1, timeout=10)
+    assert received.message_id == email.message_id
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT
+
+
+def test_some_recipients_refused_for_good_and_others_later_is_retried(sink, committed):
+    sink.start()
+    sink.answer_recipients("452 4.5.3 Too many recipients")
+
+    with committed():
+        email = queue(to=[RECIPIENT, "other@acme.test"])
+
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.PENDING
+
+
+def test_every_attempt_carries_the_message_id_fixed_when_the_email_was_queued(
+    acme, sink, committed
+):
+    sink.start()
+    sink.answer_data("451 4.3.0 Try again later")
+    with committed():
+        email = queue(tenant=acme.tenant)
+    email.refresh_from_db()
+    assert email.message_id.endswith("@acme.localhost>")
+    written = email.message_id
+
+    sink.answer_data(None)
+    let_backoff_pass(email)
+    outbox_redrive.delay()
+
+    [received] = sink.wait_for(1, timeout=10)
+    assert received.message_id == written
+    email.refresh_from_db()
+    assert (email.attempts, email.message_id) == (2, written)
 
 
 def test_dedupe_key_queues_an_event_email_only_once(committed, mailoutbox):

@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from helpdesk.links import tenant_base_url
 from helpdesk.ratelimit import limit_exceeded
 
 from ..services import attachment_check, attachment_stage, pending_attachments
 
 
 def base_url(request) -> str:
-    return request.build_absolute_uri("/")
+    return tenant_base_url(tenant=request.tenant)
 
 
 def collect_uploads(request, form) -> list:

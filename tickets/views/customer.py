@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import tenant_member_required
+from helpdesk.links import tenant_url
 from helpdesk.priorities import Priority
 from knowledge_base.selectors import article_for_viewer, viewer_for
 
@@ -81,7 +82,7 @@ def _initial(request, types) -> dict:
         initial["title"] = title[:200]
     article = _article_from_query(request)
     if article is not None:
-        link = request.build_absolute_uri(article.get_absolute_url())
+        link = tenant_url(tenant=request.tenant, path=article.get_absolute_url())
         initial["text"] = f"I read “{article.title}” ({link}) and it did not solve my problem.\n\n"
     follow_up = request.GET.get("follow_up", "").strip()
     if follow_up:
