@@ -21,9 +21,19 @@ class OfferedLookupsOnly:
     (DisallowedModelAdminLookup) before a query runs.
     """
 
+    # The date hierarchy's parts within what datetime can hold (year 9999 has no next year).
+    DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
     def lookup_allowed(self, lookup, value, request=None):
         if lookup not in self.offered_lookups(request):
             return False
+        if self.date_hierarchy and lookup.startswith(f"{self.date_hierarchy}__"):
+            low, high = self.DATE_PARTS[lookup.rsplit("__", 1)[1]]
+            value = str(value)
+            if not (value.isascii() and value.isdigit() and len(value) <= 4):
+                return False
+            if not low <= int(value) <= high:
+                return False
         return super().lookup_allowed(lookup, value, request)
 
     def offered_lookups(self, request) -> set[str]:

@@ -86,3 +86,26 @@ def test_the_password_hash_oracle_is_closed_for_tenant_admins(acme):
     # What the page offers keeps working.
     assert client.get(url, {"role__exact": "customer"}).status_code == 200
     assert client.get(url, {"q": acme.customer.email}).status_code == 200
+
+
+WITH_DATES = [(m, a) for m, a in REGISTERED if a.date_hierarchy]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "99999999999999999999"},
+        {"year": "9999", "month": "12", "day": "31"},
+        {"year": "2026", "month": "99999999999999999999"},
+        {"year": "-1"},
+        {"year": "２０２６"},
+    ],
+)
+@pytest.mark.parametrize(
+    ("model", "model_admin"), WITH_DATES, ids=[m._meta.label for m, _ in WITH_DATES]
+)
+def test_date_hierarchy_values_out_of_range_are_a_bad_request(
+    acme, platform_admin, model, model_admin, query
+):
+    params = {f"{model_admin.date_hierarchy}__{part}": value for part, value in query.items()}
+    assert platform_admin.get(changelist(model), params).status_code == 400
