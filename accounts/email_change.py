@@ -27,7 +27,7 @@ from helpdesk.ratelimit import limit_exceeded
 from .audit import Origin, audit_record
 from .models import AuditEvent, EmailChangeRequest, Tenant, User
 from .security import local_time
-from .two_factor.services import _password_confirm
+from .two_factor.services import password_confirm
 
 EMAIL_CHANGE_VALIDITY = timedelta(hours=24)
 # Requests per person and hour: enough for a typo or two, too few to mail-bomb anyone.
@@ -58,7 +58,7 @@ def email_change_request(
     ):
         raise EmailChangeLimited()
     # Outside the transaction below, so a wrong password's audit row and count stay.
-    _password_confirm(user=user, password=password, origin=origin, purpose="email_change")
+    password_confirm(user=user, password=password, origin=origin, purpose="email_change")
     with transaction.atomic():
         return _email_change_start(user=user, tenant=tenant, new_email=new_email, origin=origin)
 

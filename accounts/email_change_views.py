@@ -41,13 +41,14 @@ def email_change(request):
         else:
             # The same answer whether or not the address is free: whether an address has
             # an account on this platform is nobody else's business.
+            hours = int(changes.EMAIL_CHANGE_VALIDITY.total_seconds() // 3600)
             messages.success(
                 request,
                 _(
-                    "We emailed a link to %(email)s. Open it within 24 hours, signed in as "
-                    "now, to start signing in with that address."
+                    "We emailed a link to %(email)s. Open it within %(hours)d hours, signed "
+                    "in as now, to start signing in with that address."
                 )
-                % {"email": new_email.lower()},
+                % {"email": new_email.lower(), "hours": hours},
             )
             return redirect("profile")
     return render(request, "accounts/email_change_form.html", {"form": form})

@@ -77,7 +77,11 @@ def _count_failure(*, user: User, origin: Origin, purpose: str, what: str) -> No
         raise CodesLocked(started.until, started.scope)
 
 
-def _password_confirm(*, user: User, password: str, origin: Origin, purpose: str) -> None:
+def password_confirm(*, user: User, password: str, origin: Origin, purpose: str) -> None:
+    """The current password, asked before a security change (two-factor, backup codes, the
+    sign-in address). A wrong one counts towards the same lock-outs as wrong codes, so the
+    confirmation cannot be used to guess passwords. Call it outside the change's
+    transaction: the failure's audit row must stay."""
     _ensure_not_locked(user=user, origin=origin)
     if not user.check_password(password or ""):
         _count_failure(user=user, origin=origin, purpose=purpose, what="password")
@@ -176,7 +180,7 @@ def two_factor_enable(
     codes, which are shown once. ``password``, when given, is checked first (the view asks
     for it unless the person typed it moments ago)."""
     if password is not None:
-        _password_confirm(user=user, password=password, origin=origin, purpose="enrol")
+        password_confirm(user=user, password=password, origin=origin, purpose="enrol")
     _ensure_not_locked(user=user, origin=origin)
     token = normalize_code(code)
     with transaction.atomic():
@@ -219,7 +223,7 @@ def backup_codes_regenerate(
     if not user.two_factor_enabled:
         raise PermissionDenied("Two-factor authentication is not on.")
     # Checked outside the transaction below, so a wrong password stays in the audit log.
-    _password_confirm(user=user, password=password, origin=origin, purpose="backup_codes")
+    password_confirm(user=user, password=password, origin=origin, purpose="backup_codes")
     with transaction.atomic():
         codes = _backup_codes_replace(user=user)
         audit_record(
@@ -248,7 +252,7 @@ def two_factor_disable(
     """Turn two-factor off: needs the password and a current code (or a backup code)."""
     if not user.two_factor_enabled:
         return
-    _password_confirm(user=user, password=password, origin=origin, purpose="disable")
+    password_confirm(user=user, password=password, origin=origin, purpose="disable")
     code_verify(user=user, code=code, origin=origin, purpose="disable")
     with transaction.atomic():
         _devices_remove(user=user)
