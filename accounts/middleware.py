@@ -1,4 +1,3 @@
-import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,6 +6,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+
+from helpdesk.zones import readable_zone
 
 from .selectors import UnknownHost, tenant_for_host
 from .two_factor.policy import STEP_SETUP, STEP_VERIFY, pending_step
@@ -48,7 +49,7 @@ class TenantUserMiddleware:
         if not zone and request.tenant:
             zone = request.tenant.time_zone
         if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+            timezone.activate(readable_zone(zone))
         else:
             timezone.deactivate()
         try:
@@ -90,8 +91,22 @@ class TwoFactorMiddleware:
     """
 
     OPEN_TO = {
-        STEP_VERIFY: {"two_factor_verify", "account_logout", "healthz", "readyz", "brand_css"},
-        STEP_SETUP: {"two_factor_setup", "account_logout", "healthz", "readyz", "brand_css"},
+        STEP_VERIFY: {
+            "two_factor_verify",
+            "account_logout",
+            "healthz",
+            "readyz",
+            "brand_css",
+            "favicon",
+        },
+        STEP_SETUP: {
+            "two_factor_setup",
+            "account_logout",
+            "healthz",
+            "readyz",
+            "brand_css",
+            "favicon",
+        },
     }
     TARGET = {STEP_VERIFY: "two_factor_verify", STEP_SETUP: "two_factor_setup"}
 

@@ -8,7 +8,6 @@ and queues its email in the caller's transaction.
 import hashlib
 import ipaddress
 import secrets
-import zoneinfo
 from datetime import timedelta
 
 from django.db.models import Q
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.emails import send_templated_email
+from helpdesk.zones import readable_zone
 
 from .audit import Origin, audit_record
 from .models import AuditEvent, Tenant, User
@@ -52,7 +52,7 @@ def network_of(ip: str | None) -> str:
 def local_time(user: User, when=None):
     """``when`` in the zone the person reads their email in."""
     zone = user.time_zone or (user.tenant.time_zone if user.tenant_id else "") or "UTC"
-    return timezone.localtime(when or timezone.now(), zoneinfo.ZoneInfo(zone))
+    return timezone.localtime(when or timezone.now(), readable_zone(zone))
 
 
 def security_email_send(

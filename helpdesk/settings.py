@@ -193,7 +193,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_FORMS = {"reset_password": "accounts.forms.TenantResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.forms.TenantResetPasswordForm",
+    # allauth's labels in the product's sentence case ("Remember me").
+    "login": "accounts.allauth_forms.SignInForm",
+    "change_password": "accounts.allauth_forms.PasswordChangeForm",
+    "reset_password_from_key": "accounts.allauth_forms.PasswordResetKeyForm",
+}
 ACCOUNT_RATE_LIMITS = {
     # The sixth failed attempt for one address within five minutes is refused.
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),

@@ -1,8 +1,17 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask every host for /favicon.ico, the admin's pages included.
+    path(
+        "favicon.ico",
+        serve,
+        {"path": "favicon.ico", "document_root": settings.BASE_DIR / "static"},
+        name="favicon",
+    ),
     path("accounts/", include("accounts.allauth_urls")),
     path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from helpdesk.emails import send_templated_email
+from helpdesk.zones import readable_zone
 
 from ..models import Message, Ticket
 
@@ -14,7 +15,7 @@ from ..models import Message, Ticket
 def recipient_zone(ticket: Ticket, user: User | None):
     """Times in an email are shown in the recipient's zone (or the tenant's)."""
     zone = (user.time_zone if user else "") or ticket.tenant.time_zone
-    with timezone.override(zone):
+    with timezone.override(readable_zone(zone)):
         yield
 
 
