@@ -154,6 +154,19 @@ def email_change_confirm(
     except IntegrityError:
         # ... or is taking it at this very moment (the column is unique).
         return None
+    sign_in_address_changed(
+        user=user, old_email=old_email, tenant=tenant, actor=user, origin=origin
+    )
+    return user
+
+
+def sign_in_address_changed(
+    *, user: User, old_email: str, tenant: Tenant | None, actor: User | None, origin: Origin
+) -> None:
+    """After ``user.email`` changed (by the person's link, or by an admin): allauth's
+    address rows follow (a password reset asked for the old address must find nobody), the
+    audit log has it and the old address is told."""
+    new_email = user.email
     EmailAddress.objects.filter(user=user).exclude(email__iexact=new_email).delete()
     EmailAddress.objects.filter(email__iexact=new_email).exclude(user=user).delete()
     EmailAddress.objects.update_or_create(
@@ -163,7 +176,7 @@ def email_change_confirm(
         kind=AuditEvent.Kind.EMAIL_CHANGED,
         tenant=tenant,
         origin=origin,
-        actor=user,
+        actor=actor,
         user=user,
         details={"from": old_email, "to": new_email},
     )
@@ -175,10 +188,10 @@ def email_change_confirm(
             "user": user,
             "old_email": old_email,
             "new_email": new_email,
+            "by_admin": actor is not None and actor.pk != user.pk,
             "when": local_time(user).strftime("%b %d, %Y %H:%M %Z"),
             "ip": origin.ip or "unknown",
             "user_agent": origin.user_agent or "unknown",
             "security_url": tenant_url(tenant=tenant, path=reverse("profile")),
         },
     )
-    return user

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from helpdesk.emails import send_templated_email
 
 from .audit import Origin, audit_record
+from .email_change import sign_in_address_changed
 from .models import AuditEvent, Invitation, Organization, Role, Tenant, User
 
 INVITATION_VALIDITY = timedelta(days=7)
@@ -193,8 +194,10 @@ def user_admin_save(
     if errors:
         raise ValidationError(errors)
     adding = user._state.adding
-    previous_role = (
-        None if adding else User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+    previous_role, previous_email = (
+        (None, None)
+        if adding
+        else User.objects.filter(pk=user.pk).values_list("role", "email").first()
     )
     user.email = User.objects.normalize_email(user.email).lower()
     user.is_staff = user.is_superuser or user.role == Role.TENANT_ADMIN
@@ -211,6 +214,14 @@ def user_admin_save(
             actor=actor,
             user=user,
             details={"from": previous_role, "to": user.role},
+        )
+    if previous_email is not None and previous_email != user.email:
+        sign_in_address_changed(
+            user=user,
+            old_email=previous_email,
+            tenant=user.tenant,
+            actor=actor,
+            origin=origin or Origin(),
         )
     if password and not adding:
         audit_record(

@@ -166,3 +166,29 @@ def test_requests_are_rate_limited(acme):
     sixth = ask(client, "try5@example.org")
     assert "too many address changes" in sixth.content.decode()
     assert emails_to("try5@example.org") == []
+
+
+def test_an_admin_changing_the_address_keeps_reset_and_audit_in_step(acme):
+    from accounts.services import user_admin_save
+
+    ask(signed_in(acme), "first.change@example.org")
+    client = signed_in(acme)
+    client.post(link_in(emails_to("first.change@example.org")[0]))
+    acme.customer.refresh_from_db()
+    acme.customer.email = "set.by.admin@example.org"
+    user_admin_save(user=acme.customer, actor=acme.tenant_admin)
+    assert list(
+        EmailAddress.objects.filter(user=acme.customer).values_list("email", flat=True)
+    ) == ["set.by.admin@example.org"]
+    changed = AuditEvent.objects.filter(kind=AuditEvent.Kind.EMAIL_CHANGED).order_by("pk").last()
+    assert (changed.actor, changed.details["from"]) == (
+        acme.tenant_admin,
+        "first.change@example.org",
+    )
+    [notice] = [e for e in emails_to("first.change@example.org") if "administrator" in e.body_text]
+    assert "set.by.admin@example.org" in notice.body_text
+    # A reset asked for an earlier address reaches nobody.
+    Client(HTTP_HOST=acme.host).post(
+        "/accounts/password/reset/", {"email": "first.change@example.org"}
+    )
+    assert not [e for e in emails_to("first.change@example.org") if "password" in e.subject.lower()]
