@@ -9,10 +9,12 @@ sign-in address changes only through the profile's verified flow (``profile_emai
 from allauth.account import views
 from django.urls import path, re_path
 
+from . import views as account_views
+
 urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("logout/", views.logout, name="account_logout"),
-    path("password/change/", views.password_change, name="account_change_password"),
+    path("password/change/", account_views.password_change, name="account_change_password"),
     path("password/reset/", views.password_reset, name="account_reset_password"),
     path("password/reset/done/", views.password_reset_done, name="account_reset_password_done"),
     re_path(

@@ -1,9 +1,11 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,6 +55,17 @@ def profile(request):
         "recent_activity": audit_events_for_user(user=user, limit=8),
     }
     return render(request, "accounts/profile_edit.html", context)
+
+
+def password_change(request):
+    """allauth's password change, except that an account without a password (made in admin
+    and never reset) is sent to the reset by email: allauth's own "set a password" page,
+    which asks for nothing, is not served."""
+    user = request.user
+    if user.is_authenticated and not user.has_usable_password():
+        messages.info(request, _("Your account has no password yet: we can email you a link."))
+        return redirect("account_reset_password")
+    return allauth_views.password_change(request)
 
 
 @org_admin_required

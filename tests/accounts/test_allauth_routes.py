@@ -88,3 +88,13 @@ def test_email_management_cannot_take_an_account_over(acme, globex):
         "/accounts/login/", {"login": attacker_address, "password": PASSWORD}
     )
     assert signed_in.status_code == 302
+
+
+def test_an_account_without_a_password_is_offered_the_reset(acme):
+    acme.customer.set_unusable_password()
+    acme.customer.save()
+    client = Client(HTTP_HOST=acme.host)
+    client.force_login(acme.customer)
+    response = client.get("/accounts/password/change/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/password/reset/"
