@@ -287,3 +287,114 @@ def test_engineer_refiles_a_ticket_under_another_type(acme, make_ticket, login, 
     assert event.data == {"from": "Networking", "to": "Security"}
     page = login(acme.customer).get(ticket.get_absolute_url()).content.decode()
     assert "changed the type from Networking to" in page
+
+
+# Every staff status change reaches the customer once (the outbox rows are what is sent).
+
+
+def customer_emails(acme, ticket):
+    from helpdesk.models import OutboxEmail
+
+    return list(
+        OutboxEmail.objects.filter(to=[acme.customer.email])
+        .exclude(dedupe_key=f"ticket-created:{ticket.pk}:requester")
+        .order_by("pk")
+    )
+
+
+def reply_with_status(login, acme, ticket, status, *, internal=False, body="Done on our side."):
+    data = {"reply-body": body, "reply-status": status}
+    if internal:
+        data["reply-internal"] = "on"
+    return login(acme.engineer).post(f"/tickets/{ticket.reference}/reply/", data)
+
+
+def test_reply_putting_a_ticket_on_hold_is_one_email_with_what_we_wait_for(
+    acme, make_ticket, login
+):
+    ticket = make_ticket(title="Printer offline")
+    reply_with_status(login, acme, ticket, Status.ON_HOLD, body="Which model is it?")
+    [email] = customer_emails(acme, ticket)
+    assert email.subject == (
+        f"[{acme.tenant.portal_title}] Re: {ticket.reference} Printer offline"
+        " · now On hold – waiting on you"
+    )
+    assert "Which model is it?" in email.body_text
+    assert "Status: On hold – waiting on you (was New)." in email.body_text
+    assert "We are waiting for your answer: reply on the ticket page" in email.body_text
+    assert "We are waiting for your answer" in email.body_html
+
+
+def test_reply_resolving_a_ticket_says_until_when_it_can_be_reopened(
+    acme, make_ticket, login, settings
+):
+    settings.TICKET_REOPEN_DAYS = 14
+    acme.customer.time_zone = "America/Bogota"
+    acme.customer.save(update_fields=["time_zone"])
+    ticket = make_ticket(title="VPN down")
+    ticket_assign(ticket=ticket, actor=acme.engineer, assignee=acme.engineer, base_url=BASE)
+    before = customer_emails(acme, ticket)
+    reply_with_status(login, acme, ticket, Status.RESOLVED, body="The tunnel is stable again.")
+    ticket.refresh_from_db()
+    [email] = customer_emails(acme, ticket)[len(before) :]
+    assert email.subject.endswith(f"Re: {ticket.reference} VPN down · now Resolved")
+    deadline = timezone.localtime(
+        ticket.resolved_at + timedelta(days=14), timezone.get_fixed_timezone(-300)
+    )
+    assert "The tunnel is stable again." in email.body_text
+    assert "Status: Resolved (was In progress)." in email.body_text
+    assert (
+        "The ticket closes by itself 14 days after it was resolved, on "
+        f"{deadline:%a} {deadline.day} {deadline:%b %Y, %H:%M}" in email.body_text
+    )
+    assert "reopen it on the ticket page until then" in email.body_text
+    assert "Reply on the ticket page" not in email.body_text
+
+
+def test_reply_closing_a_ticket_says_it_is_closed(acme, make_ticket):
+    ticket = make_ticket(title="Old request")
+    ticket_reply(
+        ticket=ticket,
+        actor=acme.engineer,
+        body="Closing as agreed by phone.",
+        status=Status.CLOSED,
+        base_url=BASE,
+    )
+    [email] = customer_emails(acme, ticket)
+    assert email.subject.endswith(f"Re: {ticket.reference} Old request · now Closed")
+    assert "Closing as agreed by phone." in email.body_text
+    assert "The ticket is closed: it can no longer be answered or reopened." in email.body_text
+
+
+def test_status_form_alone_sends_a_status_email_with_what_is_expected(acme, make_ticket, login):
+    ticket = make_ticket(title="Mail bounces")
+    login(acme.engineer).post(
+        f"/tickets/{ticket.reference}/status/", {"status-status": Status.ON_HOLD}
+    )
+    [email] = customer_emails(acme, ticket)
+    assert email.subject.endswith(f"{ticket.reference} is now On hold – waiting on you")
+    assert "changed from New to On hold – waiting on you" in email.body_text
+    assert "We are waiting for your answer" in email.body_text
+
+
+def test_internal_note_with_a_status_change_sends_only_the_status_email(acme, make_ticket, login):
+    ticket = make_ticket(title="Disk full")
+    reply_with_status(
+        login, acme, ticket, Status.ON_HOLD, internal=True, body="Customer's NAS is a QNAP"
+    )
+    [email] = customer_emails(acme, ticket)
+    assert email.subject.endswith(f"{ticket.reference} is now On hold – waiting on you")
+    assert "QNAP" not in email.body_text and "QNAP" not in email.body_html
+    assert "We are waiting for your answer" in email.body_text
+
+
+def test_a_repeated_status_email_is_not_queued_twice(acme, make_ticket):
+    from tickets.services.notifications import notify_status_changed
+
+    ticket = make_ticket()
+    ticket = ticket_transition(
+        ticket=ticket, actor=acme.engineer, to_status=Status.ON_HOLD, base_url=BASE
+    )
+    event = ticket.events.filter(kind=EventKind.STATUS).get()
+    notify_status_changed(ticket=ticket, event_id=event.pk, old_label="New", base_url=BASE)
+    assert len(customer_emails(acme, ticket)) == 1

@@ -85,23 +85,26 @@ def ticket_reply(
             fields.append("last_customer_reply_at")
     ticket.save(update_fields=fields)
     ticket_sla_refresh(ticket=ticket, now=now)
-    if not internal:
-        notify_reply(ticket=ticket, message=message, base_url=base_url)
 
     customer_answered = not actor.is_agent and ticket.status == Status.ON_HOLD
     first_staff_answer = (
         actor.is_agent and not internal and status is None and ticket.status == Status.NEW
     )
     next_status = Status.IN_PROGRESS if customer_answered or first_staff_answer else status
+    old_status = None
     if next_status and next_status != ticket.status:
-        ticket_transition(
+        old_status = ticket.status
+        ticket = ticket_transition(
             ticket=ticket,
             actor=actor,
             to_status=next_status,
             base_url=base_url,
-            # The reply email already tells the customer; no second email for the status.
+            # A public reply carries the new status in its one email; an internal note never
+            # reaches the customer, so the status goes in an email of its own.
             notify=internal,
         )
+    if not internal:
+        notify_reply(ticket=ticket, message=message, base_url=base_url, old_status=old_status)
     return message
 
 
