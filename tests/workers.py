@@ -89,6 +89,18 @@ def worker_database_url() -> str:
     return f"postgres://{auth}{host}:{port}/{quote(db['NAME'], safe='')}"
 
 
+def clean_environment(**settings: str) -> dict:
+    """This process's environment without the settings of the services it uses (Celery
+    reads CELERY_BROKER_URL from the environment over any setting), plus ``settings``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))
+    }
+    env.update(settings)
+    return env
+
+
 def forget_broker_connections() -> None:
     # Celery binds its producer pool to the broker URL of the first publish (eager runs
     # publish too) and has no public way to repoint it; after a fork it does this itself.
@@ -185,8 +197,6 @@ class CeleryProcesses:
         self.database_url = database_url
         self.processes: list[CeleryProcess] = []
         self._saved_conf = None
-        # Settings for the processes started from now on, e.g. {"SITE_PORT": "8000"}.
-        self.env: dict[str, str] = {}
 
     def start_worker(
         self, name: str = "worker", *, queues: str | None = None, threads: int = 0
@@ -250,12 +260,7 @@ class CeleryProcesses:
             self._saved_conf = None
 
     def _environment(self, var_dir: Path) -> dict:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            # Celery reads CELERY_BROKER_URL from the environment over any setting.
-            if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))
-        }
+        env = clean_environment()
         env.update(
             DJANGO_SETTINGS_MODULE="helpdesk.settings",
             DEBUG="1",
@@ -268,7 +273,6 @@ class CeleryProcesses:
             # The "received", "succeeded" and "beat: Starting..." lines these helpers read.
             TASK_LOG_LEVEL="INFO",
         )
-        env.update(self.env)
         return env
 
     def _unique(self, name: str) -> str:
@@ -312,6 +316,20 @@ def celery_processes(
     request.addfinalizer(processes.restore_publishing)
     request.addfinalizer(processes.stop_all)
     return processes
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A private Redis, up, that the test may stop, hang and start again."""
+    if shutil.which("redis-server") is None:
+        from tests.conftest import service_missing
+
+        service_missing("needs redis-server to start a private Redis")
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    if server.process is not None:
+        server.resume()  # in case the test left it hanging
+    server.stop()
 
 
 @pytest.fixture

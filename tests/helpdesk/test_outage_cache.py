@@ -6,7 +6,6 @@ restart; the machine's shared Redis is never touched.
 """
 
 import json
-import shutil
 
 import pytest
 import redis
@@ -17,7 +16,6 @@ from accounts.two_factor.ratelimit import current_lockout, record_failure
 from helpdesk.models import OutboxEmail
 from helpdesk.ratelimit import limit_exceeded
 from tests import workers
-from tests.conftest import service_missing
 from tests.factories import PASSWORD
 from tests.tickets.factories import TicketTypeFactory, text_file
 from tests.workers import WAIT, wait_until
@@ -26,17 +24,7 @@ from tickets.models import Attachment, Message, Ticket
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 sink = workers.sink
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        service_missing("needs redis-server to start a private Redis")
-    server = workers.RedisServer(tmp_path / "redis").start()
-    yield server
-    if server.process is not None:
-        server.resume()  # in case a test left it hanging
-    server.stop()
+private_redis = workers.private_redis
 
 
 @pytest.fixture

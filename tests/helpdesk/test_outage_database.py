@@ -7,7 +7,6 @@ stops (the machine's shared servers are never touched), and an SMTP sink.
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from tests.workers import WAIT, wait_until
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 sink = workers.sink
+private_redis = workers.private_redis
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOST = "acme.localhost"
@@ -44,13 +44,8 @@ print(json.dumps({"type": TicketTypeFactory(tenant=tenant).pk, "email": customer
 
 def environment(var_dir: Path, **settings) -> dict:
     """A production-mode process environment (DEBUG off) over plain HTTP."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))
-    }
     var_dir.mkdir(parents=True, exist_ok=True)
-    env.update(
+    return workers.clean_environment(
         DJANGO_SETTINGS_MODULE="helpdesk.settings",
         DEBUG="0",
         SECRET_KEY="database-outage-test-" + "k" * 50,
@@ -61,7 +56,6 @@ def environment(var_dir: Path, **settings) -> dict:
         PYTHONUNBUFFERED="1",
         **settings,
     )
-    return env
 
 
 def manage(env: dict, *command: str) -> str:
@@ -87,15 +81,6 @@ def postgres_cluster():
     print("----- postgres log -----")
     print(cluster.log())
     cluster.remove()
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        service_missing("needs redis-server to start a private Redis")
-    server = workers.RedisServer(tmp_path / "redis").start()
-    yield server
-    server.stop()
 
 
 def count_rows(database_url: str, sql: str, *params) -> int:

@@ -2,10 +2,11 @@
 answer over plain HTTP on any host, while every other page is sent to HTTPS."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.workers import clean_environment
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -29,12 +30,7 @@ print(json.dumps(answers))
 
 
 def test_probes_answer_over_http_on_any_host_in_production(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_", "EMAIL_"))
-    }
-    env.update(
+    env = clean_environment(
         DJANGO_SETTINGS_MODULE="helpdesk.settings",
         DEBUG="0",
         SECRET_KEY="probe-test-" + "k" * 50,
