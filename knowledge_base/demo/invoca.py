@@ -2,6 +2,8 @@
 """Invoca Support: a SaaS company (plans Mission Critical, Premium, Core, Basic; Monday to
 Friday 8 AM–5 PM Pacific, urgent cases watched after hours for Mission Critical)."""
 
+from .priorities import priority_table
+
 CATEGORIES = [
     # slug, name, description, parent slug
     ("getting-help", "Getting help", "How Invoca Support works and how to reach the team.", None),
@@ -92,26 +94,32 @@ it. If the impact is bigger than the default suggests, say so in the first parag
     {
         "slug": "case-priorities-explained",
         "title": "How Invoca prioritizes cases",
-        "summary": "Four priorities, from P1 (critical platform problem) to P4 (questions and minor issues).",
+        "summary": "Four priorities, from P1 (critical platform problem) to P4 (questions and requests).",
         "category": "case-priorities",
         "tags": ["priority", "P1", "SLA"],
         "visibility": "public",
         "views": 377,
         "related": ["sla-by-service-level", "business-hours-and-after-hours"],
         "body": """
-We use a prioritization system so the most severe issues are handled first.
+We use a prioritization system so the most severe issues are handled first. The same
+names and definitions appear beside each choice when you open a case.
 
-| Priority | Meaning | Examples |
-|---|---|---|
-| **P1 – Critical** | A critical problem in which the Invoca platform is down or unusable, or calls are not being routed, for you as a whole. | No calls are being tracked; the platform will not load for any user. |
-| **P2 – High** | A major function is impaired and there is no workaround, but the platform still runs. | Calls route, but recordings are missing; one integration has stopped syncing. |
-| **P3 – Normal** | A problem with limited impact or a reasonable workaround. | One report shows an error; a single campaign is misattributed. |
-| **P4 – Low** | Questions, how-to requests and cosmetic issues. | How do I add a user? A label is misspelled. |
-
+"""
+        + priority_table(
+            "invoca",
+            {
+                "P1": "No calls are being tracked; the platform will not load for any user.",
+                "P2": "Calls route, but recordings are missing; one integration has stopped syncing.",
+                "P3": "One report shows an error; a single campaign is misattributed.",
+                "P4": "How do I add a user? A label is misspelled.",
+            },
+        )
+        + """
 Targets for the **first response** (a personal, non-automatic reply from an engineer) and,
 where the plan includes it, the **resolution** (a permanent fix that brings the platform
 back in line with its specifications) depend on your service level — see
-[Support plans and response targets](/kb/articles/sla-by-service-level/).
+[Support plans and response targets](/kb/articles/sla-by-service-level/) (sign in first:
+the targets of your own plan are for signed-in customers).
 """,
     },
     {

@@ -3,6 +3,7 @@
 Business, Enterprise; P1 incidents covered 24/7/365)."""
 
 from .ivcisa_follow_up import FOLLOW_UP_ARTICLES
+from .priorities import priority_table
 
 CATEGORIES = [
     # slug, name, description, parent slug
@@ -97,15 +98,21 @@ need to be P1.
         "related": ["business-hours-and-p1-coverage", "response-times-and-plans"],
         "body": """
 Priority reflects the impact on your business, not how urgent a task feels. Engineers
-confirm or adjust it when they first look at the ticket.
+confirm or adjust it when they first look at the ticket. The same names and definitions
+appear beside each choice when you open a ticket.
 
-| Priority | When it applies | Example |
-|---|---|---|
-| **P1 – Critical** | A total interruption of critical business services that affects operations broadly and needs emergency work. | Production is down for every user; the main database cluster is unreachable. |
-| **P2 – High** | Serious degradation of an important service, or a failure with no reasonable workaround. | Checkout works but takes a minute per order; one region is unavailable. |
-| **P3 – Normal** | A partial or minor failure with a workaround, or a problem affecting few users. | A nightly report fails; one VM cannot be resized. |
-| **P4 – Low** | Questions, documentation and planned changes. | How do I rotate an access key? Please add a user to the analytics project. |
-
+"""
+        + priority_table(
+            "ivcisa",
+            {
+                "P1": "Production is down for every user; the main database cluster is unreachable.",
+                "P2": "Checkout works but takes a minute per order; one region is unavailable.",
+                "P3": "A nightly report fails; one VM cannot be resized.",
+                "P4": "How do I rotate an access key? Please add a user to the analytics project.",
+            },
+            meaning="When it applies",
+        )
+        + """
 ### Why P1 is strict
 
 P1 tickets page an on-call engineer at any hour, every day of the year. Keeping P1 for

@@ -118,25 +118,28 @@ INVOCA_TYPES = [
     ),
 ]
 
+# What each priority means for each demo tenant's customers: shown beside each choice on the
+# new-ticket form and, word for word, in the help centre's priorities article
+# (knowledge_base/demo/priorities.py). The names are the platform's (helpdesk.priorities).
 DEFINITIONS = {
     "ivcisa": {
         Priority.P1: (
-            "Critical – total interruption",
+            "Total interruption",
             "Only for a total interruption or complete shutdown of critical business services, "
             "massively impacting operations and needing emergency intervention. Covered "
             "24/7/365 by on-call engineers.",
         ),
         Priority.P2: (
-            "High – partial degradation",
+            "Partial degradation",
             "A critical service is degraded or a major function fails, with a workaround or "
             "limited impact. Partial degradations are P2 or P3, not P1.",
         ),
         Priority.P3: (
-            "Medium – limited impact",
+            "Limited impact",
             "A non-critical function fails or a minor degradation affects some users.",
         ),
         Priority.P4: (
-            "Low – question or planned request",
+            "Question or planned request",
             "Configuration questions, documentation, standard procedures and planned changes. "
             "The knowledge base often answers these at once.",
         ),
@@ -150,15 +153,16 @@ DEFINITIONS = {
         Priority.P2: (
             "Major function impaired",
             "A major function such as attribution, an integration or sign-in fails for many "
-            "users; a workaround may exist.",
+            "users while the platform still runs; a workaround may exist.",
         ),
         Priority.P3: (
             "Minor issue",
-            "A problem with limited impact: a report, an export or a single number.",
+            "A problem with limited impact, such as one report, an export or a single number, "
+            "or one with a reasonable workaround.",
         ),
         Priority.P4: (
             "Question or request",
-            "How-to questions, configuration help and feature requests.",
+            "How-to questions, configuration help, feature requests and cosmetic issues.",
         ),
     },
 }
