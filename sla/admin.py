@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
+from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,7 +65,29 @@ class WeeklyIntervalInline(TenantOwnedInline):
 class HolidayInline(TenantOwnedInline):
     model = Holiday
     formset = HolidayFormSet
+    template = "admin/sla/businesscalendar/holiday_inline.html"
     verbose_name_plural = "Holidays (closed all day, local dates)"
+
+    def get_queryset(self, request):
+        # Listed by year with what is still to come first, so the page can fold the past
+        # away: 0 this year's upcoming, 1 later years, 2 this year's passed, 3 earlier years
+        # (latest first). The template groups on these.
+        today = timezone.localdate()
+        year = ExtractYear("date")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                listing_rank=Case(
+                    When(date__gte=today, date__year=today.year, then=Value(0)),
+                    When(date__year__gt=today.year, then=Value(1)),
+                    When(date__year=today.year, then=Value(2)),
+                    default=Value(3),
+                ),
+                listing_year=Case(When(date__year__lt=today.year, then=-year), default=year),
+            )
+            .order_by("listing_rank", "listing_year", "date")
+        )
 
 
 class TenantFormAdmin(TenantScopedAdmin):

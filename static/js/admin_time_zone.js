@@ -23,10 +23,13 @@
   }
 
   function requestZoneText() {
-    var offset = parseInt(document.body.dataset.adminUtcOffset || "0", 10);
-    return meta.getAttribute("data-label")
-      .replace("{zone}", meta.getAttribute("content"))
-      .replace("{offset}", offsetText(offset));
+    var offset = offsetText(parseInt(document.body.dataset.adminUtcOffset || "0", 10));
+    var zone = meta.getAttribute("content");
+    // A zone without a name of its own is called by its offset alone (not "-05 (UTC−05:00)").
+    if (!zone || zone === offset || /^[+-]/.test(zone)) {
+      return meta.getAttribute("data-offset-label").replace("{offset}", offset);
+    }
+    return meta.getAttribute("data-label").replace("{zone}", zone).replace("{offset}", offset);
   }
 
   function wallClockText() {
