@@ -44,29 +44,6 @@ from tests.smtp_sink import SmtpSink, free_port
 WAIT = 60  # seconds; generous for a loaded CI machine, still bounded
 
 
-# `celery …` whose own loggers report at INFO whatever the project's LOGGING quietens: the
-# helpers read the "ready", "beat: Starting..." and "Task … succeeded" lines.
-CELERY_AT_INFO = """
-import logging, sys
-import django.utils.log
-
-_configure = django.utils.log.configure_logging
-
-
-def configure_logging(*args, **kwargs):
-    _configure(*args, **kwargs)
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("celery"):
-            logging.getLogger(name).setLevel(logging.NOTSET)
-
-
-django.utils.log.configure_logging = configure_logging
-from celery.__main__ import main
-
-sys.exit(main())
-"""
-
-
 def broker_url_for(redis_url: str) -> str:
     # REDIS_URL's database also holds the cache, and every test starts with cache.clear(),
     # which flushes that whole database - queued tasks included, in this run or in another
@@ -197,6 +174,8 @@ class CeleryProcesses:
         self.database_url = database_url
         self.processes: list[CeleryProcess] = []
         self._saved_conf = None
+        # Settings for the processes started from now on, e.g. {"SITE_PORT": "8000"}.
+        self.env: dict[str, str] = {}
 
     def start_worker(
         self, name: str = "worker", *, queues: str | None = None, threads: int = 0
@@ -273,6 +252,7 @@ class CeleryProcesses:
             # The "received", "succeeded" and "beat: Starting..." lines these helpers read.
             TASK_LOG_LEVEL="INFO",
         )
+        env.update(self.env)
         return env
 
     def _unique(self, name: str) -> str:
@@ -288,7 +268,7 @@ class CeleryProcesses:
         log_path = var_dir / "celery.log"
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(
-                [sys.executable, "-c", CELERY_AT_INFO, "-A", "helpdesk", *command],
+                [sys.executable, "-m", "celery", "-A", "helpdesk", *command],
                 cwd=self.settings.BASE_DIR,
                 env=self._environment(var_dir),
                 stdout=log_file,
