@@ -190,9 +190,13 @@ def invitation_for_token(*, tenant: Tenant, token: str) -> Invitation:
 
 
 def tenant_overview(*, tenant: Tenant) -> dict:
-    """Counts for the staff home page."""
+    """Counts for the staff home page. Customers are those of the active organizations the
+    page lists, so the count is the sum of the table's "Active members"."""
     people = User.objects.for_tenant(tenant).aggregate(
-        customers=Count("pk", filter=Q(role__in=CUSTOMER_ROLES, is_active=True)),
+        customers=Count(
+            "pk",
+            filter=Q(role__in=CUSTOMER_ROLES, is_active=True, organization__is_active=True),
+        ),
         engineers=Count("pk", filter=Q(role=Role.ENGINEER, is_active=True)),
         managers=Count("pk", filter=Q(role__in=MANAGER_ROLES, is_active=True)),
     )
