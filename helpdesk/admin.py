@@ -135,6 +135,7 @@ class OutboxEmailAdmin(TenantScopedAdmin):
         "error_short",
     ]
     list_filter = ["status"]
+    list_select_related = ["tenant"]
     search_fields = ["subject"]
     date_hierarchy = "created_at"
     actions = ["resend"]
