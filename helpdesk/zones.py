@@ -115,7 +115,8 @@ class ReadableZone(ZoneInfo):
 
     def tzname(self, dt):
         name = super().tzname(dt)
-        if not _is_bare_offset(name):
+        if dt is None or not _is_bare_offset(name):
+            # Without a moment there is no name (Django then names the zone by its key).
             return name
         customary = CUSTOMARY.get(self.key)
         if customary:

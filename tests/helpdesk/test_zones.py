@@ -47,6 +47,11 @@ def test_every_zone_has_a_readable_name(zone, moment, name):
     assert zone_abbreviation(moment.astimezone(readable_zone(zone))) == name
 
 
+def test_the_zone_keeps_its_name():
+    with timezone.override(readable_zone("America/Bogota")):
+        assert timezone.get_current_timezone_name() == "America/Bogota"
+
+
 def test_offsets_with_minutes():
     from datetime import timedelta
 
