@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 VERIFY = "/accounts/2fa/verify/"
 SETUP = "/accounts/2fa/setup/"
-ALWAYS_OPEN = {"healthz", "readyz", "brand_css"}
+ALWAYS_OPEN = {"healthz", "readyz", "brand_css", "favicon"}
 OPEN_WHILE_CODE_IS_DUE = {"two_factor_verify", "account_logout", *ALWAYS_OPEN}
 OPEN_WHILE_SETUP_IS_DUE = {"two_factor_setup", "account_logout", *ALWAYS_OPEN}
 
