@@ -1,7 +1,9 @@
 """Fixed-window rate limits on the shared cache (Redis in production).
 
 For actions that write (opening tickets, replying, uploading): generous enough for a person,
-tight enough that a script or a stuck browser cannot flood a help desk.
+tight enough that a script or a stuck browser cannot flood a help desk. While Redis is
+unreachable the cache (helpdesk.cache) counts in each process, so the limits still hold there
+and a write never fails for want of Redis.
 """
 
 import time

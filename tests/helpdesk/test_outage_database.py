@@ -164,6 +164,9 @@ def test_a_database_outage_answers_a_branded_503_and_web_worker_and_beat_resume_
     assert "We are back in a moment" in page and "try again in a moment" in page
     assert int(headers["Retry-After"]) > 0
     assert "Something went wrong" not in page
+    # So does the help centre for a visitor (there the view itself meets the outage).
+    status, headers, page = workers.Browser(web.port, HOST).get("/kb/")
+    assert status == 503 and "We are back in a moment" in page and headers["Retry-After"]
     # A reply sent meanwhile is refused whole, and what was typed is shown back.
     typed = "Also the March run is missing."
     status, _, page = browser.post(f"/tickets/{reference}/reply/", {"reply-body": typed})
