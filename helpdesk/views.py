@@ -6,6 +6,7 @@ tenant lookup), so they still answer while the database is down.
 
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -73,6 +74,7 @@ def service_unavailable(request):
         "was_sent": request.method == "POST",
         "typed": _typed_fields(request),
         "retry_after": RETRY_AFTER_SECONDS,
+        "again_url": _page_to_try_again(request),
     }
     response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -122,7 +124,17 @@ def _form_body_unreadable(request) -> bool:
         return True
 
 
+def _page_to_try_again(request) -> str:
+    """This page again; after a form post, the page the form was on (a path on this site)."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    path = urlsplit(request.META.get("HTTP_REFERER", "")).path
+    return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
 def _typed_fields(request) -> list[tuple[str, str]]:
+    """The text fields of a form post, labelled from their names ("reply-body" is "Body"):
+    not ids, choices or tick boxes, nothing secret."""
     if request.method != "POST":
         return []
     try:
@@ -133,7 +145,10 @@ def _typed_fields(request) -> list[tuple[str, str]]:
     for name, values in items:
         if any(part in name.lower() for part in SECRET_FIELD_PARTS):
             continue
-        typed += [(name, value) for value in values if value.strip()]
+        label = name.rsplit("-", 1)[-1].replace("_", " ").capitalize()
+        typed += [
+            (label, value) for value in values if len(value.strip()) > 3 and not value.isdigit()
+        ]
     return typed
 
 
