@@ -388,7 +388,12 @@ class PostgresCluster:
     user) on a free port, for tests that take the database away; the machine's shared server
     is never touched."""
 
-    BIN = Path("/usr/lib/postgresql/15/bin")
+    # The newest server installed (Debian keeps each major version in its own folder).
+    BIN = max(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        default=Path("/nonexistent"),
+        key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+    )
 
     def __init__(self):
         # Not under pytest's tmp_path: the postgres user must be able to enter it.

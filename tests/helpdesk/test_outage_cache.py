@@ -86,7 +86,14 @@ def test_an_invalidation_made_while_redis_hangs_reaches_redis_when_it_answers(
 
 
 def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_emails_go_out_once_it_is_back(  # noqa: E501
-    cache_on_private_redis, acme, settings, sink, tmp_path, request, transactional_db
+    require_postgres,
+    cache_on_private_redis,
+    acme,
+    settings,
+    sink,
+    tmp_path,
+    request,
+    transactional_db,
 ):
     server = cache_on_private_redis
     settings.MEDIA_ROOT = tmp_path / "media"
