@@ -33,7 +33,7 @@
   }
 
   function wallClockText() {
-    var zone = wallClockField.value || wallClockField.getAttribute("data-initial") || "";
+    var zone = wallClockField.value.trim();
     return wallClock.getAttribute("data-label").replace("{zone}", zone);
   }
 
