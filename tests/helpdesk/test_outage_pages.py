@@ -56,15 +56,11 @@ def new_ticket_fields(acme, client, **overrides) -> dict:
     return fields
 
 
-def test_a_form_over_the_request_limit_gets_a_branded_page_saying_it_was_too_large(
-    acme, browser
-):
+def test_a_form_over_the_request_limit_gets_a_branded_page_saying_it_was_too_large(acme, browser):
     text = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     body = f"csrfmiddlewaretoken={token(browser)}&title=VPN+down&text={text}"
 
-    response = browser.post(
-        "/tickets/new/", body, content_type="application/x-www-form-urlencoded"
-    )
+    response = browser.post("/tickets/new/", body, content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -75,9 +71,7 @@ def test_a_form_over_the_request_limit_gets_a_branded_page_saying_it_was_too_lar
 
 
 def test_a_multipart_form_over_the_limit_gets_the_same_page(acme, browser):
-    fields = new_ticket_fields(
-        acme, browser, text="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
-    )
+    fields = new_ticket_fields(acme, browser, text="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
 
     response = browser.post("/tickets/new/", fields)
 
