@@ -138,9 +138,20 @@ def due(planned: Iterable[Planned], now: datetime) -> list[Planned]:
     return [p for p in planned if p.at <= now]
 
 
-def next_escalation(planned: Iterable[Planned], now: datetime) -> Planned | None:
-    """The next rule that escalates to a level (warnings aside), for "L3 at 16:00"."""
-    return next((p for p in planned if p.rule.level_id is not None and p.at > now), None)
+def next_escalation(
+    planned: Iterable[Planned], now: datetime, *, above_rank: int = 0
+) -> Planned | None:
+    """The next rule that escalates to a level above ``above_rank`` (the rank the ticket
+    stands at; warnings aside), for "L3 at 16:00": a ticket already above a rule's level
+    is never shown as going back down to it."""
+    return next(
+        (
+            p
+            for p in planned
+            if p.rule.level_id is not None and p.rule.level_rank > above_rank and p.at > now
+        ),
+        None,
+    )
 
 
 def is_after_hours(book: PlanBook | None, moment: datetime) -> bool:

@@ -163,6 +163,8 @@ class EscalationPanel:
     levels: list[EscalationLevel]
     next_level: EscalationLevel | None
     lower_levels: list[EscalationLevel]
+    # The level the ticket stands at: its escalation level, else the ladder's first rung.
+    standing: EscalationLevel | None = None
 
 
 def due_tickets(*, now: datetime) -> QuerySet[Ticket]:
@@ -172,16 +174,43 @@ def due_tickets(*, now: datetime) -> QuerySet[Ticket]:
     return Ticket.objects.filter(escalation_check_at__lte=now).order_by("escalation_check_at")
 
 
+@dataclass(frozen=True)
+class Ladder:
+    """Where a ticket stands on the levels that handle it, and where it can go.
+
+    A ticket that is not escalated stands on the first rung (the lowest level handling it:
+    the people who work it already), so escalating it goes above that, never to the
+    engineer's own level; an escalated one stands at its level.
+    """
+
+    levels: list[EscalationLevel]
+    standing: EscalationLevel | None
+    up: list[EscalationLevel]  # above the standing, lowest first; none once resolved
+    down: list[EscalationLevel]  # below the escalation level, nearest first
+
+    @property
+    def standing_rank(self) -> int:
+        return self.standing.rank if self.standing is not None else 0
+
+
+def ticket_ladder(*, tenant, ticket: Ticket) -> Ladder:
+    levels = levels_for_ticket(tenant=tenant, ticket=ticket)
+    current = ticket.escalation_level if ticket.escalation_level_id else None
+    standing = current or (levels[0] if levels else None)
+    rank = standing.rank if standing is not None else 0
+    up = [level for level in levels if level.rank > rank] if ticket.is_open else []
+    current_rank = current.rank if current is not None else 0
+    down = [level for level in reversed(levels) if level.rank < current_rank]
+    return Ladder(levels=levels, standing=standing, up=up, down=down)
+
+
 def ticket_escalation_levels(
     *, tenant, ticket: Ticket
 ) -> tuple[list[EscalationLevel], list[EscalationLevel]]:
-    """The levels ``ticket`` can go up to (above its current one, lowest first; none once it
-    is resolved) and down to (below it, nearest first), among those handling its type."""
-    current = ticket.escalation_level.rank if ticket.escalation_level_id else 0
-    levels = levels_for_ticket(tenant=tenant, ticket=ticket)
-    up = [level for level in levels if level.rank > current] if ticket.is_open else []
-    down = [level for level in reversed(levels) if level.rank < current]
-    return up, down
+    """The levels ``ticket`` can go up to (above where it stands, lowest first; none once
+    it is resolved) and down to (below it, nearest first), among those handling its type."""
+    ladder = ticket_ladder(tenant=tenant, ticket=ticket)
+    return ladder.up, ladder.down
 
 
 def ticket_escalation_panel(
@@ -199,9 +228,8 @@ def ticket_escalation_panel(
 
     from .services.schedule import MatrixContext
 
-    up, down = (
-        ticket_escalation_levels(tenant=tenant, ticket=ticket) if actor.is_agent else ([], [])
-    )
+    ladder = ticket_ladder(tenant=tenant, ticket=ticket) if actor.is_agent else None
+    up, down = (ladder.up, ladder.down) if ladder is not None else ([], [])
     next_planned = None
     if ticket.is_open:
         context = MatrixContext(tenant)
@@ -209,7 +237,11 @@ def ticket_escalation_panel(
             if evaluated is None:
                 evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
             fired = fired_keys(tenant=tenant, tickets=[ticket]).get(ticket.pk, set())
-            next_planned = next_escalation(context.plan(evaluated, fired, now), now)
+            next_planned = next_escalation(
+                context.plan(evaluated, fired, now),
+                now,
+                above_rank=ladder.standing_rank if ladder is not None else 0,
+            )
     return EscalationPanel(
         level=ticket.escalation_level,
         history=ticket_escalations(tenant=tenant, ticket=ticket),
@@ -217,4 +249,5 @@ def ticket_escalation_panel(
         levels=up,
         next_level=up[0] if up else None,
         lower_levels=down if actor.is_manager else [],
+        standing=ladder.standing if ladder is not None else None,
     )

@@ -17,7 +17,7 @@ from tickets.services.tickets import _lock, event_add
 from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
 from ..models import EventKind as EscalationKind
-from ..selectors import levels_for_ticket, matrix_for, on_call_now
+from ..selectors import matrix_for, on_call_now, ticket_ladder
 from .notify import add_on_call, level_audience, send_escalation
 
 
@@ -39,9 +39,9 @@ def ticket_escalate(
     hand_over: bool = False,
     base_url: str,
 ) -> EscalationEvent:
-    """Escalate to ``level`` (default: the next level up that handles the ticket's type),
-    notifying it as a rule would; ``hand_over`` also unassigns the ticket so the level's
-    people pick it up."""
+    """Escalate to ``level`` (default: the next level above where the ticket stands, among
+    those handling its type; never its current or a lower one), notifying it as a rule
+    would; ``hand_over`` also unassigns the ticket so the level's people pick it up."""
     if not actor.is_agent or actor.tenant_id != ticket.tenant_id:
         raise PermissionDenied("Only engineers escalate tickets.")
     reason = reason.strip()
@@ -50,18 +50,16 @@ def ticket_escalate(
     ticket = _lock(ticket)
     if not ticket.is_open:
         raise ValidationError(f"This ticket is {ticket.get_status_display().lower()}.")
-    levels = levels_for_ticket(tenant=ticket.tenant, ticket=ticket)
-    current = ticket.escalation_level
-    current_rank = current.rank if current else 0
+    ladder = ticket_ladder(tenant=ticket.tenant, ticket=ticket)
     if level is None:
-        level = next((item for item in levels if item.rank > current_rank), None)
-        if level is None:
+        if not ladder.up:
             raise ValidationError("This ticket is already at the top of the escalation ladder.")
-    elif level.pk not in {item.pk for item in levels}:
+        level = ladder.up[0]
+    elif level.pk not in {item.pk for item in ladder.levels}:
         raise ValidationError("Choose a level that handles this ticket.")
-    elif level.rank <= current_rank:
+    elif level.pk not in {item.pk for item in ladder.up}:
         raise ValidationError(
-            f"The ticket is at {current.name} already: choose a higher level "
+            f"The ticket is at {ladder.standing.name} already: choose a higher level "
             "(managers de-escalate)."
         )
     now = timezone.now()

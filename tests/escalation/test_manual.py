@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from escalation.models import Audience
 from escalation.services import ticket_deescalate, ticket_escalate
 from helpdesk.models import OutboxEmail
+from tests.factories import EngineerFactory
 from tests.tickets.factories import TicketTypeFactory
 from tickets.models import EventKind, Status, TicketEvent
 from tickets.services import ticket_assign, ticket_transition
@@ -31,22 +32,37 @@ def escalate(ticket, actor, reason="Needs a database specialist", **kwargs):
 def test_an_engineer_escalates_to_the_next_level_with_a_reason(acme, ladder, make_ticket):
     l1, l2, l3 = ladder
     ticket = make_ticket()
+    # Not escalated, the ticket stands on the first rung (L1 works it): up is L2.
     event = escalate(ticket, acme.engineer)
-    assert (event.kind, event.level, event.actor) == ("manual", l1, acme.engineer)
+    assert (event.kind, event.level, event.actor) == ("manual", l2, acme.engineer)
     event = escalate(ticket, acme.engineer, reason="Still stuck")
-    assert event.level == l2
+    assert event.level == l3
     ticket.refresh_from_db()
-    assert ticket.escalation_level == l2
+    assert ticket.escalation_level == l3
     timeline = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ESCALATED)
     assert [(e.actor, e.data["level"], e.data["reason"]) for e in timeline] == [
-        (acme.engineer, "L1 Engineer", "Needs a database specialist"),
-        (acme.engineer, "L2 Senior engineer", "Still stuck"),
+        (acme.engineer, "L2 Senior engineer", "Needs a database specialist"),
+        (acme.engineer, "L3 Support manager", "Still stuck"),
     ]
     assert all(e.is_internal for e in timeline)
     [email] = OutboxEmail.objects.filter(subject__contains="Escalated to L2")
     assert email.to == [acme.engineer.email]
     assert "by " + str(acme.engineer) in email.body_text
-    assert "Still stuck" in email.body_text
+    assert "Needs a database specialist" in email.body_text
+
+
+def test_an_l1_engineer_escalates_above_the_first_rung_never_to_their_own_level(acme, make_ticket):
+    first_line = EngineerFactory(tenant=acme.tenant, tier="L1", email="lee@acme.test")
+    senior = EngineerFactory(tenant=acme.tenant, tier="L2", email="sam@acme.test")
+    l1 = level(acme.tenant, 1, "L1 Engineer", audience=Audience.ENGINEERS, tier="L1")
+    l2 = level(acme.tenant, 2, "L2 Senior engineer", audience=Audience.ENGINEERS, tier="L2")
+    ticket = make_ticket()
+    with pytest.raises(ValidationError, match="at L1 Engineer already"):
+        escalate(ticket, first_line, level=l1)
+    event = escalate(ticket, first_line)
+    assert event.level == l2
+    [email] = OutboxEmail.objects.filter(subject__contains="Escalated to L2")
+    assert email.to == [senior.email]
 
 
 def test_an_engineer_may_skip_to_a_chosen_higher_level_and_hand_over(acme, ladder, make_ticket):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from escalation.models import Audience
-from escalation.services import ticket_escalate
+from escalation.services import ticket_deescalate, ticket_escalate
 from helpdesk.priorities import Priority
 from tests.factories import EngineerFactory
 from tests.tickets.conftest import open_ticket
@@ -49,17 +49,21 @@ def tickets(acme, plan, ladder, make_ticket):
     """Open tickets at each level (the P1 due first), one not escalated, one escalated and
     since resolved. Opened on a Tuesday morning."""
     l1, l2, l3 = ladder
+    with at(pacific(2026, 11, 24, 8, 59)):
+        first_line = make_ticket(title="At first line")
     with at(pacific(2026, 11, 24, 9, 0)):
         made = {
             "plain": make_ticket(title="Plain question"),
-            "l1": make_ticket(title="At first line"),
+            "l1": first_line,
             "l2": make_ticket(title="At senior"),
             "l3": make_ticket(title="At manager"),
             "l3_p1": make_ticket(title="Manager outage", priority=Priority.P1),
             "done": make_ticket(title="Already fixed"),
         }
-        for key, target in (("l1", l1), ("l2", l2), ("l3", l3), ("l3_p1", l3), ("done", l2)):
+        for key, target in (("l1", l2), ("l2", l2), ("l3", l3), ("l3_p1", l3), ("done", l2)):
             escalate(made[key], acme.engineer, target)
+        # Tickets start on the first rung: one is back at L1 after a manager brought it down.
+        ticket_deescalate(ticket=made["l1"], actor=acme.manager, reason="Routine", level=l1)
         ticket_transition(
             ticket=made["done"], actor=acme.engineer, to_status="resolved", base_url=BASE
         )
@@ -141,7 +145,8 @@ def test_customers_cannot_open_the_escalated_queues(acme, tickets, login):
 
 def test_another_tenants_escalations_never_appear(two_tenants, tickets, login):
     acme, globex = two_tenants
-    theirs = level(globex.tenant, 1, "Globex managers", audience=Audience.MANAGERS)
+    level(globex.tenant, 1, "Globex engineers", audience=Audience.ENGINEERS)
+    theirs = level(globex.tenant, 2, "Globex managers", audience=Audience.MANAGERS)
     secret = open_ticket(globex, TicketTypeFactory(tenant=globex.tenant), title="Globex secret")
     escalate(secret, globex.engineer, theirs)
     for url in ("/queue/escalated/", "/queue/my-level/"):
@@ -165,7 +170,7 @@ def test_escalated_queues_cost_the_same_queries_for_one_or_many_rows(
         with django_assert_num_queries(QUEUE_QUERIES):
             assert client.get(url).status_code == 200
     for n in range(15):
-        escalate(make_ticket(title=f"More {n}"), acme.engineer, ladder[n % 3])
+        escalate(make_ticket(title=f"More {n}"), acme.engineer, ladder[1 + n % 2])
     for url in ("/queue/open/", "/queue/escalated/", "/queue/my-level/"):
         with django_assert_num_queries(QUEUE_QUERIES):
             assert client.get(url).status_code == 200

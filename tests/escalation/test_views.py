@@ -161,8 +161,13 @@ def test_the_form_proposes_the_next_level_up_and_hides_lower_ones(acme, ladder, 
     l1, l2, l3 = ladder
     ticket = make_ticket()
     client = login(acme.engineer)
+    # Not escalated: the ticket is with L1 already, so the form starts above it.
     form = form_on(page_text(client.get(ticket.get_absolute_url())), escalate_url(ticket))
-    assert f'<option value="{l1.pk}" selected>L1 Engineer</option>' in form
+    assert f'<option value="{l2.pk}" selected>L2 Senior engineer</option>' in form
+    assert f'<option value="{l1.pk}"' not in form
+    refused = escalate(client, ticket, l1)
+    assert refused.status_code == 400
+    assert not EscalationEvent.objects.filter(ticket=ticket).exists()
     ticket_escalate(ticket=ticket, actor=acme.engineer, reason="Stuck", level=l2, base_url=BASE)
     form = form_on(page_text(client.get(ticket.get_absolute_url())), escalate_url(ticket))
     assert f'<option value="{l3.pk}" selected>L3 Support manager</option>' in form
@@ -171,6 +176,22 @@ def test_the_form_proposes_the_next_level_up_and_hides_lower_ones(acme, ladder, 
     ticket_escalate(ticket=ticket, actor=acme.engineer, reason="Worse", base_url=BASE)
     page = page_text(client.get(ticket.get_absolute_url()))
     assert "L3 Support manager is the top of the ladder for this ticket." in page
+    assert form_on(page, escalate_url(ticket)) == ""
+
+
+def test_at_the_top_the_panel_plans_no_next_step_back_down(acme, plan, ladder, make_ticket, login):
+    _l1, l2, l3 = ladder
+    rule(acme.tenant, priority=Priority.P1, threshold=Threshold.PERCENT, amount=50, level=l2)
+    with at(pacific(2026, 11, 24, 15, 0)):
+        ticket = make_ticket(priority=Priority.P1)
+        ticket_escalate(
+            ticket=ticket, actor=acme.engineer, reason="Stores offline", level=l3, base_url=BASE
+        )
+    with at(pacific(2026, 11, 24, 15, 10)):
+        page = page_text(login(acme.engineer).get(ticket.get_absolute_url()))
+    next_step = page[page.index("<dt>Next</dt>") : page.index("</dd>", page.index("<dt>Next</dt>"))]
+    assert "L2 Senior engineer" not in next_step
+    assert "None: L3 Support manager is the top of the ladder" in next_step
     assert form_on(page, escalate_url(ticket)) == ""
 
 
@@ -403,11 +424,12 @@ def test_an_on_call_page_reads_as_a_page(acme, plan, ladder, make_ticket, login)
 
 
 def test_escalating_to_a_level_nobody_is_on_warns_the_engineer(acme, make_ticket, login):
-    empty = level(acme.tenant, 1, "L1 Night desk")
+    level(acme.tenant, 1, "L1 Engineer", audience=Audience.ENGINEERS)
+    empty = level(acme.tenant, 2, "L2 Night desk")
     ticket = make_ticket()
     client = login(acme.engineer)
     response = escalate(client, ticket, empty, reason="Nobody answers")
     page = page_text(client.get(response["Location"]))
-    assert f"{ticket.reference} is escalated to L1 Night desk, but nobody was notified" in page
+    assert f"{ticket.reference} is escalated to L2 Night desk, but nobody was notified" in page
     ticket.refresh_from_db()
     assert ticket.escalation_level == empty
