@@ -152,3 +152,18 @@ def test_escalation_email_sent_by_a_worker_links_with_the_configured_port(
     ticket_links = [link for link in links_in(email.text) if "/tickets/" in link]
     assert ticket_links and set(ticket_links) == {f"{SITE}/tickets/{ticket.reference}/"}
     assert f'href="{SITE}/tickets/{ticket.reference}/"' in email.html
+
+
+def test_platform_links_use_the_platform_host(db):
+    from tests.factories import SuperuserFactory
+
+    root = SuperuserFactory(email="root@platform.test")
+    root.emailaddress_set.create(email=root.email, primary=True, verified=True)
+
+    Client(HTTP_HOST="127.0.0.1:6666").post(
+        "/accounts/password/reset/", {"email": root.email}, follow=True
+    )
+
+    [message] = mail.outbox
+    [link] = [link for link in links_in(message.body) if "/password/reset/key/" in link]
+    assert link.startswith("https://localhost:8443/accounts/password/reset/key/")
