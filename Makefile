@@ -9,8 +9,12 @@ STAMP := $(VENV)/.installed
 # steps), so the processes get 20 s to stop by themselves.
 HONCHO := $(BIN)/python -c "import sys, honcho.command, honcho.manager; \
 	honcho.manager.KILL_WAIT = 20; sys.argv[0] = 'honcho'; honcho.command.main()"
+# Ctrl-C reaches make, this shell and honcho at once: the shell waits for honcho (the trap
+# keeps it alive) and a stop by Ctrl-C (honcho's 130) is a success, so make prints no error.
+SERVE = trap : INT; DEBUG=1 PORT=$(PORT) SITE_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	$(HONCHO) -f Procfile.dev start || [ $$? -eq 130 ]
 
-.PHONY: run test install lint format check-deploy clean
+.PHONY: run serve test install lint format check-deploy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +32,11 @@ run: install
 	@echo ""
 	@echo "Starting web on http://ivcisa.localhost:$(PORT)/ and http://invoca.localhost:$(PORT)/"
 	@echo "(platform page and admin: http://localhost:$(PORT)/). Press Ctrl-C to stop."
-	DEBUG=1 PORT=$(PORT) SITE_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(HONCHO) -f Procfile.dev start \
-		|| [ $$? -eq 130 ]  # 130: stopped with Ctrl-C, as intended
+	@$(SERVE)
+
+# Web, worker and beat only (what `run` starts after seeding).
+serve:
+	@$(SERVE)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
