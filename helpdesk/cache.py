@@ -3,12 +3,13 @@
 Everything the cache holds here can be rebuilt or is a safety limit (rate-limit counters,
 two-factor lock-outs, allauth's sign-in limits, "are there public articles", tenant cache
 versions), so an unreachable Redis must never turn a sign-in or a reply into a 500. When a
-call fails to connect or times out, the backend logs a warning (at most once a minute) and
-serves that call, and every call for the next few seconds, from a cache of its own process:
-counters keep counting there, reads miss or see what this process wrote meanwhile. Then it
-tries Redis again. When Redis answers again the local copy is dropped (so a later outage
-cannot bring back stale values) and the deletions made meanwhile are replayed, so an
-invalidation (an article published, a lock lifted) is not lost.
+call fails (no connection, a timeout, a node that refuses to serve), the backend logs a
+warning (at most once a minute) and serves that call, and every call for the next few
+seconds, from a cache of its own process: counters keep counting there, reads miss or see
+what this process wrote meanwhile. Then it tries Redis again. When Redis answers again the
+local copy is dropped (so a later outage cannot bring back stale values) and the deletions
+made meanwhile are replayed, so an invalidation (an article published, a lock lifted) is not
+lost.
 
 Short socket timeouts make a dead Redis cost milliseconds, not the operating system's
 connect timeout.
@@ -23,13 +24,14 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-# What "Redis is unreachable" looks like; any other error (a bug, a wrong type) still raises.
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# What "Redis cannot serve us" looks like: refused, dropped or timed-out connections, a node
+# still loading its data, a replica refusing writes after a failover, out of memory (OOM) or
+# unable to persist (MISCONF). Errors of our own code are not Redis errors and still raise.
+UNREACHABLE = (RedisError, OSError)
 
 SOCKET_DEFAULTS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 # Deletions remembered for replay; past this many the oldest are dropped (they expire anyway).

@@ -55,6 +55,20 @@ def test_rate_limits_keep_counting_while_redis_is_down(cache_on_private_redis):
     assert hits == [False, False, False, True, True]
 
 
+def test_a_redis_out_of_memory_that_refuses_writes_does_not_stop_rate_limits(
+    cache_on_private_redis,
+):
+    raw = redis.Redis(port=cache_on_private_redis.port)
+    raw.config_set("maxmemory-policy", "noeviction")
+    raw.config_set("maxmemory", 1)  # every write now answers OOM
+    with pytest.raises(redis.exceptions.ResponseError, match="maxmemory"):
+        raw.set("probe", 1)
+
+    hits = [limit_exceeded(scope="reply", key=8, limit=2, window_seconds=3600) for _ in range(3)]
+
+    assert hits == [False, False, True]
+
+
 def test_wrong_two_factor_codes_still_lock_code_entry_while_redis_is_down(
     cache_on_private_redis, settings
 ):
