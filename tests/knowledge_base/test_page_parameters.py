@@ -54,3 +54,13 @@ def test_every_paged_kb_page_answers(many, client_for, path, value):
     client = client_for(many.world.host, many.world.engineer)
     page = client.get(path.format(tag=tag.slug), {"page": value, "q": "zebra"})
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("model", ["article", "category", "tag"])
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "abc", "9" * 5000])
+def test_knowledge_base_admin_lists_answer_out_of_range_pages(many, client_for, model, value):
+    client = client_for(many.world.host, many.world.tenant_admin)
+    page = client.get(f"/admin/knowledge_base/{model}/", {"p": value})
+    assert page.status_code in (200, 302)
+    if page.status_code == 302:
+        assert client.get(page.url).status_code == 200
