@@ -64,3 +64,13 @@ def test_knowledge_base_admin_lists_answer_out_of_range_pages(many, client_for, 
     assert page.status_code in (200, 302)
     if page.status_code == 302:
         assert client.get(page.url).status_code == 200
+
+
+def test_search_query_counts(many, client_for, django_assert_num_queries):
+    client = client_for(many.world.host)
+    client.get("/kb/search/", {"q": "zebra"})  # the session and the caches are warm
+    with django_assert_num_queries(2):  # the page's hits and the count
+        client.get("/kb/search/", {"q": "zebra", "page": "2"})
+    # Past the end: the count, then the last page once more.
+    with django_assert_num_queries(4):
+        client.get("/kb/search/", {"q": "zebra", "page": HUGE})
