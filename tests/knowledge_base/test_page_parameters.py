@@ -69,8 +69,8 @@ def test_knowledge_base_admin_lists_answer_out_of_range_pages(many, client_for, 
 def test_search_query_counts(many, client_for, django_assert_num_queries):
     client = client_for(many.world.host)
     client.get("/kb/search/", {"q": "zebra"})  # the session and the caches are warm
-    with django_assert_num_queries(2):  # the page's hits and the count
+    with django_assert_num_queries(2):
         client.get("/kb/search/", {"q": "zebra", "page": "2"})
-    # Past the end: the count, then the last page once more.
+    # Past the end, the last page is searched once more.
     with django_assert_num_queries(4):
         client.get("/kb/search/", {"q": "zebra", "page": HUGE})
