@@ -23,8 +23,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from helpdesk.zones import zone_abbreviation
-
 from . import clock
 from .clock import Calendar
 from .targets import ALWAYS, TargetSpec, format_target
@@ -338,6 +336,10 @@ def format_duration(seconds: int | float) -> str:
 
 
 def format_local(moment: datetime, tz) -> str:
+    # Imported here: importing the helpdesk package starts Django's Celery app, and this
+    # module imports without Django (the arithmetic is pure).
+    from helpdesk.zones import zone_abbreviation
+
     local = moment.astimezone(tz)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone_abbreviation(local)}"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 import holidays as holidays_lib
 from django.core.exceptions import ValidationError
@@ -17,7 +15,6 @@ from django.utils import timezone
 from helpdesk.priorities import Priority
 
 from . import clock
-from .engine import BREACHED, METRIC_LABELS, MetricStatus
 from .models import (
     BusinessCalendar,
     Holiday,
@@ -27,6 +24,7 @@ from .models import (
     SupportPlan,
     WeeklyInterval,
 )
+from .recompute import RecomputePreview
 from .targets import BUSINESS, TargetSpec
 
 logger = logging.getLogger(__name__)
@@ -281,9 +279,9 @@ def register_recompute_handler(fn: RecomputeHandler) -> RecomputeHandler:
     open tickets.
 
     The tickets app registers one (in its AppConfig.ready); it returns how many tickets it
-    recomputed. Given a :class:`RecomputePreview` it writes nothing and records in it what
-    the recompute would move instead. Registering the same function twice has no effect.
-    Usable as a decorator.
+    recomputed. Given a :class:`sla.recompute.RecomputePreview` it writes nothing and records
+    in it what the recompute would move instead. Registering the same function twice has no
+    effect. Usable as a decorator.
     """
     if fn not in _recompute_handlers:
         _recompute_handlers.append(fn)
@@ -293,100 +291,6 @@ def register_recompute_handler(fn: RecomputeHandler) -> RecomputeHandler:
 def unregister_recompute_handler(fn: RecomputeHandler) -> None:
     if fn in _recompute_handlers:
         _recompute_handlers.remove(fn)
-
-
-@dataclass(frozen=True)
-class DueMove:
-    """One ticket's due time as it stands and as a recompute would set it."""
-
-    reference: str
-    title: str
-    url: str
-    metric: str
-    before: datetime | None
-    after: datetime | None
-
-    @property
-    def metric_label(self) -> str:
-        return METRIC_LABELS[self.metric]
-
-    @property
-    def shift(self) -> timedelta | None:
-        if self.before is None or self.after is None:
-            return None
-        return self.after - self.before
-
-    @property
-    def shift_seconds(self) -> int:
-        shift = self.shift
-        return 0 if shift is None else int(shift.total_seconds())
-
-
-@dataclass
-class RecomputePreview:
-    """What recomputing open tickets would change, filled in ticket by ticket by the
-    handlers' dry run (the same evaluation the recompute stores), in constant memory: only
-    the ``limit`` largest moves each way and the first ``limit`` newly breached tickets are
-    kept with their details."""
-
-    limit: int = 5
-    examined: int = 0
-    moving: int = 0
-    earlier_count: int = 0
-    later_count: int = 0
-    breached_count: int = 0
-    _earlier: list = field(default_factory=list, repr=False)
-    _later: list = field(default_factory=list, repr=False)
-    breached: list[DueMove] = field(default_factory=list)
-    _order: itertools.count = field(default_factory=itertools.count, repr=False)
-
-    def record(
-        self,
-        *,
-        reference: str,
-        title: str,
-        url: str,
-        before: Mapping[str, MetricStatus],
-        after: Mapping[str, MetricStatus],
-    ) -> None:
-        self.examined += 1
-        moves = [
-            DueMove(reference, title, url, metric, before[metric].due_at, after[metric].due_at)
-            for metric in before
-            if before[metric].due_at != after[metric].due_at
-            or before[metric].state != after[metric].state
-        ]
-        if not moves:
-            return
-        self.moving += 1
-        largest = max(moves, key=lambda move: abs(move.shift_seconds))
-        if largest.shift_seconds < 0:
-            self.earlier_count += 1
-            self._keep(self._earlier, largest)
-        elif largest.shift_seconds > 0:
-            self.later_count += 1
-            self._keep(self._later, largest)
-        newly = [m for m in moves if after[m.metric].state == BREACHED != before[m.metric].state]
-        if newly:
-            self.breached_count += 1
-            if len(self.breached) < self.limit:
-                self.breached.append(newly[0])
-
-    def _keep(self, heap: list, move: DueMove) -> None:
-        item = (abs(move.shift_seconds), -next(self._order), move)
-        if len(heap) < self.limit:
-            heapq.heappush(heap, item)
-        else:
-            heapq.heappushpop(heap, item)
-
-    @property
-    def earlier(self) -> list[DueMove]:
-        """The largest moves to an earlier due time, largest first."""
-        return [item[2] for item in sorted(self._earlier, reverse=True)]
-
-    @property
-    def later(self) -> list[DueMove]:
-        return [item[2] for item in sorted(self._later, reverse=True)]
 
 
 def _plans_to_recompute(*, tenant, plan: SupportPlan | None):

@@ -217,3 +217,33 @@ def test_another_tenants_plan_cannot_be_previewed(two_tenants):
     plan = plan_with_matrix(tenant=globex.tenant, cells={("P1", FR): "1 hour (24/7)"})
     response = admin_client(acme).get(recompute_url(plan))
     assert response.status_code == 404
+
+
+def test_choosing_another_calendar_in_the_plan_form_keeps_open_tickets_on_theirs(
+    planned, ticket_type
+):
+    from .factories import BusinessCalendarFactory
+
+    plan = planned.org.plan
+    late = BusinessCalendarFactory(
+        tenant=planned.tenant, hours=[(d, "12:00", "20:00") for d in range(5)]
+    )
+    with at(pt(9, 9)):
+        kept = open_ticket(planned, ticket_type, priority="P2")
+    with at(pt(9, 9, 30)):
+        response = admin_client(planned).post(
+            f"/admin/sla/supportplan/{plan.pk}/change/",
+            {
+                "name": plan.name,
+                "slug": plan.slug,
+                "description": "",
+                "position": 0,
+                "calendar": late.pk,
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with at(pt(9, 9, 40)):
+        newer = open_ticket(planned, ticket_type, priority="P2", title="Newer")
+        ticket_reply(ticket=kept, actor=planned.customer, body="Any news?", base_url=BASE)
+    assert fresh(kept).first_response_due_at == pt(9, 13)
+    assert newer.first_response_due_at == pt(9, 16)  # 4 business hours from 12:00
