@@ -247,3 +247,32 @@ def test_choosing_another_calendar_in_the_plan_form_keeps_open_tickets_on_theirs
         ticket_reply(ticket=kept, actor=planned.customer, body="Any news?", base_url=BASE)
     assert fresh(kept).first_response_due_at == pt(9, 13)
     assert newer.first_response_due_at == pt(9, 16)  # 4 business hours from 12:00
+
+
+def test_the_queue_costs_one_query_more_while_tickets_keep_earlier_terms(
+    planned, ticket_type, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(planned.engineer)
+
+    def queue_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/queue/open/").status_code == 200
+        return len(queries)
+
+    with at(pt(9, 9)):
+        open_ticket(planned, ticket_type, priority="P2")
+        client.get("/queue/open/")  # warm the per-process tenant-by-host cache
+        plain = queue_queries()
+        edit(planned, {("P2", FR): "2 bh"})
+        one_row = queue_queries()
+        for n in range(8):
+            open_ticket(planned, ticket_type, priority="P2", title=f"More {n}")
+        edit(planned, {("P2", FR): "3 bh"})
+        many_rows = queue_queries()
+        sla_recompute_open_tickets(tenant=planned.tenant)
+        recomputed = queue_queries()
+    assert one_row == many_rows == plain + 1
+    assert recomputed == plain
