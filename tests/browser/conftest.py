@@ -39,9 +39,14 @@ def _need_chromium():
 
 
 @pytest.fixture
-def portal(live_server):
-    """The URL of a tenant's portal on the live server: ``portal("acme") + "/accounts/login/"``."""
+def portal(live_server, settings):
+    """The URL of a tenant's portal on the live server: ``portal("acme") + "/accounts/login/"``.
+
+    Links in emails are built from the configured scheme and port, as in a deployment where
+    they are those the portal is served on; here that is the live server's."""
     port = live_server.url.rsplit(":", 1)[1]
+    settings.SITE_SCHEME = "http"
+    settings.SITE_PORT = port
 
     def url(slug: str | None = None) -> str:
         host = f"{slug}.localhost" if slug else "localhost"

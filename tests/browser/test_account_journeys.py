@@ -51,8 +51,8 @@ def test_password_reset_through_the_emailed_link(page: Page, portal, acme):
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
-    page.get_by_label("New Password", exact=False).first.fill("my-new-long-secret-1")
-    page.get_by_label("New Password (again)").fill("my-new-long-secret-1")
+    page.get_by_label("New password", exact=False).first.fill("my-new-long-secret-1")
+    page.get_by_label("New password (again)").fill("my-new-long-secret-1")
     page.get_by_role("button", name="Change my password").click()
     expect(page.get_by_role("heading", name="Your password was changed")).to_be_visible()
 
@@ -111,15 +111,15 @@ def test_customer_changes_password_from_profile(page: Page, portal, acme):
     expect(page.get_by_label("Time zone")).to_have_value("Europe/Madrid")
 
     page.get_by_role("link", name="Change password").click()
-    page.get_by_label("Current Password").fill(PASSWORD)
-    page.get_by_label("New Password", exact=True).fill("short")
-    page.get_by_label("New Password (again)").fill("short")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password (again)").fill("short")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("too short", exact=False)).to_be_visible()
 
-    page.get_by_label("Current Password").fill(PASSWORD)
-    page.get_by_label("New Password", exact=True).fill("violet-harbour-lantern-5")
-    page.get_by_label("New Password (again)").fill("violet-harbour-lantern-5")
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("violet-harbour-lantern-5")
+    page.get_by_label("New password (again)").fill("violet-harbour-lantern-5")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Password successfully changed.")).to_be_visible()
     assert any("Your password has been changed" in m.body for m in mail.outbox)
