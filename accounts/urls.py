@@ -40,5 +40,4 @@ urlpatterns = [
     ),
     path("security/audit/", security_views.audit_log, name="security_audit_log"),
     path("brand.css", views.brand_css, name="brand_css"),
-    path("healthz", views.healthz, name="healthz"),
 ]

@@ -2,7 +2,6 @@ from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -168,10 +167,3 @@ def brand_css(request):
     colour = request.tenant.brand_color if request.tenant else "#334155"
     body = f":root {{ --brand: {colour}; }}\n"
     return HttpResponse(body, content_type="text/css; charset=utf-8")
-
-
-@require_GET
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")

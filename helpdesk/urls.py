@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from . import views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask every host for /favicon.ico, the admin's pages included.
@@ -12,6 +14,9 @@ urlpatterns = [
         {"path": "favicon.ico", "document_root": settings.BASE_DIR / "static"},
         name="favicon",
     ),
+    # Answered by ProbeMiddleware before tenants and sessions; routed for reverse().
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.allauth_urls")),
     path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),
