@@ -237,7 +237,7 @@ def tickets_sla_recompute(
 
     Moving open tickets to a new matrix is :func:`sla.services.sla_recompute_open_tickets`,
     which first moves their terms and then calls this. Given ``preview`` (a
-    :class:`sla.services.RecomputePreview`) nothing is written: each ticket is evaluated on
+    :class:`sla.recompute.RecomputePreview`) nothing is written: each ticket is evaluated on
     its terms and on the matrix in force, and the difference recorded.
 
     A batch costs one query for the tickets, one for their status history and one batch of
