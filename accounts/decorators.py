@@ -40,3 +40,17 @@ def tenant_admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_required(view):
+    """Staff (engineers, managers, tenant admins) only; customers get the same 404 as for a
+    page that is not there, so staff pages do not show they exist."""
+
+    @wraps(view)
+    @tenant_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_agent:
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

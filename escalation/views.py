@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import tenant_member_required
+from accounts.decorators import staff_required, tenant_member_required
 from tickets.selectors import ticket_for_actor
 from tickets.views.common import base_url
 from tickets.views.ticket import render_ticket_page
@@ -17,12 +16,8 @@ from .selectors import ticket_escalation_levels
 from .services import ticket_deescalate, ticket_escalate
 
 
-def _staff_ticket(request, reference):
-    """The ticket, for staff only: customers get the 404 of a page that is not there."""
-    ticket = ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
-    if not request.user.is_agent:
-        raise Http404("Not found.")
-    return ticket
+def _ticket(request, reference):
+    return ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
 
 
 def _error_text(error) -> str:
@@ -32,8 +27,9 @@ def _error_text(error) -> str:
 @never_cache
 @tenant_member_required
 @require_POST
+@staff_required
 def ticket_escalate_view(request, reference):
-    ticket = _staff_ticket(request, reference)
+    ticket = _ticket(request, reference)
     up, _down = ticket_escalation_levels(tenant=request.tenant, ticket=ticket)
     form = EscalateForm(request.POST, levels=up, prefix="escalate")
     if form.is_valid():
@@ -71,8 +67,9 @@ def ticket_escalate_view(request, reference):
 @never_cache
 @tenant_member_required
 @require_POST
+@staff_required
 def ticket_deescalate_view(request, reference):
-    ticket = _staff_ticket(request, reference)
+    ticket = _ticket(request, reference)
     if not request.user.is_manager:
         messages.error(request, "Only managers de-escalate tickets.")
         return redirect(ticket)

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.decorators import tenant_member_required
+from accounts.decorators import staff_required
 from helpdesk.priorities import Priority
 
 from ..models import Status
@@ -48,10 +48,10 @@ def _filters(request) -> QueueFilters:
 
 
 @never_cache
-@tenant_member_required
+@staff_required
 def queue(request, queue="open", type_slug=None):
     tenant, actor = request.tenant, request.user
-    if not actor.is_agent or (queue not in QUEUES and type_slug is None):
+    if queue not in QUEUES and type_slug is None:
         raise Http404("Not found.")
     filters = _filters(request)
     queue_type = None

@@ -4,13 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import tenant_member_required
+from accounts.decorators import staff_required, tenant_member_required
 from escalation.forms import NOT_ESCALATED, DeescalateForm, EscalateForm
 from escalation.selectors import ticket_escalation_panel
 
@@ -269,11 +268,10 @@ def ticket_status(request, reference):
 @never_cache
 @tenant_member_required
 @require_POST
+@staff_required
 def ticket_assign_view(request, reference):
     ticket = _ticket(request, reference)
     actor = request.user
-    if not actor.is_agent:
-        raise Http404("Not found.")
     if request.POST.get("assign_to_me"):
         assignee = actor
     else:
@@ -297,10 +295,9 @@ def ticket_assign_view(request, reference):
 @never_cache
 @tenant_member_required
 @require_POST
+@staff_required
 def ticket_priority(request, reference):
     ticket = _ticket(request, reference)
-    if not request.user.is_agent:
-        raise Http404("Not found.")
     form = PriorityForm(request.POST, prefix="priority")
     if form.is_valid():
         try:
@@ -321,10 +318,9 @@ def ticket_priority(request, reference):
 @never_cache
 @tenant_member_required
 @require_POST
+@staff_required
 def ticket_type_view(request, reference):
     ticket = _ticket(request, reference)
-    if not request.user.is_agent:
-        raise Http404("Not found.")
     form = TypeForm(
         request.POST,
         tenant=request.tenant,
