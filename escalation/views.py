@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import staff_required, tenant_member_required
 from tickets.selectors import ticket_for_actor
 from tickets.views.common import base_url
-from tickets.views.ticket import render_ticket_page
+from tickets.views.ticket import render_ticket_page, show_refusal
 
 from .forms import DeescalateForm, EscalateForm
 from .selectors import ticket_escalation_levels
@@ -18,10 +18,6 @@ from .services import ticket_deescalate, ticket_escalate
 
 def _ticket(request, reference):
     return ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
-
-
-def _error_text(error) -> str:
-    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 @never_cache
@@ -44,7 +40,7 @@ def ticket_escalate_view(request, reference):
                 base_url=base_url(request),
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
+            show_refusal(form, error)
         else:
             notified = len(event.recipients)
             if notified:
@@ -82,7 +78,7 @@ def ticket_deescalate_view(request, reference):
                 ticket=ticket, actor=request.user, reason=form.cleaned_data["reason"], level=level
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
+            show_refusal(form, error)
         else:
             where = f"down to {level.name}" if level else "off the escalation ladder"
             messages.success(request, f"{ticket.reference} is {where}.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import staff_required, tenant_member_required
 from escalation.forms import NOT_ESCALATED, DeescalateForm, EscalateForm
 from escalation.selectors import ticket_escalation_panel
+from helpdesk.forms import form_errors_from
 
 from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
 from ..models import STAFF_STATUS_LABELS, Status
@@ -33,8 +34,8 @@ from ..selectors import (
 from ..services import (
     ticket_add_evidence,
     ticket_assign,
-    ticket_change_priority,
     ticket_change_type,
+    ticket_priority_change,
     ticket_reply,
     ticket_transition,
 )
@@ -56,6 +57,15 @@ def _over_limit(request, form) -> bool:
         limit=settings.TICKET_MESSAGES_PER_HOUR,
         what="written on tickets",
     )
+
+
+def show_refusal(form, error: ValidationError | PermissionDenied) -> None:
+    """A service's refusal on the form that asked: its validation errors under the fields
+    they name (the rest at the top), a permission refusal at the top."""
+    if isinstance(error, ValidationError):
+        form_errors_from(form, error)
+    else:
+        form.add_error(None, str(error))
 
 
 def _ticket(request, reference):
@@ -199,7 +209,7 @@ def ticket_reply_view(request, reference):
                     base_url=base_url(request),
                 )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, "Internal note added." if message.is_internal else "Reply sent."
@@ -230,7 +240,7 @@ def ticket_evidence(request, reference):
                         base_url=base_url(request),
                     )
             except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, f"{len(kept)} file(s) added to {ticket.reference}.")
                 return redirect(ticket)
@@ -301,14 +311,14 @@ def ticket_priority(request, reference):
     form = PriorityForm(request.POST, prefix="priority")
     if form.is_valid():
         try:
-            ticket_change_priority(
+            ticket_priority_change(
                 ticket=ticket,
                 actor=request.user,
                 priority=form.cleaned_data["priority"],
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
             return redirect(ticket)
@@ -333,7 +343,7 @@ def ticket_type_view(request, reference):
                 ticket=ticket, actor=request.user, ticket_type=form.cleaned_data["ticket_type"]
             )
         except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, f"{ticket.reference} is now filed under {ticket.ticket_type}."
