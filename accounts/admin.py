@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import password_validation
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.admin import TenantScopedAdmin
+from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_base_url
 
 from . import services
@@ -121,8 +122,8 @@ class UserAdminForm(forms.ModelForm):
             organization=cleaned.get("organization"),
             tier=cleaned.get("tier", ""),
         )
-        for field, message in errors.items():
-            self.add_error(field if field in self.fields else None, message)
+        if errors:
+            form_errors_from(self, ValidationError(errors))
         password = cleaned.get("password1")
         if password:
             probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helpdesk.forms import form_errors_from
+
 from . import email_change as changes
 from .audit import Origin
 from .decorators import tenant_member_required
@@ -36,8 +38,7 @@ def email_change(request):
         except changes.EmailChangeLimited:
             form.add_error(None, _("You asked for too many address changes. Try again in an hour."))
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, error)
         else:
             # The same answer whether or not the address is free: whether an address has
             # an account on this platform is nobody else's business.

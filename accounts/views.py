@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_base_url
 
 from . import selectors, services
@@ -83,8 +84,7 @@ def members(request):
                 base_url=tenant_base_url(tenant=request.tenant),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members")
@@ -148,7 +148,7 @@ def invitation_accept(request, token: str):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_errors_from(form, error)
         else:
             login(request, user, backend="accounts.backends.TenantAuthenticationBackend")
             password_entered(request)

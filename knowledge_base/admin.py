@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from helpdesk.admin import TenantScopedAdmin
+from helpdesk.forms import form_errors_from
 from helpdesk.markdown import MarkdownFormField, article_max_length
 
 from . import services
@@ -51,8 +52,7 @@ class CategoryAdminForm(_TenantAwareForm):
         try:
             services.category_check(category=probe)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                self.add_error(field, errors)
+            form_errors_from(self, error)
         return cleaned
 
 
@@ -108,8 +108,7 @@ class ArticleAdminForm(_TenantAwareForm):
                     visibility=cleaned["visibility"], plans=list(cleaned.get("plans") or [])
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    self.add_error(field, errors)
+                form_errors_from(self, error)
         related = cleaned.get("related") or []
         if self.instance.pk and any(other.pk == self.instance.pk for other in related):
             self.add_error("related", "An article cannot be related to itself.")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from helpdesk.admin import TenantScopedAdmin
+from helpdesk.forms import form_errors_from
 
 from . import selectors, services
 from .forms import (
@@ -193,11 +194,7 @@ class BusinessCalendarAdmin(TenantFormAdmin):
                     years=form.years(),
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                form_errors_from(form, error)
             else:
                 self.message_user(
                     request,
@@ -336,7 +333,7 @@ class SupportPlanAdmin(TenantFormAdmin):
                     targets_are_examples=form.cleaned_data["targets_are_examples"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form_errors_from(form, error)
             else:
                 self.message_user(
                     request,

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from helpdesk.forms import form_errors_from
 from helpdesk.links import absolute_url, tenant_base_url
 from helpdesk.markdown import article_max_length, render_markdown
 
@@ -45,14 +46,6 @@ def manage(request):
     return render(request, "knowledge_base/article_manage.html", context)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _form_values(form) -> dict:
     data = form.cleaned_data
     return {
@@ -83,7 +76,7 @@ def article_new(request):
                 **_form_values(form),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request, "The article was published." if publish else "The draft was saved."
@@ -114,7 +107,7 @@ def article_edit(request, slug: str):
                     article=article, actor=request.user, status=ArticleStatus.PUBLISHED
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request, "The article was published." if action == "publish" else "Saved."

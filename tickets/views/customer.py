@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import tenant_member_required
+from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_url
 from helpdesk.priorities import Priority
 from knowledge_base.selectors import article_for_viewer, viewer_for
@@ -136,7 +137,9 @@ def ticket_new(request):
                         attachment_ids=[a.public_id for a in kept],
                         base_url=base_url(request),
                     )
-            except (ValidationError, PermissionDenied) as error:
+            except ValidationError as error:
+                form_errors_from(form, error)
+            except PermissionDenied as error:
                 form.add_error(None, error)
             else:
                 messages.success(
