@@ -1,12 +1,10 @@
 from django.contrib import admin
-from django.db.models import CharField, Count, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from helpdesk.admin import TenantScopedAdmin
-from sla.admin import TenantFormAdmin, TenantOwnedInline
+from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 
 from . import services
 from .forms_admin import (
@@ -20,7 +18,7 @@ from .forms_admin import (
 from .models import EscalationLevel, EscalationMatrix, EscalationRule, OnCallShift
 
 
-class EscalationLevelInline(TenantOwnedInline):
+class EscalationLevelInline(TenantScopedInline):
     model = EscalationLevel
     form = EscalationLevelForm
     formset = EscalationLevelFormSet
@@ -36,7 +34,7 @@ class EscalationLevelInline(TenantOwnedInline):
         return super().get_queryset(request).prefetch_related("users", "ticket_types")
 
 
-class EscalationRuleInline(TenantOwnedInline):
+class EscalationRuleInline(TenantScopedInline):
     model = EscalationRule
     form = EscalationRuleForm
     formset = EscalationRuleFormSet
@@ -126,23 +124,6 @@ class EscalationMatrixAdmin(TenantScopedAdmin):
         )
         return HttpResponseRedirect(url)
 
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        renamed = [obj.pk for obj, fields in formset.changed_objects if "name" in fields]
-        if formset.model is EscalationLevel and len(renamed) > 1:
-            # Names are unique per tenant: levels that swap names in one save step aside
-            # first, so no row briefly holds a name another still has.
-            EscalationLevel.objects.filter(pk__in=renamed).update(
-                name=Concat(Value("\u2060"), Cast("pk", CharField()))
-            )
-        for obj in instances:
-            obj.tenant_id = form.instance.tenant_id
-            obj.matrix = form.instance
-            obj.save()
-        formset.save_m2m()
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.has_changed() or any(formset.has_changed() for formset in formsets):
@@ -168,7 +149,7 @@ class ShiftWhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(OnCallShift)
-class OnCallShiftAdmin(TenantFormAdmin):
+class OnCallShiftAdmin(TenantScopedAdmin):
     """The P1 rota: who the help desk pages outside business hours."""
 
     form = OnCallShiftForm

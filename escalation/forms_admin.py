@@ -9,10 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from accounts.models import User
+from helpdesk.admin import TenantScopedAdminForm, TenantScopedInlineFormSet
 from tickets.models import TicketType
 
 from .models import (
@@ -108,15 +109,15 @@ class EscalationLevelForm(forms.ModelForm):
         return cleaned
 
 
-class EscalationLevelFormSet(forms.BaseInlineFormSet):
+class EscalationLevelFormSet(TenantScopedInlineFormSet):
     """The levels of one matrix: people and request types of the matrix's tenant only,
     names unique, and no level removed while a rule still escalates to it."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         tenant_id = self.instance.tenant_id
-        _narrow(self, form, "users", active_staff(tenant_id))
-        _narrow(self, form, "ticket_types", catalogue(tenant_id))
+        self.narrow_choices(form, "users", active_staff(tenant_id))
+        self.narrow_choices(form, "ticket_types", catalogue(tenant_id))
 
     def clean(self):
         super().clean()
@@ -144,6 +145,15 @@ class EscalationLevelFormSet(forms.BaseInlineFormSet):
                     "at another level or delete them in the same save."
                 )
 
+    def before_rows_saved(self) -> None:
+        renamed = [obj.pk for obj, fields in self.changed_objects if "name" in fields]
+        if len(renamed) > 1:
+            # Names are unique per tenant: levels that swap names in one save step aside
+            # first, so no row briefly holds a name another still has.
+            EscalationLevel.objects.filter(pk__in=renamed).update(
+                name=Concat(Value("\u2060"), Cast("pk", CharField()))
+            )
+
     def _rules_kept_on(self, level) -> list[str]:
         """Descriptions of the saved rules that would still point at ``level`` after this
         save (the rules below are submitted with the levels, on the same page)."""
@@ -155,17 +165,6 @@ class EscalationLevelFormSet(forms.BaseInlineFormSet):
                 continue
             kept.append(rule.describe())
         return kept
-
-
-def _narrow(formset, form, name: str, queryset) -> None:
-    """Limit a choice field to ``queryset``, whose options are read once per formset rather
-    than once per row (validation still checks against the queryset)."""
-    field = form.fields[name]
-    field.queryset = queryset
-    cache = formset.__dict__.setdefault("_choices", {})
-    if name not in cache:
-        cache[name] = list(field.choices)
-    field.choices = cache[name]
 
 
 def _posted_rules(data, prefix: str = "rules") -> dict[str, dict]:
@@ -223,14 +222,13 @@ class EscalationRuleForm(forms.ModelForm):
         return cleaned
 
 
-class EscalationRuleFormSet(forms.BaseInlineFormSet):
+class EscalationRuleFormSet(TenantScopedInlineFormSet):
     """The rules of one matrix: they escalate to the matrix's own levels; the same rule
     twice is refused (it would only send the same email twice)."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        _narrow(
-            self,
+        self.narrow_choices(
             form,
             "level",
             EscalationLevel.objects.filter(matrix_id=self.instance.pk).order_by("rank", "name"),
@@ -259,17 +257,15 @@ class EscalationRuleFormSet(forms.BaseInlineFormSet):
             seen.add(key)
 
 
-class OnCallShiftForm(forms.ModelForm):
+class OnCallShiftForm(TenantScopedAdminForm):
     class Meta:
         model = OnCallShift
         fields = ["tenant", "user", "starts_at", "ends_at", "note"]
 
-    tenant_id: int | None = None
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.tenant_id is not None and "user" in self.fields:
-            self.fields["user"].queryset = active_staff(self.tenant_id)
+        if self.admin_tenant_id is not None and "user" in self.fields:
+            self.fields["user"].queryset = active_staff(self.admin_tenant_id)
             self.fields["user"].label = "Person"
 
     def clean(self):
@@ -279,7 +275,7 @@ class OnCallShiftForm(forms.ModelForm):
             self.add_error("ends_at", "The shift must end after it starts.")
         user = cleaned.get("user")
         tenant = cleaned.get("tenant")
-        tenant_id = self.tenant_id or (tenant.pk if tenant else None)
+        tenant_id = self.admin_tenant_id or (tenant.pk if tenant else None)
         if user is not None and tenant_id is not None:
             if user.tenant_id != tenant_id or not user.is_agent:
                 self.add_error("user", "Choose a member of this help desk's staff.")

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -7,21 +8,110 @@ from .models import OutboxEmail
 from .services import outbox_resend
 
 
+def _is_platform(user) -> bool:
+    return user.is_superuser
+
+
+def _is_tenant_admin(user) -> bool:
+    return user.is_active and user.is_tenant_admin and user.tenant_id is not None
+
+
+class TenantScopedAdminForm(forms.ModelForm):
+    """The admin form of a tenant-owned model: it knows the tenant being edited.
+
+    ``admin_tenant_id`` is the tenant admin's own tenant, set by :class:`TenantScopedAdmin`
+    (None for platform superusers, who pick the tenant in the form). The tenant field is
+    hidden from tenant admins, so names unique per tenant (``unique_per_tenant``) are
+    checked here, as form errors rather than database errors.
+    """
+
+    admin_tenant_id: int | None = None
+    unique_per_tenant: tuple[str, ...] = ()
+
+    def edited_tenant_id(self) -> int | None:
+        if self.admin_tenant_id is not None:
+            return self.admin_tenant_id
+        tenant = self.cleaned_data.get("tenant")
+        return tenant.pk if tenant else self.instance.tenant_id
+
+    def check_unique_per_tenant(self) -> None:
+        tenant_id = self.edited_tenant_id()
+        if tenant_id is None:
+            return
+        model = self._meta.model
+        for name in self.unique_per_tenant:
+            value = self.cleaned_data.get(name)
+            if not value:
+                continue
+            clash = (
+                model.objects.for_tenant(tenant_id)
+                .filter(**{name: value})
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if clash:
+                label = model._meta.get_field(name).verbose_name
+                self.add_error(name, f"Another {model._meta.verbose_name} has this {label}.")
+
+
+class TenantScopedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows that belong to their parent's tenant: :meth:`TenantScopedAdmin.save_formset`
+    copies the parent's tenant onto them, and choices are narrowed to that tenant."""
+
+    def narrow_choices(self, form, name: str, queryset) -> None:
+        """Limit a choice field to ``queryset``, whose options are read once per formset
+        rather than once per row (validation still checks against the queryset)."""
+        field = form.fields[name]
+        field.queryset = queryset
+        cache = self.__dict__.setdefault("_choices", {})
+        if name not in cache:
+            cache[name] = list(field.choices)
+        field.choices = cache[name]
+
+    def before_rows_saved(self) -> None:
+        """Called once the deleted rows are gone and before the kept rows are written."""
+
+
+class TenantScopedInline(admin.TabularInline):
+    """Rows that belong to their parent's tenant; the parent admin decides who may see the
+    parent, and the rows follow it (their tenant is copied from it on save)."""
+
+    formset = TenantScopedInlineFormSet
+    extra = 0
+    exclude = ["tenant"]
+
+    def _may(self, request) -> bool:
+        return _is_platform(request.user) or _is_tenant_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request)
+
+
 class TenantScopedAdmin(admin.ModelAdmin):
     """The one base for admin of tenant-owned models.
 
     Superusers see every tenant. A tenant admin sees and edits only their tenant's rows; the
     tenant field is set for them and every foreign-key choice is narrowed to their tenant.
+    Forms get the admin's tenant as ``admin_tenant_id`` (see :class:`TenantScopedAdminForm`)
+    and rows of a :class:`TenantScopedInline` get their parent's tenant.
     """
 
     tenant_field = "tenant"
 
     def _is_platform(self, request) -> bool:
-        return request.user.is_superuser
+        return _is_platform(request.user)
 
     def _tenant_admin(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_tenant_admin and user.tenant_id is not None
+        return _is_tenant_admin(request.user)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -64,6 +154,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        form.admin_tenant_id = None if self._is_platform(request) else request.user.tenant_id
         if self._is_platform(request) or self.tenant_field != "tenant":
             return form
         tenant_id = request.user.tenant_id
@@ -88,6 +179,19 @@ class TenantScopedAdmin(admin.ModelAdmin):
         if not self._is_platform(request) and self.tenant_field == "tenant":
             obj.tenant_id = request.user.tenant_id
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, TenantScopedInlineFormSet):
+            return super().save_formset(request, form, formset, change)
+        # Deleted rows go first, so a kept row may take a name a deleted one held.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.before_rows_saved()
+        for obj in instances:
+            obj.tenant_id = form.instance.tenant_id
+            obj.save()
+        formset.save_m2m()
 
     def has_module_permission(self, request):
         return self._is_platform(request) or self._tenant_admin(request)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from helpdesk.admin import TenantScopedAdmin
+from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 from helpdesk.forms import form_errors_from
 
 from . import selectors, services
@@ -27,33 +27,7 @@ from .models import BusinessCalendar, Holiday, SupportPlan, WeeklyInterval
 from .selectors import calendar_from_rows
 
 
-class TenantOwnedInline(admin.TabularInline):
-    """Rows that belong to their parent's tenant; the parent admin decides who may see the
-    parent, and the rows follow it (their tenant is copied from it on save)."""
-
-    extra = 0
-    exclude = ["tenant"]
-
-    def _may(self, request) -> bool:
-        user = request.user
-        return user.is_superuser or (
-            user.is_active and user.is_tenant_admin and user.tenant_id is not None
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._may(request)
-
-
-class WeeklyIntervalInline(TenantOwnedInline):
+class WeeklyIntervalInline(TenantScopedInline):
     model = WeeklyInterval
     formset = IntervalFormSet
     verbose_name = "opening interval"
@@ -63,7 +37,7 @@ class WeeklyIntervalInline(TenantOwnedInline):
         return 5 if obj is None else 0
 
 
-class HolidayInline(TenantOwnedInline):
+class HolidayInline(TenantScopedInline):
     model = Holiday
     formset = HolidayFormSet
     template = "admin/sla/businesscalendar/holiday_inline.html"
@@ -91,31 +65,8 @@ class HolidayInline(TenantOwnedInline):
         )
 
 
-class TenantFormAdmin(TenantScopedAdmin):
-    """Hands the admin's tenant to the form, which checks per-tenant unique names."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        tenant_id = None if request.user.is_superuser else request.user.tenant_id
-
-        class ScopedForm(form_class):
-            pass
-
-        ScopedForm.tenant_id = tenant_id
-        return ScopedForm
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
-            obj.tenant_id = form.instance.tenant_id
-            obj.save()
-        formset.save_m2m()
-
-
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(TenantFormAdmin):
+class BusinessCalendarAdmin(TenantScopedAdmin):
     form = BusinessCalendarForm
     list_display = ["name", "opening_hours", "business_day", "holiday_count", "plan_count"]
     search_fields = ["name"]
@@ -216,7 +167,7 @@ class BusinessCalendarAdmin(TenantFormAdmin):
 
 
 @admin.register(SupportPlan)
-class SupportPlanAdmin(TenantFormAdmin):
+class SupportPlanAdmin(TenantScopedAdmin):
     form = SupportPlanForm
     list_display = ["name", "calendar", "matrix_link", "example_values", "position"]
     list_select_related = ["calendar"]

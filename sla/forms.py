@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from helpdesk.admin import TenantScopedAdminForm, TenantScopedInlineFormSet
 from helpdesk.priorities import Priority
 
 from . import services
@@ -13,51 +14,20 @@ from .models import BusinessCalendar, Metric, SupportPlan
 from .targets import NA, TargetSyntaxError, format_target, parse_target
 
 
-class TenantUniqueNameMixin:
-    """Names (and slugs) are unique per tenant; the tenant field is hidden from tenant
-    admins, so the check is made here with the tenant the admin works in."""
+class BusinessCalendarForm(TenantScopedAdminForm):
+    unique_per_tenant = ("name",)
 
-    unique_per_tenant: tuple[str, ...] = ("name",)
-    tenant_id: int | None = None
-
-    def _tenant_for_check(self, cleaned):
-        if self.tenant_id is not None:
-            return self.tenant_id
-        tenant = cleaned.get("tenant") or getattr(self.instance, "tenant", None)
-        return tenant.pk if tenant is not None else None
-
-    def check_unique_per_tenant(self, cleaned):
-        tenant_id = self._tenant_for_check(cleaned)
-        if tenant_id is None:
-            return
-        model = self._meta.model
-        for name in self.unique_per_tenant:
-            value = cleaned.get(name)
-            if not value:
-                continue
-            clash = (
-                model.objects.for_tenant(tenant_id)
-                .filter(**{name: value})
-                .exclude(pk=self.instance.pk)
-                .exists()
-            )
-            if clash:
-                label = model._meta.get_field(name).verbose_name
-                self.add_error(name, f"Another {model._meta.verbose_name} has this {label}.")
-
-
-class BusinessCalendarForm(TenantUniqueNameMixin, forms.ModelForm):
     class Meta:
         model = BusinessCalendar
         fields = ["tenant", "name", "time_zone", "business_day_minutes", "always_open"]
 
     def clean(self):
         cleaned = super().clean()
-        self.check_unique_per_tenant(cleaned)
+        self.check_unique_per_tenant()
         return cleaned
 
 
-class SupportPlanForm(TenantUniqueNameMixin, forms.ModelForm):
+class SupportPlanForm(TenantScopedAdminForm):
     unique_per_tenant = ("name", "slug")
 
     class Meta:
@@ -74,15 +44,15 @@ class SupportPlanForm(TenantUniqueNameMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.check_unique_per_tenant(cleaned)
+        self.check_unique_per_tenant()
         calendar = cleaned.get("calendar")
-        tenant_id = self._tenant_for_check(cleaned)
+        tenant_id = self.edited_tenant_id()
         if calendar is not None and tenant_id is not None and calendar.tenant_id != tenant_id:
             self.add_error("calendar", "Choose a calendar of the plan's own help desk.")
         return cleaned
 
 
-class IntervalFormSet(forms.BaseInlineFormSet):
+class IntervalFormSet(TenantScopedInlineFormSet):
     """Weekly hours are checked together: no overlaps on a day, at least one interval for
     a business calendar, none for a 24/7 one."""
 
@@ -105,7 +75,7 @@ class IntervalFormSet(forms.BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class HolidayFormSet(forms.BaseInlineFormSet):
+class HolidayFormSet(TenantScopedInlineFormSet):
     def clean(self):
         super().clean()
         if not self.instance.always_open:
