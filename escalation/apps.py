@@ -7,9 +7,6 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from tickets.services.sla import register_sla_observer
-
-        from .services.schedule import escalation_reschedule
-
-        # Every change of a ticket's SLA re-plans its next escalation check.
-        register_sla_observer(escalation_reschedule)
+        # Connects the receiver of tickets' SLA changes: every change of a ticket's SLA
+        # re-plans its next escalation check and may page on-call.
+        from . import receivers  # noqa: F401

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import STAFF_ROLES, Role, User
 from tickets.models import Ticket, TicketType
+from tickets.services.sla import Evaluated, ticket_sla_evaluated
 
+from . import matrix
 from .matrix import Planned, RuleSpec, next_escalation
 from .models import (
     Audience,
@@ -69,6 +71,28 @@ def type_lineage(*, tenant) -> dict[int, tuple[int, ...]]:
     }
 
 
+class MatrixContext:
+    """The tenant's rules and type lineage, loaded once per request or batch."""
+
+    def __init__(self, tenant):
+        self.tenant = tenant
+        self.rules = matrix_rules(tenant=tenant)
+        self.lineage = type_lineage(tenant=tenant) if self.rules else {}
+
+    def plan(self, item: Evaluated, fired, now) -> list[Planned]:
+        ticket = item.ticket
+        if not self.rules or not ticket.is_open:
+            return []
+        return matrix.plan(
+            item.book,
+            item.facts,
+            self.rules,
+            type_ids=self.lineage.get(ticket.ticket_type_id, (ticket.ticket_type_id,)),
+            fired=fired,
+            now=now,
+        )
+
+
 def fired_keys(*, tenant, tickets) -> dict[int, set[str]]:
     """The keys already fired in each ticket's current cycle: one query."""
     tickets = list(tickets)
@@ -108,7 +132,7 @@ def user_levels(*, tenant, user: User) -> QuerySet[EscalationLevel]:
     groups = Q(audience=Audience.STAFF) | Q(users=user)
     if user.is_manager:
         groups |= Q(audience=Audience.MANAGERS)
-    if user.role == "engineer":
+    if user.role == Role.ENGINEER:
         groups |= Q(audience=Audience.ENGINEERS, tier="") | Q(
             audience=Audience.ENGINEERS, tier=user.tier or "-"
         )
@@ -119,11 +143,11 @@ def level_recipients(*, tenant, level: EscalationLevel) -> list[User]:
     """The active staff a level notifies (its group and its named people)."""
     people = Q(pk__in=level.users.values("pk"))
     if level.audience == Audience.STAFF:
-        people |= Q(role__in=("engineer", "manager", "tenant_admin"))
+        people |= Q(role__in=STAFF_ROLES)
     elif level.audience == Audience.MANAGERS:
-        people |= Q(role__in=("manager", "tenant_admin"))
+        people |= Q(role__in=(Role.MANAGER, Role.TENANT_ADMIN))
     elif level.audience == Audience.ENGINEERS:
-        people |= Q(role="engineer", **({"tier": level.tier} if level.tier else {}))
+        people |= Q(role=Role.ENGINEER, **({"tier": level.tier} if level.tier else {}))
     return list(User.objects.for_tenant(tenant).filter(people, is_active=True).order_by("email"))
 
 
@@ -223,11 +247,6 @@ def ticket_escalation_panel(
     ticket page computes it for its SLA panel); the plan is the one the every-minute
     check follows, so "L3 at 16:00" is when the check will fire.
     """
-    # Services import this module: their readers are loaded when first needed.
-    from tickets.services.sla import ticket_sla_evaluated
-
-    from .services.schedule import MatrixContext
-
     ladder = ticket_ladder(tenant=tenant, ticket=ticket) if actor.is_agent else None
     up, down = (ladder.up, ladder.down) if ladder is not None else ([], [])
     next_planned = None

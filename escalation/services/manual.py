@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from helpdesk.priorities import Priority
-from tickets.models import EventKind, Ticket
+from tickets.models import Ticket
+from tickets.services import ticket_escalation_level_set, ticket_lock
 from tickets.services.sla import ticket_sla_evaluated
-from tickets.services.tickets import _lock, event_add
 
 from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
@@ -47,7 +47,7 @@ def ticket_escalate(
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the ticket needs escalating.")
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if not ticket.is_open:
         raise ValidationError(f"This ticket is {ticket.get_status_display().lower()}.")
     ladder = ticket_ladder(tenant=ticket.tenant, ticket=ticket)
@@ -90,29 +90,15 @@ def ticket_escalate(
         recipients=audience.addresses,
         created_at=now,
     )
-    ticket.escalation_level = level
-    ticket.updated_at = now
-    fields = ["escalation_level", "updated_at"]
-    event_add(
+    ticket = ticket_escalation_level_set(
         ticket=ticket,
+        level=level,
         actor=actor,
-        kind=EventKind.ESCALATED,
-        data={"level": level.name, "reason": reason, "by": "person"},
-        at=now,
-        internal=True,
+        reason=reason,
+        by="person",
+        hand_over=hand_over,
+        now=now,
     )
-    if hand_over and ticket.assignee_id:
-        previous = ticket.assignee
-        ticket.assignee = None
-        fields.append("assignee")
-        event_add(
-            ticket=ticket,
-            actor=actor,
-            kind=EventKind.ASSIGNED,
-            data={"from": str(previous), "to": None, "reason": f"Handed over to {level.name}."},
-            at=now,
-        )
-    ticket.save(update_fields=fields)
     send_escalation(ticket=ticket, event=event, audience=audience, sla=sla, base_url=base_url)
     return event
 
@@ -127,7 +113,7 @@ def ticket_deescalate(
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the ticket comes down.")
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     current = ticket.escalation_level
     if current is None:
         raise ValidationError("This ticket is not escalated.")
@@ -147,15 +133,7 @@ def ticket_deescalate(
         planned_at=now,
         created_at=now,
     )
-    ticket.escalation_level = level
-    ticket.updated_at = now
-    ticket.save(update_fields=["escalation_level", "updated_at"])
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.DEESCALATED,
-        data={"from": current.name, "level": level.name if level else None, "reason": reason},
-        at=now,
-        internal=True,
+    ticket_escalation_level_set(
+        ticket=ticket, level=level, actor=actor, reason=reason, down=True, now=now
     )
     return event

@@ -16,19 +16,19 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk.db import update_rows
 from helpdesk.links import tenant_base_url
 from helpdesk.priorities import Priority
 from sla.engine import METRIC_LABELS
 from sla.selectors import plan_books_for_tenant
-from tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
-from tickets.services.sla import Evaluated, evaluate_many, ticket_sla_refresh
-from tickets.services.tickets import event_add
+from tickets.models import Ticket
+from tickets.services import TicketBatch
+from tickets.services.sla import Evaluated, evaluate_many
 
 from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
 from ..models import EventKind as EscalationKind
 from ..selectors import (
+    MatrixContext,
     due_tickets,
     fired_keys,
     matrix_for,
@@ -41,11 +41,8 @@ from .notify import (
     on_call_audience,
     send_escalation,
 )
-from .schedule import MatrixContext
 
 logger = logging.getLogger(__name__)
-
-ON_CALL_KEY = "on_call"
 
 
 def escalations_run_due(*, now: datetime | None = None, batch_size: int = 100) -> int:
@@ -148,50 +145,30 @@ class _Run:
 
 
 class _Writes:
-    """What a batch writes, gathered as its rules fire and written in a few statements."""
+    """What a batch writes, gathered as its rules fire and written in a few statements:
+    the escalation events, their emails, and the tickets' changes (through the tickets
+    app's batch)."""
 
-    def __init__(self):
+    def __init__(self, now):
         self.events: list[EscalationEvent] = []
-        self.timeline: list[TicketEvent] = []
-        self.tickets: list[Ticket] = []
-        self.raised: list[Ticket] = []
+        self.tickets = TicketBatch(now=now)
         self.outbox = EmailBatch()
 
-    def note(self, ticket: Ticket, kind: str, data: dict, at, internal: bool = False) -> None:
-        self.timeline.append(
-            TicketEvent(
-                tenant_id=ticket.tenant_id,
-                ticket=ticket,
-                actor=None,
-                kind=kind,
-                data=data,
-                is_internal=internal,
-                created_at=at,
-            )
-        )
-
-    def flush(self, now) -> None:
+    def flush(self) -> None:
         EscalationEvent.objects.bulk_create(self.events)
-        TicketEvent.objects.bulk_create(self.timeline)
-        update_rows(self.tickets, TICKET_COLUMNS)
         self.outbox.queue()
-        for ticket in self.raised:
-            # New targets: the SLA columns and the plan follow the raised priority.
-            ticket_sla_refresh(ticket=ticket, now=now)
-
-
-# The columns the check changes, written from the locked rows.
-TICKET_COLUMNS = ("escalation_check_at", "updated_at", "escalation_level", "assignee", "priority")
+        # Raised priorities go through the tickets' after-change point: new targets.
+        self.tickets.save()
 
 
 def _process_tenant(run: _Run, tickets: list[Ticket]) -> int:
     evaluated = evaluate_many(tenant=run.tenant, tickets=tickets, books=run.books, now=run.now)
     fired = fired_keys(tenant=run.tenant, tickets=tickets)
-    writes = _Writes()
+    writes = _Writes(run.now)
     count = 0
     for ticket in tickets:
         count += _process_ticket(run, evaluated[ticket.pk], fired[ticket.pk], writes)
-    writes.flush(run.now)
+    writes.flush()
     return count
 
 
@@ -199,17 +176,13 @@ def _process_ticket(run: _Run, item: Evaluated, fired: set[str], writes: _Writes
     ticket, now = item.ticket, run.now
     planned = run.context.plan(item, fired, now)
     due = matrix.due(planned, now)
-    old_priority = ticket.priority
     for entry in due:
         _fire(run, item, entry, writes)
         fired.add(entry.rule.key)
     remaining = [p for p in planned if p not in due]
-    ticket.escalation_check_at = matrix.next_check(remaining)
+    writes.tickets.escalation_check_set(ticket, matrix.next_check(remaining))
     if due:
-        ticket.updated_at = now
-    writes.tickets.append(ticket)
-    if ticket.priority != old_priority:
-        writes.raised.append(ticket)
+        writes.tickets.touch(ticket)
     return len(due)
 
 
@@ -252,25 +225,9 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
     )
     writes.events.append(event)
     if level is not None:
-        current = ticket.escalation_level
-        if current is None or level.rank > current.rank:
-            ticket.escalation_level = level
-        writes.note(
-            ticket,
-            EventKind.ESCALATED,
-            {"level": level.name, "reason": reason, "by": "rule"},
-            now,
-            internal=True,
+        writes.tickets.escalation_level_set(
+            ticket, level, reason=reason, by="rule", hand_over=rule.reassign
         )
-        if rule.reassign and ticket.assignee_id:
-            previous = ticket.assignee
-            ticket.assignee = None
-            writes.note(
-                ticket,
-                EventKind.ASSIGNED,
-                {"from": str(previous), "to": None, "reason": f"Handed over to {level.name}."},
-                now,
-            )
         send_escalation(
             ticket=ticket,
             event=event,
@@ -289,68 +246,8 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
             template="escalation/email/warning",
             outbox=writes.outbox,
         )
-    if matrix.higher_priority(ticket.priority, rule.raise_priority_to):
-        old = ticket.priority
-        ticket.priority = rule.raise_priority_to
-        writes.note(
-            ticket, EventKind.PRIORITY, {"from": old, "to": ticket.priority, "reason": reason}, now
-        )
-
-
-def page_on_call_if_needed(*, item: Evaluated, fired: set[str], now) -> EscalationEvent | None:
-    """A P1 waiting for its first response while the plan's people are off pages the
-    on-call engineer at once (once per SLA cycle), in the transaction of the change."""
-    ticket = item.ticket
-    if (
-        ticket.priority != Priority.P1
-        or ticket.status not in OPEN_STATUSES
-        or ticket.first_response_at is not None
-        or ON_CALL_KEY in fired
-        or not matrix.is_after_hours(item.book, now)
-    ):
-        return None
-    tenant = ticket.tenant
-    settings_row = matrix_for(tenant=tenant)
-    if settings_row is None or not settings_row.is_active:
-        return None
-    on_call = on_call_now(tenant=tenant, at=now)
-    audience = on_call_audience(
-        tenant=tenant, on_call=on_call, fallback=settings_row.on_call_fallback_emails
-    )
-    names = ", ".join(str(user) for user in on_call) or "nobody on the rota"
-    reason = f"P1 outside business hours: on-call paged ({names})."
-    event = EscalationEvent.objects.create(
-        tenant_id=ticket.tenant_id,
-        ticket=ticket,
-        cycle=ticket.escalation_cycle,
-        key=ON_CALL_KEY,
-        kind=EscalationKind.ON_CALL,
-        level_name="On call",
-        reason=reason,
-        metric="first_response",
-        due_at=item.outcome["first_response"].due_at if item.outcome else None,
-        planned_at=now,
-        recipients=audience.addresses,
-        created_at=now,
-    )
-    fired.add(ON_CALL_KEY)
-    event_add(
-        ticket=ticket,
-        actor=None,
-        kind=EventKind.ESCALATED,
-        data={"level": "the on-call engineer", "reason": reason, "by": "on_call"},
-        at=now,
-        internal=True,
-    )
-    send_escalation(
-        ticket=ticket,
-        event=event,
-        audience=audience,
-        sla=item.outcome.get("first_response") if item.outcome else None,
-        base_url=tenant_base_url(tenant=tenant),
-        template="escalation/email/on_call",
-    )
-    return event
+    if rule.raise_priority_to:
+        writes.tickets.priority_raise(ticket, rule.raise_priority_to, reason=reason)
 
 
 def rule_event(

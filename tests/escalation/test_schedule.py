@@ -12,7 +12,7 @@ from escalation.services import escalations_run_due
 from tests.tickets.factories import TicketTypeFactory
 from tickets.models import Status, Ticket
 from tickets.services import (
-    ticket_change_priority,
+    ticket_priority_change,
     ticket_change_type,
     ticket_reply,
     ticket_transition,
@@ -69,7 +69,7 @@ def test_next_check_follows_replies_pauses_priority_and_resolution(acme, ladder,
     assert check_at(ticket) == pacific(2026, 11, 26, 10, 0)
 
     with at(pacific(2026, 11, 25, 11, 30)):
-        ticket_change_priority(ticket=ticket, actor=acme.engineer, priority="P1", reason="Outage")
+        ticket_priority_change(ticket=ticket, actor=acme.engineer, priority="P1", reason="Outage")
     # P1 resolution is 4 hours on the 24/7 clock, the 24-hour pause excluded: 1 hour ran
     # before it, 3 remain from Wednesday 11:00.
     assert check_at(ticket) == pacific(2026, 11, 25, 14, 0)

@@ -12,7 +12,7 @@ from sla.targets import parse_target
 from tests.tickets.conftest import open_ticket
 from tests.tickets.test_sla_on_tickets import at, pt
 from tickets.models import SlaState, Status, Ticket
-from tickets.services import ticket_change_priority, ticket_reply, ticket_transition
+from tickets.services import ticket_priority_change, ticket_reply, ticket_transition
 
 from .factories import plan_with_matrix
 
@@ -92,7 +92,7 @@ def test_the_tickets_own_changes_recompute_it_on_its_own_terms(planned, ticket_t
     # The hour on hold moves the promise by an hour, on the 2 business days it was given.
     assert ticket.resolution_due_at == pt(11, 10)
     with at(pt(9, 11, 5)):
-        ticket_change_priority(
+        ticket_priority_change(
             ticket=ticket, actor=planned.engineer, priority="P1", reason="Stores offline"
         )
     ticket = fresh(ticket)

@@ -10,7 +10,7 @@ import pytest
 from tickets.models import SlaState, Status, Ticket
 from tickets.services import (
     ticket_assign,
-    ticket_change_priority,
+    ticket_priority_change,
     ticket_reply,
     ticket_transition,
 )
@@ -135,7 +135,7 @@ def test_priority_change_recomputes_from_opening(planned, ticket_type):
     assert ticket.first_response_due_at == pt(9, 17)
     assert ticket.resolution_state == SlaState.NONE and ticket.resolution_due_at is None
     with at(pt(9, 9, 20)):
-        ticket_change_priority(
+        ticket_priority_change(
             ticket=ticket, actor=planned.engineer, priority="P1", reason="Stores offline"
         )
     ticket.refresh_from_db()
@@ -149,7 +149,7 @@ def test_met_first_response_stays_met_after_priority_raise(planned, ticket_type)
     with at(pt(9, 12)):
         ticket_reply(ticket=ticket, actor=planned.engineer, body="Looking", base_url=BASE)
     with at(pt(9, 13)):
-        ticket_change_priority(
+        ticket_priority_change(
             ticket=ticket, actor=planned.engineer, priority="P1", reason="Worse than thought"
         )
     ticket.refresh_from_db()

@@ -9,7 +9,7 @@ from tickets.models import EventKind, Message, Status, Ticket, TicketEvent
 from tickets.permissions import ALLOWED_TRANSITIONS
 from tickets.services import (
     ticket_assign,
-    ticket_change_priority,
+    ticket_priority_change,
     ticket_reply,
     ticket_transition,
 )
@@ -203,9 +203,9 @@ def test_customer_reply_notifies_assignee(acme, make_ticket, django_capture_on_c
 def test_priority_change_needs_a_reason_and_is_recorded(acme, make_ticket, login):
     ticket = make_ticket()
     with pytest.raises(ValidationError):
-        ticket_change_priority(ticket=ticket, actor=acme.engineer, priority="P1", reason=" ")
+        ticket_priority_change(ticket=ticket, actor=acme.engineer, priority="P1", reason=" ")
     with pytest.raises(PermissionDenied):
-        ticket_change_priority(ticket=ticket, actor=acme.customer, priority="P1", reason="x")
+        ticket_priority_change(ticket=ticket, actor=acme.customer, priority="P1", reason="x")
     login(acme.engineer).post(
         f"/tickets/{ticket.reference}/priority/",
         {"priority-priority": "P1", "priority-reason": "All stores offline"},

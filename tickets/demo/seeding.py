@@ -14,9 +14,9 @@ from ..models import Attachment, Message, SlaState, Status, Ticket, TicketEvent,
 from ..services import (
     attachment_stage,
     ticket_assign,
+    ticket_changed,
     ticket_create,
     ticket_reply,
-    ticket_sla_refresh,
     ticket_transition,
 )
 from ..services.attachments import attachment_check
@@ -130,7 +130,7 @@ def _backdate(ticket: Ticket, offset: timedelta) -> None:
         resolution_ended_at=None,
     )
     ticket.refresh_from_db()
-    ticket_sla_refresh(ticket=ticket, now=timezone.now())
+    ticket_changed(ticket=ticket, now=timezone.now())
 
 
 def seed_demo_tickets(*, base_url_format: str, domain_suffix: str, reset: bool = False) -> int:

@@ -1,3 +1,4 @@
+from .after_change import ticket_changed
 from .attachments import (
     attachment_check,
     attachment_stage,
@@ -5,18 +6,28 @@ from .attachments import (
     pending_attachments,
     pending_attachments_purge,
 )
+from .ladder import (
+    TicketBatch,
+    ticket_escalation_level_set,
+    ticket_escalation_note,
+    tickets_escalation_check_set,
+)
 from .messages import ticket_add_evidence, ticket_reply
-from .sla import ticket_sla_evaluate, ticket_sla_refresh
+from .sla import ticket_sla_refresh
 from .tickets import (
     ticket_assign,
-    ticket_change_priority,
     ticket_change_type,
+    ticket_close_expired,
     ticket_create,
+    ticket_lock,
     ticket_number_next,
+    ticket_priority_change,
     ticket_transition,
+    ticket_unassign,
 )
 
 __all__ = [
+    "TicketBatch",
     "attachment_check",
     "attachment_stage",
     "attachments_claim",
@@ -24,12 +35,18 @@ __all__ = [
     "pending_attachments_purge",
     "ticket_add_evidence",
     "ticket_assign",
-    "ticket_change_priority",
     "ticket_change_type",
+    "ticket_changed",
+    "ticket_close_expired",
     "ticket_create",
+    "ticket_escalation_level_set",
+    "ticket_escalation_note",
+    "ticket_lock",
     "ticket_number_next",
+    "ticket_priority_change",
     "ticket_reply",
-    "ticket_sla_evaluate",
     "ticket_sla_refresh",
     "ticket_transition",
+    "ticket_unassign",
+    "tickets_escalation_check_set",
 ]

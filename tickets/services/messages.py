@@ -12,12 +12,12 @@ from helpdesk.markdown import (
     text_max_length,
 )
 
-from ..models import EventKind, Message, Status, Ticket
+from .. import events
+from ..models import Message, Status, Ticket
 from ..permissions import can_add_evidence, can_reply
+from .after_change import ticket_changed
 from .attachments import attachments_claim
-from .notifications import notify_reply
-from .sla import ticket_sla_refresh
-from .tickets import _lock, event_add, ticket_transition
+from .tickets import status_change_apply, ticket_lock
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def ticket_reply(
     markdown_check_length(fields={"body": body}, limit=text_max_length())
     if internal and not actor.is_agent:
         raise PermissionDenied("Only staff write internal notes.")
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if not can_reply(actor, ticket):
         raise PermissionDenied(f"This ticket is {ticket.get_status_display().lower()}.")
     now = timezone.now()
@@ -64,13 +64,15 @@ def ticket_reply(
         public_ids=attachment_ids,
         internal=internal,
     )
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.NOTE if internal else EventKind.REPLY,
-        data={"message": message.pk, "files": [f.original_name for f in files]},
-        at=now,
-        internal=internal,
+    events.event_save(
+        events.message_event(
+            ticket=ticket,
+            actor=actor,
+            message_id=message.pk,
+            files=[f.original_name for f in files],
+            internal=internal,
+            at=now,
+        )
     )
     fields = ["updated_at"]
     ticket.updated_at = now
@@ -84,27 +86,22 @@ def ticket_reply(
             ticket.last_customer_reply_at = now
             fields.append("last_customer_reply_at")
     ticket.save(update_fields=fields)
-    ticket_sla_refresh(ticket=ticket, now=now)
 
     customer_answered = not actor.is_agent and ticket.status == Status.ON_HOLD
     first_staff_answer = (
         actor.is_agent and not internal and status is None and ticket.status == Status.NEW
     )
     next_status = Status.IN_PROGRESS if customer_answered or first_staff_answer else status
-    old_status = None
+    status_event = None
     if next_status and next_status != ticket.status:
-        old_status = ticket.status
-        ticket = ticket_transition(
-            ticket=ticket,
-            actor=actor,
-            to_status=next_status,
-            base_url=base_url,
-            # A public reply carries the new status in its one email; an internal note never
-            # reaches the customer, so the status goes in an email of its own.
-            notify=internal,
+        status_event = status_change_apply(
+            ticket=ticket, actor=actor, to_status=next_status, now=now
         )
-    if not internal:
-        notify_reply(ticket=ticket, message=message, base_url=base_url, old_status=old_status)
+    # One SLA refresh for the reply and the status change; a public reply carries the new
+    # status in its one email, an internal note leaves it to an email of its own.
+    ticket_changed(
+        ticket=ticket, now=now, base_url=base_url, message=message, status_event=status_event
+    )
     return message
 
 
@@ -122,7 +119,7 @@ def ticket_add_evidence(
             base_url=base_url,
         )
         return list(message.attachments.all())
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if not can_add_evidence(actor, ticket):
         raise PermissionDenied("Evidence can be added while the ticket is open.")
     files = attachments_claim(
@@ -133,19 +130,22 @@ def ticket_add_evidence(
     now = timezone.now()
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at"])
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.ATTACHMENT,
-        data={"files": [f.original_name for f in files]},
-        at=now,
-    )
-    if not actor.is_agent and ticket.status == Status.ON_HOLD:
-        ticket_transition(
-            ticket=ticket,
-            actor=actor,
-            to_status=Status.IN_PROGRESS,
-            base_url=base_url,
-            notify=False,
+    events.event_save(
+        events.attachment_event(
+            ticket=ticket, actor=actor, files=[f.original_name for f in files], at=now
         )
+    )
+    status_event = None
+    if not actor.is_agent and ticket.status == Status.ON_HOLD:
+        status_event = status_change_apply(
+            ticket=ticket, actor=actor, to_status=Status.IN_PROGRESS, now=now
+        )
+    # Files alone move the SLA only when they put the ticket back in progress.
+    ticket_changed(
+        ticket=ticket,
+        now=now,
+        base_url=base_url,
+        sla=status_event is not None,
+        status_event=status_event,
+    )
     return files

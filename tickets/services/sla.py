@@ -5,7 +5,6 @@ events into the engine's facts and stores the outcome on the ticket row.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -15,6 +14,7 @@ from sla.engine import PlanBook, TicketClockFacts, evaluate
 from sla.selectors import PlanBooks, plan_book_for, plan_books_for_tenant
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
+from ..signals import ticket_sla_changed
 
 # Statuses during which the resolution clock does not run.
 PAUSING_STATUSES = frozenset({Status.ON_HOLD, Status.RESOLVED, Status.CLOSED})
@@ -113,25 +113,6 @@ class Evaluated:
     outcome: dict
 
 
-SlaObserver = Callable[..., None]
-_observers: list[SlaObserver] = []
-
-
-def register_sla_observer(fn: SlaObserver) -> SlaObserver:
-    """Call ``fn(*, tenant, evaluated: list[Evaluated], now, bulk: bool)`` each time tickets'
-    SLA is recomputed: after every change of one ticket (``bulk`` False, inside the change's
-    transaction) and for each batch of a recomputation of open tickets (``bulk`` True).
-    The escalation matrix plans its next check from it. Registering twice has no effect."""
-    if fn not in _observers:
-        _observers.append(fn)
-    return fn
-
-
-def _observe(*, tenant, evaluated: list[Evaluated], now, bulk: bool) -> None:
-    for observer in list(_observers):
-        observer(tenant=tenant, evaluated=evaluated, now=now, bulk=bulk)
-
-
 def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evaluated:
     """The ticket's SLA on the terms it runs on (the matrix in force when it was opened, or
     at the last recompute of open tickets): the one evaluation the ticket page, its badges
@@ -145,11 +126,6 @@ def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evalua
     return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
 
 
-def ticket_sla_evaluate(*, ticket: Ticket, now) -> dict:
-    """The engine's view of ``ticket`` at ``now`` (for display and for storing)."""
-    return ticket_sla_evaluated(ticket=ticket, now=now).outcome
-
-
 def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
     """Set the columns that differ on ``ticket``; returns their names."""
     changed = [name for name, value in columns.items() if getattr(ticket, name) != value]
@@ -158,16 +134,17 @@ def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
     return changed
 
 
-def ticket_sla_refresh(*, ticket: Ticket, now) -> Ticket:
-    """Recompute and store the SLA columns of ``ticket`` (called after every change)."""
+def ticket_sla_refresh(*, ticket: Ticket, now) -> Evaluated:
+    """Recompute and store the SLA columns of ``ticket``; returns the evaluation.
+
+    Called once per change, by :func:`tickets.services.after_change.ticket_changed`."""
     evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
     changed = _apply_columns(ticket, sla_columns(ticket=ticket, outcome=evaluated.outcome))
     if changed:
         Ticket.objects.filter(pk=ticket.pk).update(
             **{name: getattr(ticket, name) for name in changed}
         )
-    _observe(tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False)
-    return ticket
+    return evaluated
 
 
 def evaluate_many(
@@ -276,6 +253,8 @@ def tickets_sla_recompute(
             )
         ]
         update_rows(changed, SLA_COLUMNS)
-        _observe(tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True)
+        ticket_sla_changed.send(
+            sender=Ticket, tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True
+        )
         changed_total += len(changed)
     return preview.moving if preview is not None else changed_total

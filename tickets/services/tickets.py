@@ -16,30 +16,11 @@ from helpdesk.markdown import (
     text_max_length,
 )
 
-from ..models import (
-    EventKind,
-    Status,
-    Ticket,
-    TicketCounter,
-    TicketEvent,
-    TicketType,
-)
+from .. import events
+from ..models import Status, Ticket, TicketCounter, TicketEvent, TicketType
 from ..permissions import can_assign_to_others, can_change_priority, can_transition
+from .after_change import ticket_changed
 from .attachments import attachments_claim
-from .notifications import notify_status_changed, notify_ticket_created
-from .sla import ticket_sla_refresh
-
-
-def event_add(*, ticket: Ticket, actor, kind: str, data: dict, at, internal=False) -> TicketEvent:
-    return TicketEvent.objects.create(
-        tenant_id=ticket.tenant_id,
-        ticket=ticket,
-        actor=actor,
-        kind=kind,
-        data=data,
-        is_internal=internal,
-        created_at=at,
-    )
 
 
 def ticket_number_next(*, tenant) -> int:
@@ -53,13 +34,14 @@ def ticket_number_next(*, tenant) -> int:
     return TicketCounter.objects.values_list("last_number", flat=True).get(tenant=tenant)
 
 
-def _lock(ticket: Ticket) -> Ticket:
-    locked = (
+def ticket_lock(ticket: Ticket) -> Ticket:
+    """``ticket`` read again and locked until the transaction ends: every service that
+    changes a ticket decides on this copy, so concurrent changes queue up."""
+    return (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("tenant", "organization", "requester", "assignee", "ticket_type")
         .get(pk=ticket.pk)
     )
-    return locked
 
 
 @transaction.atomic
@@ -103,19 +85,17 @@ def ticket_create(
     )
     ticket.tenant = tenant
     files = attachments_claim(actor=actor, tenant=tenant, ticket=ticket, public_ids=attachment_ids)
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.CREATED,
-        data={
-            "priority": priority,
-            "type": ticket_type.full_name,
-            "files": [f.original_name for f in files],
-        },
-        at=now,
+    events.event_save(
+        events.created_event(
+            ticket=ticket,
+            actor=actor,
+            priority=priority,
+            type_name=ticket_type.full_name,
+            files=[f.original_name for f in files],
+            at=now,
+        )
     )
-    ticket_sla_refresh(ticket=ticket, now=now)
-    notify_ticket_created(ticket=ticket, base_url=base_url)
+    ticket_changed(ticket=ticket, now=now, base_url=base_url, created=True)
     return ticket
 
 
@@ -133,48 +113,55 @@ def _apply_status(ticket: Ticket, to_status: str, now) -> None:
     ticket.updated_at = now
 
 
-@transaction.atomic
-def ticket_transition(
-    *,
-    ticket: Ticket,
-    actor: User,
-    to_status: str,
-    reason: str = "",
-    base_url: str,
-    notify: bool = True,
-) -> Ticket:
-    """Move a ticket to ``to_status`` through the allowed-transitions map.
-
-    A no-op when the status does not change; otherwise one STATUS event with the old and
-    new status, the actor and the reason.
-    """
-    ticket = _lock(ticket)
+def status_change_apply(
+    *, ticket: Ticket, actor: User | None, to_status: str, reason: str = "", now
+) -> TicketEvent | None:
+    """Move a locked ticket to ``to_status`` and record it; None when the status is already
+    ``to_status``. The caller runs :func:`ticket_changed` (a reply that also moves the
+    ticket on refreshes its SLA once). ``actor`` None is the help desk itself."""
     if ticket.status == to_status:
-        return ticket
-    now = timezone.now()
-    if not can_transition(actor, ticket, to_status, now):
+        return None
+    if actor is not None and not can_transition(actor, ticket, to_status, now):
         raise PermissionDenied(
             f"A ticket that is {ticket.get_status_display()} cannot be moved to "
             f"{Status(to_status).label}."
         )
     old_status = ticket.status
-    old_label = ticket.get_status_display()
     _apply_status(ticket, to_status, now)
     ticket.save(
         update_fields=["status", "resolved_at", "closed_at", "updated_at", "escalation_cycle"]
     )
-    event = event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.STATUS,
-        data={"from": old_status, "to": to_status, "reason": reason},
-        at=now,
-    )
-    ticket_sla_refresh(ticket=ticket, now=now)
-    if notify and actor.is_agent:
-        notify_status_changed(
-            ticket=ticket, event_id=event.pk, old_label=old_label, base_url=base_url
+    return events.event_save(
+        events.status_changed_event(
+            ticket=ticket, actor=actor, old=old_status, new=to_status, reason=reason, at=now
         )
+    )
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    to_status: str,
+    reason: str = "",
+    base_url: str = "",
+    now=None,
+) -> Ticket:
+    """Move a ticket to ``to_status`` through the allowed-transitions map.
+
+    A no-op when the status does not change; otherwise one STATUS event with the old and
+    new status, the actor and the reason. ``actor`` None is the help desk itself (closing
+    a ticket whose reopen window passed): no permission applies and nobody is emailed.
+    """
+    ticket = ticket_lock(ticket)
+    if ticket.status == to_status:
+        return ticket
+    now = now or timezone.now()
+    event = status_change_apply(
+        ticket=ticket, actor=actor, to_status=to_status, reason=reason, now=now
+    )
+    ticket_changed(ticket=ticket, now=now, base_url=base_url, status_event=event)
     return ticket
 
 
@@ -183,7 +170,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None, base_ur
     """Engineers take tickets themselves; managers assign to anyone on the tenant's staff."""
     if not actor.is_agent:
         raise PermissionDenied("Only engineers assign tickets.")
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if assignee is not None:
         if assignee.tenant_id != ticket.tenant_id or not assignee.is_agent:
             raise ValidationError("Choose an engineer of this help desk.")
@@ -194,50 +181,119 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None, base_ur
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
     now = timezone.now()
-    previous = ticket.assignee
-    ticket.assignee = assignee
-    ticket.updated_at = now
+    event = assignee_apply(ticket=ticket, actor=actor, assignee=assignee, now=now)
     ticket.save(update_fields=["assignee", "updated_at"])
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.ASSIGNED,
-        data={
-            "from": str(previous) if previous else None,
-            "to": str(assignee) if assignee else None,
-        },
-        at=now,
-    )
+    events.event_save(event)
+    status_event = None
     if assignee is not None and ticket.status == Status.NEW:
-        ticket = ticket_transition(
-            ticket=ticket, actor=actor, to_status=Status.IN_PROGRESS, base_url=base_url
+        status_event = status_change_apply(
+            ticket=ticket, actor=actor, to_status=Status.IN_PROGRESS, now=now
         )
+    # Only a status change moves the SLA.
+    ticket_changed(
+        ticket=ticket,
+        now=now,
+        base_url=base_url,
+        sla=status_event is not None,
+        status_event=status_event,
+    )
     return ticket
 
 
+def assignee_apply(
+    *, ticket: Ticket, actor: User | None, assignee: User | None, reason: str = "", now
+) -> TicketEvent | None:
+    """Set the assignee of a locked ticket (the row is not saved); the unsaved ASSIGNED
+    event, or None when it is already ``assignee``."""
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return None
+    previous = ticket.assignee if ticket.assignee_id else None
+    ticket.assignee = assignee
+    ticket.updated_at = now
+    return events.assigned_event(
+        ticket=ticket, actor=actor, previous=previous, assignee=assignee, reason=reason, at=now
+    )
+
+
 @transaction.atomic
-def ticket_change_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
-    if not can_change_priority(actor):
+def ticket_unassign(*, ticket: Ticket, actor: User | None = None, reason: str, now=None) -> Ticket:
+    """Take the ticket off its assignee's desk so others pick it up, saying why (handing it
+    over to an escalation level). The caller decides who may; ``actor`` None is the help
+    desk itself."""
+    if actor is not None and (not actor.is_agent or actor.tenant_id != ticket.tenant_id):
+        raise PermissionDenied("Only engineers hand tickets over.")
+    ticket = ticket_lock(ticket)
+    now = now or timezone.now()
+    event = assignee_apply(ticket=ticket, actor=actor, assignee=None, reason=reason, now=now)
+    if event is None:
+        return ticket
+    ticket.save(update_fields=["assignee", "updated_at"])
+    events.event_save(event)
+    ticket_changed(ticket=ticket, now=now, sla=False)
+    return ticket
+
+
+def priority_is_higher(current: str, proposed: str) -> bool:
+    """P1 is the highest; an empty proposal is never higher."""
+    return bool(proposed) and proposed < current
+
+
+def priority_apply(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    priority: str,
+    reason: str,
+    raise_only: bool = False,
+    now,
+) -> TicketEvent | None:
+    """Set the priority of a locked ticket (the row is not saved); the unsaved PRIORITY
+    event, or None when nothing changes (``raise_only``: also when ``priority`` is not
+    higher than the ticket's)."""
+    if ticket.priority == priority or (
+        raise_only and not priority_is_higher(ticket.priority, priority)
+    ):
+        return None
+    old = ticket.priority
+    ticket.priority = priority
+    ticket.updated_at = now
+    return events.priority_changed_event(
+        ticket=ticket, actor=actor, old=old, new=priority, reason=reason, at=now
+    )
+
+
+@transaction.atomic
+def ticket_priority_change(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    priority: str,
+    reason: str,
+    raise_only: bool = False,
+    now=None,
+) -> Ticket:
+    """Change the priority, saying why; the SLA targets follow it. ``raise_only``: only
+    ever raise it (an escalation rule). ``actor`` None is the help desk itself."""
+    if actor is not None and not can_change_priority(actor):
         raise PermissionDenied("Only engineers change the priority of a ticket.")
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the priority changes.")
-    ticket = _lock(ticket)
-    if ticket.priority == priority:
-        return ticket
-    now = timezone.now()
-    old = ticket.priority
-    ticket.priority = priority
-    ticket.updated_at = now
-    ticket.save(update_fields=["priority", "updated_at"])
-    event_add(
+    ticket = ticket_lock(ticket)
+    now = now or timezone.now()
+    event = priority_apply(
         ticket=ticket,
         actor=actor,
-        kind=EventKind.PRIORITY,
-        data={"from": old, "to": priority, "reason": reason},
-        at=now,
+        priority=priority,
+        reason=reason,
+        raise_only=raise_only,
+        now=now,
     )
-    ticket_sla_refresh(ticket=ticket, now=now)
+    if event is None:
+        return ticket
+    ticket.save(update_fields=["priority", "updated_at"])
+    events.event_save(event)
+    ticket_changed(ticket=ticket, now=now)
     return ticket
 
 
@@ -260,7 +316,6 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
     now = now or timezone.now()
     ticket = (
         Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("tenant", "organization__plan")
         .filter(pk=ticket_id, status=Status.RESOLVED)
         .first()
     )
@@ -268,20 +323,13 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
         return False
     if ticket.resolved_at >= now - timedelta(days=settings.TICKET_REOPEN_DAYS):
         return False
-    _apply_status(ticket, Status.CLOSED, now)
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
-    event_add(
+    ticket_transition(
         ticket=ticket,
         actor=None,
-        kind=EventKind.STATUS,
-        data={
-            "from": Status.RESOLVED,
-            "to": Status.CLOSED,
-            "reason": f"Closed automatically {settings.TICKET_REOPEN_DAYS} days after resolution.",
-        },
-        at=now,
+        to_status=Status.CLOSED,
+        reason=f"Closed automatically {settings.TICKET_REOPEN_DAYS} days after resolution.",
+        now=now,
     )
-    ticket_sla_refresh(ticket=ticket, now=now)
     return True
 
 
@@ -292,7 +340,7 @@ def ticket_change_type(*, ticket: Ticket, actor: User, ticket_type: TicketType) 
         raise PermissionDenied("Only engineers change the type of a ticket.")
     if ticket_type.tenant_id != ticket.tenant_id or not ticket_type.is_active:
         raise ValidationError("Choose a type from this help desk's catalogue.")
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if ticket.ticket_type_id == ticket_type.pk:
         return ticket
     now = timezone.now()
@@ -300,13 +348,11 @@ def ticket_change_type(*, ticket: Ticket, actor: User, ticket_type: TicketType) 
     ticket.ticket_type = ticket_type
     ticket.updated_at = now
     ticket.save(update_fields=["ticket_type", "updated_at"])
-    event_add(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.TYPE,
-        data={"from": old, "to": ticket_type.full_name},
-        at=now,
+    events.event_save(
+        events.type_changed_event(
+            ticket=ticket, actor=actor, old=old, new=ticket_type.full_name, at=now
+        )
     )
     # Escalation levels can be narrowed by type: the plan follows the new one.
-    ticket_sla_refresh(ticket=ticket, now=now)
+    ticket_changed(ticket=ticket, now=now)
     return ticket

@@ -1,0 +1,56 @@
+"""What follows every change of a ticket, in one place.
+
+Each ticket service ends by calling :func:`ticket_changed` once, inside its transaction, so
+a reader following ``ticket_reply`` (or any other service) sees every effect here, in order:
+
+1. the ticket's SLA columns are recomputed and stored, once per change;
+2. :data:`tickets.signals.ticket_sla_changed` is sent: the escalation app plans the
+   ticket's next check and pages on-call when needed (``escalation/receivers.py``);
+3. the emails of the change go to the outbox (``tickets/services/notifications.py``).
+"""
+
+from __future__ import annotations
+
+from ..models import Message, Status, Ticket, TicketEvent
+from ..signals import ticket_sla_changed
+from .notifications import notify_reply, notify_status_changed, notify_ticket_created
+from .sla import ticket_sla_refresh
+
+
+def ticket_changed(
+    *,
+    ticket: Ticket,
+    now,
+    base_url: str = "",
+    sla: bool = True,
+    created: bool = False,
+    message: Message | None = None,
+    status_event: TicketEvent | None = None,
+) -> None:
+    """Run the follow-ups of one change of ``ticket`` made at ``now``.
+
+    ``sla`` False: the change cannot move the SLA (an assignment, an escalation level), so
+    nothing is recomputed and nobody is signalled. ``created``: the ticket was just opened.
+    ``message``: the reply or note written with the change. ``status_event``: the status
+    change made with it; its ``from`` is the status before.
+
+    A status change made by staff reaches the customer once: in the public reply it was
+    made with, or in an email of its own.
+    """
+    if sla:
+        evaluated = ticket_sla_refresh(ticket=ticket, now=now)
+        ticket_sla_changed.send(
+            sender=Ticket, tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False
+        )
+    if created:
+        notify_ticket_created(ticket=ticket, base_url=base_url)
+    old_status = status_event.data["from"] if status_event is not None else None
+    if message is not None and not message.is_internal:
+        notify_reply(ticket=ticket, message=message, base_url=base_url, old_status=old_status)
+    elif status_event is not None and status_event.actor and status_event.actor.is_agent:
+        notify_status_changed(
+            ticket=ticket,
+            event_id=status_event.pk,
+            old_label=Status(old_status).label,
+            base_url=base_url,
+        )
