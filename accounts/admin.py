@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk.admin import TenantScopedAdmin
+from helpdesk.admin import TenantScopedAdmin, TenantScopedAdminForm
 from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_base_url
 
@@ -80,7 +80,7 @@ class OrganizationAdmin(TenantScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(TenantScopedAdminForm):
     password1 = forms.CharField(
         label="New password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -103,10 +103,9 @@ class UserAdminForm(forms.ModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args, tenant_id=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tenant_id = tenant_id
-        if "role" in self.fields and tenant_id is not None:
+        if "role" in self.fields and self.admin_tenant_id is not None:
             self.fields["role"].choices = [
                 choice for choice in Role.choices if choice[0] != Role.PLATFORM
             ]
@@ -114,8 +113,8 @@ class UserAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         tenant = cleaned.get("tenant")
-        if tenant is None and self.tenant_id is not None:
-            tenant = Tenant.objects.get(pk=self.tenant_id)
+        if tenant is None and self.admin_tenant_id is not None:
+            tenant = Tenant.objects.get(pk=self.admin_tenant_id)
         errors = services.user_membership_errors(
             tenant=tenant,
             role=cleaned.get("role", ""),
@@ -166,16 +165,6 @@ class UserAdmin(TenantScopedAdmin):
         else:
             fields.remove("tenant")
         return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        tenant_id = None if request.user.is_superuser else request.user.tenant_id
-
-        class ScopedForm(form_class):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, tenant_id=tenant_id, **inner)
-
-        return ScopedForm
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -1,10 +1,9 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from helpdesk.admin import TenantScopedAdmin
+from helpdesk.admin import TenantScopedAdmin, TenantScopedAdminForm
 from helpdesk.forms import form_errors_from
 from helpdesk.markdown import MarkdownFormField, article_max_length
 
@@ -12,34 +11,14 @@ from . import services
 from .models import Article, ArticleFeedback, Category, Deflection, Tag
 
 
-class _TenantAwareForm(forms.ModelForm):
-    """Knows the tenant being edited: the admin user's own, or the one a platform superuser
-    picked in the form."""
-
-    admin_tenant_id: int | None = None
-
-    def _tenant_id(self):
-        if self.admin_tenant_id is not None:
-            return self.admin_tenant_id
-        tenant = self.cleaned_data.get("tenant")
-        return tenant.pk if tenant else self.instance.tenant_id
-
-
-class _TenantFormMixin:
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.admin_tenant_id = None if request.user.is_superuser else request.user.tenant_id
-        return form
-
-
-class CategoryAdminForm(_TenantAwareForm):
+class CategoryAdminForm(TenantScopedAdminForm):
     class Meta:
         model = Category
         fields = ["tenant", "name", "slug", "description", "parent", "position"]
 
     def clean(self):
         cleaned = super().clean()
-        tenant_id = self._tenant_id()
+        tenant_id = self.edited_tenant_id()
         if tenant_id is None:
             return cleaned
         slug = cleaned.get("slug")
@@ -57,7 +36,7 @@ class CategoryAdminForm(_TenantAwareForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(_TenantFormMixin, TenantScopedAdmin):
+class CategoryAdmin(TenantScopedAdmin):
     form = CategoryAdminForm
     list_display = ["name", "parent", "position"]
     list_select_related = ["parent"]
@@ -84,7 +63,7 @@ class TagAdmin(TenantScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleAdminForm(_TenantAwareForm):
+class ArticleAdminForm(TenantScopedAdminForm):
     body = MarkdownFormField(limit=article_max_length, help_text="Markdown.")
 
     class Meta:
@@ -96,7 +75,7 @@ class ArticleAdminForm(_TenantAwareForm):
 
     def clean(self):
         cleaned = super().clean()
-        tenant_id = self._tenant_id()
+        tenant_id = self.edited_tenant_id()
         slug = cleaned.get("slug")
         if tenant_id is not None and slug:
             siblings = Article.objects.for_tenant(tenant_id).exclude(pk=self.instance.pk)
@@ -116,7 +95,7 @@ class ArticleAdminForm(_TenantAwareForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(_TenantFormMixin, TenantScopedAdmin):
+class ArticleAdmin(TenantScopedAdmin):
     form = ArticleAdminForm
     list_display = ["title", "category", "visibility", "status", "updated_at"]
     list_filter = ["status", "visibility", "language"]

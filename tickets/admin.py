@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms import ModelForm
 
-from helpdesk.admin import TenantScopedAdmin
+from helpdesk.admin import TenantScopedAdmin, TenantScopedAdminForm
 
 from .models import PriorityDefinition, Ticket, TicketEvent, TicketType
 
 
-class TicketTypeForm(ModelForm):
+class TicketTypeForm(TenantScopedAdminForm):
     class Meta:
         model = TicketType
         fields = [
@@ -31,8 +30,7 @@ class TicketTypeForm(ModelForm):
                 )
             if self.instance.pk and parent.pk == self.instance.pk:
                 raise ValidationError({"parent": "An entry cannot be its own parent."})
-            tenant = cleaned.get("tenant") or getattr(self.instance, "tenant", None)
-            tenant_id = tenant.pk if tenant else self.instance.tenant_id
+            tenant_id = self.edited_tenant_id()
             if tenant_id and parent.tenant_id != tenant_id:
                 raise ValidationError({"parent": "Choose an entry of the same help desk."})
         return cleaned
