@@ -21,14 +21,14 @@ from django.db import connection  # noqa: E402
 
 from bench.tickets_seed import seed  # noqa: E402  (starts Django)
 from sla.models import SlaTarget, SupportPlan  # noqa: E402
-from sla.services import (  # noqa: E402
-    plan_set_matrix,
-    sla_recompute_open_tickets,
-    sla_recompute_preview,
-)
+from sla.services import plan_set_matrix  # noqa: E402
 from sla.targets import TargetSpec  # noqa: E402
 from tickets.models import Status, Ticket  # noqa: E402
-from tickets.services.sla import tickets_sla_recompute  # noqa: E402
+from tickets.services.sla import (  # noqa: E402
+    sla_recompute_open_tickets,
+    sla_recompute_preview,
+    tickets_sla_recompute,
+)
 
 
 def halve_every_target(tenant) -> None:

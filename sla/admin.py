@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 from helpdesk.forms import form_errors_from
+from tickets.services.sla import sla_recompute_open_tickets, sla_recompute_preview
 
 from . import selectors, services
 from .forms import (
@@ -232,8 +233,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
             stale = seen != [_revision_stamp(plan) for plan in plans]
             if not stale:
                 total = sum(
-                    services.sla_recompute_open_tickets(tenant=plan.tenant, plan=plan)
-                    for plan in plans
+                    sla_recompute_open_tickets(tenant=plan.tenant, plan=plan) for plan in plans
                 )
                 self.message_user(request, _recompute_message(total), messages.SUCCESS)
                 if len(plans) == 1:
@@ -244,7 +244,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
         previews = [
             (
                 plan,
-                services.sla_recompute_preview(tenant=plan.tenant, plan=plan),
+                sla_recompute_preview(tenant=plan.tenant, plan=plan),
                 _revision_stamp(plan),
             )
             for plan in plans
@@ -256,7 +256,6 @@ class SupportPlanAdmin(TenantScopedAdmin):
             "previews": previews,
             "moving": sum(preview.moving for _plan, preview, _stamp in previews),
             "stale": stale,
-            "can_recompute": services.recompute_handlers_registered(),
         }
         return TemplateResponse(request, "admin/sla/supportplan/recompute.html", context)
 
@@ -313,7 +312,6 @@ class SupportPlanAdmin(TenantScopedAdmin):
             "form": form,
             "rows": form.rows(),
             "metric_labels": form.metric_labels(),
-            "can_recompute": services.recompute_handlers_registered(),
             "recompute_url": _recompute_url(plan),
         }
         return TemplateResponse(request, "admin/sla/supportplan/matrix.html", context)
@@ -331,8 +329,6 @@ def _revision_stamp(plan) -> str:
 
 
 def _recompute_message(total: int) -> str:
-    if not services.recompute_handlers_registered():
-        return _("No ticket module is connected, so there were no open tickets to recompute.")
     return ngettext(
         "Recomputed the SLA of {count} open ticket.",
         "Recomputed the SLA of {count} open tickets.",

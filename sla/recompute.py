@@ -1,5 +1,5 @@
-"""What recomputing open tickets would change: pure data the tickets' handler fills in
-ticket by ticket during its dry run (:func:`sla.services.sla_recompute_preview`)."""
+"""What recomputing open tickets would change: pure data the tickets' recompute fills in
+ticket by ticket during its dry run (``tickets.services.sla.sla_recompute_preview``)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class DueMove:
 @dataclass
 class RecomputePreview:
     """What recomputing open tickets would change, filled in ticket by ticket by the
-    handlers' dry run (the same evaluation the recompute stores), in constant memory: only
+    tickets' dry run (the same evaluation the recompute stores), in constant memory: only
     the ``limit`` largest moves each way and the first ``limit`` newly breached tickets are
     kept with their details."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,10 +23,7 @@ from .models import (
     SupportPlan,
     WeeklyInterval,
 )
-from .recompute import RecomputePreview
 from .targets import BUSINESS, TargetSpec
-
-logger = logging.getLogger(__name__)
 
 
 def _same_tenant(*objects) -> bool:
@@ -220,7 +216,7 @@ def plan_set_matrix(
 
     Cells not given keep their value. The new matrix applies to tickets opened from now on;
     open tickets keep the terms they were given (the matrix is kept as a revision) until an
-    admin recomputes them (:func:`sla_recompute_open_tickets`).
+    admin recomputes them (``tickets.services.sla.sla_recompute_open_tickets``).
     """
     errors = plan_matrix_errors(plan=plan, calendar=calendar, cells=cells)
     if errors:
@@ -270,57 +266,23 @@ def plan_set_matrix(
 # Recomputing open tickets
 # --------------------------------------------------------------------------------------------
 
-RecomputeHandler = Callable[..., int]
-_recompute_handlers: list[RecomputeHandler] = []
+# The tickets app recomputes its open tickets (tickets.services.sla.sla_recompute_open_tickets):
+# sla sits below tickets, so it keeps only the plans' side of a recompute here.
 
 
-def register_recompute_handler(fn: RecomputeHandler) -> RecomputeHandler:
-    """Register ``fn(*, tenant, plan=None, preview=None) -> int`` to recompute the SLA of
-    open tickets.
-
-    The tickets app registers one (in its AppConfig.ready); it returns how many tickets it
-    recomputed. Given a :class:`sla.recompute.RecomputePreview` it writes nothing and records
-    in it what the recompute would move instead. Registering the same function twice has no
-    effect. Usable as a decorator.
-    """
-    if fn not in _recompute_handlers:
-        _recompute_handlers.append(fn)
-    return fn
-
-
-def unregister_recompute_handler(fn: RecomputeHandler) -> None:
-    if fn in _recompute_handlers:
-        _recompute_handlers.remove(fn)
-
-
-def _plans_to_recompute(*, tenant, plan: SupportPlan | None):
+def plans_to_recompute(*, tenant, plan: SupportPlan | None = None):
+    """The plans a recompute of ``tenant``'s open tickets covers (``plan``, or all)."""
     if plan is not None and plan.tenant_id != tenant.pk:
         raise ValidationError("That plan belongs to another help desk.")
     plans = SupportPlan.objects.for_tenant(tenant)
     return plans.filter(pk=plan.pk) if plan is not None else plans
 
 
-def sla_recompute_preview(*, tenant, plan: SupportPlan | None = None) -> RecomputePreview:
-    """What :func:`sla_recompute_open_tickets` would move, computed by the same handlers
-    without writing anything."""
-    _plans_to_recompute(tenant=tenant, plan=plan)
-    preview = RecomputePreview()
-    for handler in list(_recompute_handlers):
-        handler(tenant=tenant, plan=plan, preview=preview)
-    return preview
-
-
-@transaction.atomic
-def sla_recompute_open_tickets(*, tenant, plan: SupportPlan | None = None) -> int:
-    """Move the open tickets of ``tenant`` (of ``plan``'s organizations if given) to the
-    matrix in force and store their new due times, through the registered handlers;
-    returns how many tickets were recomputed.
-
-    From then on every ticket of the plan runs on the matrix in force, and the revisions
-    kept for the tickets opened before are removed. With no handler registered (no ticket
-    module installed) nothing is recomputed and the answer is 0.
-    """
-    plans = _plans_to_recompute(tenant=tenant, plan=plan).select_for_update()
+def plans_terms_renew(*, tenant, plan: SupportPlan | None = None) -> None:
+    """From now on every ticket of the plans (``plan``, or all of ``tenant``'s) runs on the
+    matrix in force: the revisions kept for the tickets opened before are removed. The
+    caller stores the tickets' new due times in the same transaction."""
+    plans = plans_to_recompute(tenant=tenant, plan=plan).select_for_update()
     now = timezone.now()
     for row in plans.order_by("pk"):
         # Never before the last save, whatever another process's clock says: every ticket
@@ -328,12 +290,3 @@ def sla_recompute_open_tickets(*, tenant, plan: SupportPlan | None = None) -> in
         recomputed = max(now, row.matrix_changed_at or now)
         SupportPlan.objects.filter(pk=row.pk).update(tickets_recomputed_at=recomputed)
         SlaMatrixRevision.objects.for_tenant(tenant).filter(plan_id=row.pk).delete()
-    total = 0
-    for handler in list(_recompute_handlers):
-        total += int(handler(tenant=tenant, plan=plan) or 0)
-    logger.info("Recomputed SLA of %s open tickets of %s", total, tenant)
-    return total
-
-
-def recompute_handlers_registered() -> bool:
-    return bool(_recompute_handlers)

@@ -12,8 +12,8 @@ from escalation.services import escalations_run_due
 from tests.tickets.factories import TicketTypeFactory
 from tickets.models import Status, Ticket
 from tickets.services import (
-    ticket_priority_change,
     ticket_change_type,
+    ticket_priority_change,
     ticket_reply,
     ticket_transition,
 )

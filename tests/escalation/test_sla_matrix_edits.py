@@ -10,9 +10,10 @@ import pytest
 from escalation.models import EscalationEvent
 from escalation.services import escalations_run_due
 from escalation.tasks import reschedule_tenant
-from sla.services import plan_set_matrix, sla_recompute_open_tickets
+from sla.services import plan_set_matrix
 from sla.targets import parse_target
 from tickets.models import Ticket
+from tickets.services.sla import sla_recompute_open_tickets
 
 from .conftest import at, pacific
 from .factories import level, rule
@@ -51,9 +52,7 @@ def test_rules_fire_on_the_promised_due_time_until_recomputed(acme, plan, make_t
     assert EscalationEvent.objects.get(ticket=ticket).level == l2
 
 
-def test_saving_the_escalation_matrix_replans_checks_and_keeps_due_times(
-    acme, plan, make_ticket
-):
+def test_saving_the_escalation_matrix_replans_checks_and_keeps_due_times(acme, plan, make_ticket):
     with at(pacific(2026, 11, 24, 10, 0)):
         ticket = make_ticket(priority="P2")
     with at(pacific(2026, 11, 24, 10, 10)):

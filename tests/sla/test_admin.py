@@ -7,7 +7,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sla import services
 from sla.models import BusinessCalendar, Holiday, SlaTarget, WeeklyInterval
 from tests.factories import SuperuserFactory
 
@@ -312,46 +311,6 @@ def test_import_refuses_an_unknown_subdivision_and_keeps_the_form(acme):
     assert "US has no subdivision “ZZ”" in html
     assert 'value="ZZ"' in html and 'value="2030"' in html
     assert not Holiday.objects.filter(calendar=calendar).exists()
-
-
-def test_recompute_action_previews_through_the_tickets_hook_then_applies(acme, acme_plan):
-    calls = []
-
-    def handler(*, tenant, plan=None, preview=None):
-        calls.append((tenant, plan, preview is not None))
-        return 3
-
-    services.register_recompute_handler(handler)
-    try:
-        client = client_for(acme)
-        response = client.post(
-            "/admin/sla/supportplan/",
-            {"action": "recompute_open_tickets", "_selected_action": [acme_plan.pk]},
-            follow=True,
-        )
-        # The action shows the preview first: the handler ran without writing.
-        assert "Recompute open tickets" in response.content.decode()
-        assert calls == [(acme.tenant, acme_plan, True)]
-        page = client.post(
-            "/admin/sla/supportplan/recompute/",
-            {"plan": acme_plan.pk, "seen": "-"},
-            follow=True,
-        )
-        assert "Recomputed the SLA of 3 open tickets." in page.content.decode()
-        assert calls[-1] == (acme.tenant, acme_plan, False)
-    finally:
-        services.unregister_recompute_handler(handler)
-
-
-def test_recompute_without_a_ticket_module_says_so(acme, acme_plan, monkeypatch):
-    monkeypatch.setattr(services, "_recompute_handlers", [])
-    client = client_for(acme)
-    response = client.post(matrix_url(acme_plan), {"recompute": "1"}, follow=True)
-    assert "No ticket module is connected" in response.content.decode()
-    response = client.post(
-        "/admin/sla/supportplan/recompute/", {"plan": acme_plan.pk, "seen": "-"}, follow=True
-    )
-    assert "No ticket module is connected" in response.content.decode()
 
 
 def _changelist_queries(client, url):

@@ -7,12 +7,13 @@ import pytest
 from django.test import Client
 
 from sla.models import SlaMatrixRevision, SupportPlan
-from sla.services import plan_set_matrix, sla_recompute_open_tickets, sla_recompute_preview
+from sla.services import plan_set_matrix
 from sla.targets import parse_target
 from tests.tickets.conftest import open_ticket
 from tests.tickets.test_sla_on_tickets import at, pt
 from tickets.models import SlaState, Status, Ticket
 from tickets.services import ticket_priority_change, ticket_reply, ticket_transition
+from tickets.services.sla import sla_recompute_open_tickets, sla_recompute_preview
 
 from .factories import plan_with_matrix
 

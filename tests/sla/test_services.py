@@ -1,4 +1,4 @@
-"""Writes: plan matrices, calendar hours, holiday import, and the recompute hook."""
+"""Writes: plan matrices, calendar hours, holiday import, and the plans' side of a recompute."""
 
 from datetime import date, time
 
@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from sla import services
 from sla.models import Holiday, SlaTarget, WeeklyInterval
 from sla.targets import parse_target
+from tickets.services.sla import sla_recompute_open_tickets
 
 from .factories import BusinessCalendarFactory, PlanFactory
 
@@ -63,24 +64,8 @@ def test_holiday_import_adds_observed_dates_once(acme):
         services.calendar_import_holidays(calendar=calendar, country="XX", years=[2026])
 
 
-def test_recompute_with_no_handler_returns_zero(acme, monkeypatch):
-    monkeypatch.setattr(services, "_recompute_handlers", [])
-    assert services.sla_recompute_open_tickets(tenant=acme.tenant) == 0
-
-
-def test_recompute_sums_registered_handlers_and_refuses_foreign_plans(two_tenants, monkeypatch):
+def test_recompute_refuses_another_tenants_plan(two_tenants):
     acme, globex = two_tenants
-    monkeypatch.setattr(services, "_recompute_handlers", [])
-    seen = []
-
-    @services.register_recompute_handler
-    def count(*, tenant, plan=None):
-        seen.append((tenant.slug, plan))
-        return 2
-
-    services.register_recompute_handler(count)  # twice: still once
     plan = PlanFactory(tenant=acme.tenant)
-    assert services.sla_recompute_open_tickets(tenant=acme.tenant, plan=plan) == 2
-    assert seen == [("acme", plan)]
     with pytest.raises(ValidationError, match="another help desk"):
-        services.sla_recompute_open_tickets(tenant=globex.tenant, plan=plan)
+        sla_recompute_open_tickets(tenant=globex.tenant, plan=plan)

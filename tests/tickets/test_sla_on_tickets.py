@@ -194,8 +194,9 @@ def test_assignment_alone_does_not_stop_first_response(planned, ticket_type):
 
 
 def test_editing_the_table_and_recomputing_updates_open_tickets(planned, ticket_type):
-    from sla.services import plan_set_matrix, sla_recompute_open_tickets
+    from sla.services import plan_set_matrix
     from sla.targets import parse_target
+    from tickets.services.sla import sla_recompute_open_tickets
 
     with at(pt(9, 9)):
         ticket = open_ticket(planned, ticket_type, priority="P2")

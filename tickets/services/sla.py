@@ -4,17 +4,23 @@ The arithmetic is the SLA engine's; this module only turns a ticket and its stat
 events into the engine's facts and stores the outcome on the ticket row.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.db import update_rows
 from sla.engine import PlanBook, TicketClockFacts, evaluate
+from sla.recompute import RecomputePreview
 from sla.selectors import PlanBooks, plan_book_for, plan_books_for_tenant
+from sla.services import plans_terms_renew, plans_to_recompute
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
 from ..signals import ticket_sla_changed
+
+logger = logging.getLogger(__name__)
 
 # Statuses during which the resolution clock does not run.
 PAUSING_STATUSES = frozenset({Status.ON_HOLD, Status.RESOLVED, Status.CLOSED})
@@ -212,8 +218,8 @@ def tickets_sla_recompute(
     """Store the SLA columns of every open ticket of ``tenant`` (of ``plan``'s
     organizations if given), each on the terms it runs on; returns how many tickets changed.
 
-    Moving open tickets to a new matrix is :func:`sla.services.sla_recompute_open_tickets`,
-    which first moves their terms and then calls this. Given ``preview`` (a
+    Moving open tickets to a new matrix is :func:`sla_recompute_open_tickets`, which first
+    moves their terms and then calls this. Given ``preview`` (a
     :class:`sla.recompute.RecomputePreview`) nothing is written: each ticket is evaluated on
     its terms and on the matrix in force, and the difference recorded.
 
@@ -258,3 +264,26 @@ def tickets_sla_recompute(
         )
         changed_total += len(changed)
     return preview.moving if preview is not None else changed_total
+
+
+def sla_recompute_preview(*, tenant, plan=None) -> RecomputePreview:
+    """What :func:`sla_recompute_open_tickets` would move (the SLA admin's preview),
+    computed by the same evaluation without writing anything."""
+    plans_to_recompute(tenant=tenant, plan=plan)
+    preview = RecomputePreview()
+    tickets_sla_recompute(tenant=tenant, plan=plan, preview=preview)
+    return preview
+
+
+@transaction.atomic
+def sla_recompute_open_tickets(*, tenant, plan=None) -> int:
+    """Move the open tickets of ``tenant`` (of ``plan``'s organizations if given) to the
+    matrix in force and store their new due times; returns how many tickets changed.
+
+    The SLA admin's "Recompute open tickets" calls this: the plans' side is
+    :func:`sla.services.plans_terms_renew`, the tickets' side :func:`tickets_sla_recompute`.
+    """
+    plans_terms_renew(tenant=tenant, plan=plan)
+    total = tickets_sla_recompute(tenant=tenant, plan=plan)
+    logger.info("Recomputed SLA of %s open tickets of %s", total, tenant)
+    return total
