@@ -45,10 +45,13 @@ class SupportPlanForm(TenantScopedAdminForm):
     def clean(self):
         cleaned = super().clean()
         self.check_unique_per_tenant()
-        calendar = cleaned.get("calendar")
         tenant_id = self.edited_tenant_id()
-        if calendar is not None and tenant_id is not None and calendar.tenant_id != tenant_id:
-            self.add_error("calendar", "Choose a calendar of the plan's own help desk.")
+        if tenant_id is not None:
+            # The plan's tenant may be only on the form yet: check a plan of that tenant.
+            for message in services.plan_calendar_errors(
+                plan=SupportPlan(tenant_id=tenant_id), calendar=cleaned.get("calendar")
+            ):
+                self.add_error("calendar", message)
         return cleaned
 
 
