@@ -12,12 +12,18 @@ from tickets.views.common import base_url
 from tickets.views.ticket import render_ticket_page, show_refusal
 
 from .forms import DeescalateForm, EscalateForm
+from .pages import STAFF_PARTS
 from .selectors import ticket_escalation_levels
 from .services import ticket_deescalate, ticket_escalate
 
 
 def _ticket(request, reference):
-    return ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
+    return ticket_for_actor(
+        tenant=request.tenant,
+        actor=request.user,
+        reference=reference,
+        related=STAFF_PARTS.ticket_related,
+    )
 
 
 @never_cache
@@ -57,7 +63,7 @@ def ticket_escalate_view(request, reference):
                     "admin to complete it in the escalation matrix.",
                 )
             return redirect(f"{ticket.get_absolute_url()}#escalation-title")
-    return render_ticket_page(request, ticket, status=400, escalate_form=form)
+    return render_ticket_page(request, ticket, status=400, parts=STAFF_PARTS, escalate_form=form)
 
 
 @never_cache
@@ -83,4 +89,4 @@ def ticket_deescalate_view(request, reference):
             where = f"down to {level.name}" if level else "off the escalation ladder"
             messages.success(request, f"{ticket.reference} is {where}.")
             return redirect(f"{ticket.get_absolute_url()}#escalation-title")
-    return render_ticket_page(request, ticket, status=400, deescalate_form=form)
+    return render_ticket_page(request, ticket, status=400, parts=STAFF_PARTS, deescalate_form=form)

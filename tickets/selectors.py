@@ -45,9 +45,13 @@ def parse_reference(*, tenant, reference: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def ticket_for_actor(*, tenant, actor: User, reference: str) -> Ticket:
+def ticket_for_actor(
+    *, tenant, actor: User, reference: str, related: tuple[str, ...] = ()
+) -> Ticket:
     """The ticket ``reference`` (e.g. IVC-1042) if ``actor`` may see it; 404 otherwise,
-    the same for a ticket that does not exist and for one that is not theirs."""
+    the same for a ticket that does not exist and for one that is not theirs.
+
+    ``related``: more relations to load with it, for what other apps show on the page."""
     number = parse_reference(tenant=tenant, reference=reference)
     if number is None:
         raise Http404(NOT_FOUND)
@@ -59,7 +63,7 @@ def ticket_for_actor(*, tenant, actor: User, reference: str) -> Ticket:
             "requester",
             "assignee",
             "ticket_type__parent",
-            "escalation_level",
+            *related,
         )
         .filter(number=number)
         .first()

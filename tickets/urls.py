@@ -1,30 +1,40 @@
 from django.urls import path
 
 from .views import customer, files, staff, ticket
+from .views.parts import NO_PARTS, StaffParts
 
 app_name = "tickets"
 
-urlpatterns = [
-    path("tickets/", customer.ticket_list, name="list"),
-    path("tickets/new/", customer.ticket_new, name="new"),
-    path("tickets/<str:reference>/", ticket.ticket_detail, name="detail"),
-    path(
-        "tickets/<str:reference>/conversation/",
-        ticket.ticket_conversation,
-        name="conversation",
-    ),
-    path("tickets/<str:reference>/reply/", ticket.ticket_reply_view, name="reply"),
-    path("tickets/<str:reference>/evidence/", ticket.ticket_evidence, name="evidence"),
-    path("tickets/<str:reference>/status/", ticket.ticket_status, name="status"),
-    path("tickets/<str:reference>/assign/", ticket.ticket_assign_view, name="assign"),
-    path("tickets/<str:reference>/priority/", ticket.ticket_priority, name="priority"),
-    path("tickets/<str:reference>/type/", ticket.ticket_type_view, name="type"),
-    path(
-        "tickets/<str:reference>/files/<uuid:public_id>/",
-        files.attachment_download,
-        name="attachment",
-    ),
-    path("queue/", staff.queue, name="queue_default"),
-    path("queue/type/<slug:type_slug>/", staff.queue, name="queue_type"),
-    path("queue/<slug:queue>/", staff.queue, name="queue"),
-]
+
+def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
+    """Tickets' URLs, the views that render the ticket page or a queue given ``parts``
+    (what an app built on tickets adds to them: see ``tickets.views.parts``)."""
+    page = {"parts": parts}
+    return [
+        path("tickets/", customer.ticket_list, name="list"),
+        path("tickets/new/", customer.ticket_new, name="new"),
+        path("tickets/<str:reference>/", ticket.ticket_detail, page, name="detail"),
+        path(
+            "tickets/<str:reference>/conversation/",
+            ticket.ticket_conversation,
+            name="conversation",
+        ),
+        path("tickets/<str:reference>/reply/", ticket.ticket_reply_view, page, name="reply"),
+        path("tickets/<str:reference>/evidence/", ticket.ticket_evidence, page, name="evidence"),
+        path("tickets/<str:reference>/status/", ticket.ticket_status, page, name="status"),
+        path("tickets/<str:reference>/assign/", ticket.ticket_assign_view, name="assign"),
+        path("tickets/<str:reference>/priority/", ticket.ticket_priority, page, name="priority"),
+        path("tickets/<str:reference>/type/", ticket.ticket_type_view, page, name="type"),
+        path(
+            "tickets/<str:reference>/files/<uuid:public_id>/",
+            files.attachment_download,
+            name="attachment",
+        ),
+        path("queue/", staff.queue, name="queue_default"),
+        path("queue/type/<slug:type_slug>/", staff.queue, name="queue_type"),
+        path("queue/<slug:queue>/", staff.queue, name="queue"),
+    ]
+
+
+# Tickets' pages alone; helpdesk/urls.py includes them with escalation's parts.
+urlpatterns = ticket_urlpatterns()

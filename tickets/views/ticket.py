@@ -10,8 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required, tenant_member_required
-from escalation.forms import NOT_ESCALATED, DeescalateForm, EscalateForm
-from escalation.selectors import ticket_escalation_panel
 from helpdesk.forms import form_errors_from
 
 from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
@@ -47,6 +45,7 @@ from .common import (
     optional_template,
     over_write_limit,
 )
+from .parts import NO_PARTS, StaffParts
 
 
 def _over_limit(request, form) -> bool:
@@ -68,11 +67,16 @@ def show_refusal(form, error: ValidationError | PermissionDenied) -> None:
         form.add_error(None, str(error))
 
 
-def _ticket(request, reference):
-    return ticket_for_actor(tenant=request.tenant, actor=request.user, reference=reference)
+def _ticket(request, reference, parts: StaffParts = NO_PARTS):
+    return ticket_for_actor(
+        tenant=request.tenant,
+        actor=request.user,
+        reference=reference,
+        related=parts.ticket_related,
+    )
 
 
-def _detail_context(request, ticket, **forms) -> dict:
+def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
     actor = request.user
     staff = actor.is_agent
     now = timezone.now()
@@ -126,49 +130,32 @@ def _detail_context(request, ticket, **forms) -> dict:
                 "article_picker_template": optional_template(
                     "knowledge_base/includes/article_picker.html"
                 ),
-                **_escalation_context(request, ticket, now, evaluated, forms),
+                "ticket_panel_template": parts.ticket_panel,
+                "ticket_badge_template": parts.ticket_badge,
             }
         )
+        if parts.ticket_context is not None:
+            context.update(
+                parts.ticket_context(request, ticket, now=now, evaluated=evaluated, forms=forms)
+            )
     return context
 
 
-def _escalation_context(request, ticket, now, evaluated, forms) -> dict:
-    """The escalation panel (staff only) and its forms, the next level up and the level
-    just below proposed."""
-    panel = ticket_escalation_panel(
-        tenant=request.tenant, ticket=ticket, actor=request.user, now=now, evaluated=evaluated
-    )
-    escalate_form = forms.get("escalate_form") or EscalateForm(
-        levels=panel.levels,
-        initial={"level": panel.next_level.pk if panel.next_level else None},
-        prefix="escalate",
-    )
-    deescalate_form = forms.get("deescalate_form")
-    if deescalate_form is None and request.user.is_manager and panel.level is not None:
-        below = panel.lower_levels[0].pk if panel.lower_levels else NOT_ESCALATED
-        deescalate_form = DeescalateForm(
-            levels=panel.lower_levels, initial={"level": below}, prefix="deescalate"
-        )
-    return {
-        "escalation": panel,
-        "escalate_form": escalate_form,
-        "deescalate_form": deescalate_form,
-    }
-
-
-def render_ticket_page(request, ticket, status=200, **forms):
-    """The ticket page, with ``forms`` (bound, with their errors) in place of blank ones."""
+def render_ticket_page(request, ticket, status=200, *, parts: StaffParts = NO_PARTS, **forms):
+    """The ticket page, with ``forms`` (bound, with their errors) in place of blank ones and
+    the ``parts`` other apps add for staff (see ``tickets.views.parts``)."""
     template = (
         "tickets/ticket_staff.html" if request.user.is_agent else "tickets/ticket_detail.html"
     )
-    return render(request, template, _detail_context(request, ticket, **forms), status=status)
+    context = _detail_context(request, ticket, parts, **forms)
+    return render(request, template, context, status=status)
 
 
 @never_cache
 @tenant_member_required
 @require_GET
-def ticket_detail(request, reference):
-    return render_ticket_page(request, _ticket(request, reference))
+def ticket_detail(request, reference, parts: StaffParts = NO_PARTS):
+    return render_ticket_page(request, _ticket(request, reference, parts), parts=parts)
 
 
 @never_cache
@@ -191,8 +178,8 @@ def ticket_conversation(request, reference):
 @never_cache
 @tenant_member_required
 @require_POST
-def ticket_reply_view(request, reference):
-    ticket = _ticket(request, reference)
+def ticket_reply_view(request, reference, parts: StaffParts = NO_PARTS):
+    ticket = _ticket(request, reference, parts)
     form = ReplyForm(request.POST, request.FILES, staff=request.user.is_agent, prefix="reply")
     kept = collect_uploads(request, form)
     if form.is_valid() and not form.errors and not _over_limit(request, form):
@@ -216,14 +203,14 @@ def ticket_reply_view(request, reference):
             )
             return redirect(f"{ticket.get_absolute_url()}#message-{message.pk}")
     keep_uploads(form, kept)
-    return render_ticket_page(request, ticket, status=400, reply_form=form, kept=kept)
+    return render_ticket_page(request, ticket, status=400, parts=parts, reply_form=form, kept=kept)
 
 
 @never_cache
 @tenant_member_required
 @require_POST
-def ticket_evidence(request, reference):
-    ticket = _ticket(request, reference)
+def ticket_evidence(request, reference, parts: StaffParts = NO_PARTS):
+    ticket = _ticket(request, reference, parts)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     kept = collect_uploads(request, form)
     if form.is_valid() and not form.errors and not _over_limit(request, form):
@@ -245,17 +232,19 @@ def ticket_evidence(request, reference):
                 messages.success(request, f"{len(kept)} file(s) added to {ticket.reference}.")
                 return redirect(ticket)
     keep_uploads(form, kept)
-    return render_ticket_page(request, ticket, status=400, evidence_form=form, evidence_kept=kept)
+    return render_ticket_page(
+        request, ticket, status=400, parts=parts, evidence_form=form, evidence_kept=kept
+    )
 
 
 @never_cache
 @tenant_member_required
 @require_POST
-def ticket_status(request, reference):
-    ticket = _ticket(request, reference)
+def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
+    ticket = _ticket(request, reference, parts)
     form = StatusForm(request.POST, prefix="status")
     if not form.is_valid():
-        return render_ticket_page(request, ticket, status=400, status_form=form)
+        return render_ticket_page(request, ticket, status=400, parts=parts, status_form=form)
     to_status = form.cleaned_data["status"]
     try:
         ticket_transition(
@@ -306,8 +295,8 @@ def ticket_assign_view(request, reference):
 @tenant_member_required
 @require_POST
 @staff_required
-def ticket_priority(request, reference):
-    ticket = _ticket(request, reference)
+def ticket_priority(request, reference, parts: StaffParts = NO_PARTS):
+    ticket = _ticket(request, reference, parts)
     form = PriorityForm(request.POST, prefix="priority")
     if form.is_valid():
         try:
@@ -322,15 +311,15 @@ def ticket_priority(request, reference):
         else:
             messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
             return redirect(ticket)
-    return render_ticket_page(request, ticket, status=400, priority_form=form)
+    return render_ticket_page(request, ticket, status=400, parts=parts, priority_form=form)
 
 
 @never_cache
 @tenant_member_required
 @require_POST
 @staff_required
-def ticket_type_view(request, reference):
-    ticket = _ticket(request, reference)
+def ticket_type_view(request, reference, parts: StaffParts = NO_PARTS):
+    ticket = _ticket(request, reference, parts)
     form = TypeForm(
         request.POST,
         tenant=request.tenant,
@@ -349,4 +338,4 @@ def ticket_type_view(request, reference):
                 request, f"{ticket.reference} is now filed under {ticket.ticket_type}."
             )
             return redirect(ticket)
-    return render_ticket_page(request, ticket, status=400, type_form=form)
+    return render_ticket_page(request, ticket, status=400, parts=parts, type_form=form)
