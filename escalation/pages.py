@@ -1,11 +1,15 @@
 """Escalation's parts of tickets' staff pages: the panel and the level badge on the ticket
-page. Tickets know nothing of them: ``escalation.urls.ticket_pages`` builds tickets' URLs
-with ``STAFF_PARTS`` (see ``tickets.views.parts``)."""
+page; the "Escalated" and "Escalated to my level" queues and the level badge on queue rows.
+Tickets know nothing of them: ``escalation.urls.ticket_pages`` builds tickets' URLs with
+``STAFF_PARTS`` (see ``tickets.views.parts``)."""
 
-from tickets.views.parts import StaffParts
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tickets.views.parts import StaffParts, StaffQueue
 
 from .forms import NOT_ESCALATED, DeescalateForm, EscalateForm
-from .selectors import ticket_escalation_panel
+from .selectors import ticket_escalation_panel, user_levels
 
 
 def ticket_page_context(request, ticket, *, now, evaluated, forms) -> dict:
@@ -32,9 +36,36 @@ def ticket_page_context(request, ticket, *, now, evaluated, forms) -> dict:
     }
 
 
+def escalated_tickets(*, tenant, actor) -> Q:
+    return Q(escalation_level__isnull=False)
+
+
+def tickets_at_my_level(*, tenant, actor) -> Q:
+    """Tickets escalated to a level ``actor`` belongs to (the levels a subquery)."""
+    return Q(escalation_level__in=user_levels(tenant=tenant, user=actor))
+
+
+QUEUES = {
+    "escalated": StaffQueue(
+        label=_("Escalated"),
+        description=_("Open tickets escalated up the ladder, nearest SLA due time first."),
+        tickets=escalated_tickets,
+    ),
+    "my-level": StaffQueue(
+        label=_("Escalated to my level"),
+        description=_(
+            "Open tickets escalated to a level you belong to, nearest SLA due time first."
+        ),
+        tickets=tickets_at_my_level,
+    ),
+}
+
 STAFF_PARTS = StaffParts(
     ticket_context=ticket_page_context,
     ticket_panel="escalation/includes/ticket_panel.html",
     ticket_badge="escalation/includes/ticket_badge.html",
     ticket_related=("escalation_level",),
+    queues=QUEUES,
+    row_badge="escalation/includes/queue_badge.html",
+    row_columns=("escalation_level__id", "escalation_level__name"),
 )

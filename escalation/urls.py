@@ -13,5 +13,5 @@ urlpatterns = [
 ]
 
 # Tickets' URLs and names with escalation's parts on the staff pages (the panel, the level
-# badges): the root URLconf includes these in place of tickets.urls.
+# badges, the escalated queues): the root URLconf includes these in place of tickets.urls.
 ticket_pages = (ticket_urlpatterns(parts=STAFF_PARTS), "tickets")

@@ -1,13 +1,13 @@
 """Reads about tickets. Every query starts from the tenant and the actor's scope."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
-from escalation.selectors import user_levels
 
 from .models import (
     OPEN_STATUSES,
@@ -209,11 +209,7 @@ QUEUES = {
     "unassigned": "Unassigned",
     "mine": "Mine",
     "open": "All open",
-    "escalated": "Escalated",
-    "my-level": "Escalated to my level",
 }
-# The queue rows also show the escalation level (staff only).
-QUEUE_COLUMNS = (*LIST_COLUMNS, "escalation_level__id", "escalation_level__name")
 
 
 def _search(tickets: QuerySet[Ticket], *, tenant, query: str) -> QuerySet[Ticket]:
@@ -241,8 +237,21 @@ class QueueFilters:
     sort: str = "sla"
 
 
-def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> QuerySet[Ticket]:
-    """One of the engineers' queues, filtered and sorted; rows ready to render."""
+def queue_tickets(
+    *,
+    tenant,
+    actor: User,
+    queue: str,
+    filters: QueueFilters,
+    queue_filter: Q | None = None,
+    columns: tuple[str, ...] = (),
+) -> QuerySet[Ticket]:
+    """One of the engineers' queues, filtered and sorted; rows ready to render.
+
+    ``queue`` is one of ``QUEUES`` or another app's, whose tickets ``queue_filter`` selects;
+    ``columns`` are columns of related rows that app shows on each row (``"rel__name"``),
+    joined into the same query.
+    """
     if not actor.is_agent:
         raise Http404("Not found.")
     tickets = visible_tickets(tenant=tenant, actor=actor)
@@ -254,10 +263,8 @@ def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> 
         tickets = tickets.filter(assignee__isnull=True)
     elif queue == "mine":
         tickets = tickets.filter(assignee=actor)
-    elif queue == "escalated":
-        tickets = tickets.filter(escalation_level__isnull=False)
-    elif queue == "my-level":
-        tickets = tickets.filter(escalation_level__in=user_levels(tenant=tenant, user=actor))
+    elif queue_filter is not None:
+        tickets = tickets.filter(queue_filter)
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
     if filters.ticket_type:
@@ -273,19 +280,24 @@ def queue_tickets(*, tenant, actor: User, queue: str, filters: QueueFilters) -> 
             tickets = tickets.filter(assignee_id=filters.assignee)
     tickets = _search(tickets, tenant=tenant, query=filters.query)
     order = SORTS.get(filters.sort, SORTS["sla"])
+    related = {column.rsplit("__", 1)[0] for column in columns}
     return (
-        tickets.select_related(*LIST_RELATED, "escalation_level")
-        .only(*QUEUE_COLUMNS)
+        tickets.select_related(*LIST_RELATED, *sorted(related))
+        .only(*LIST_COLUMNS, *columns)
         .order_by(*order)
     )
 
 
-def queue_counts(*, tenant, actor: User) -> dict[str, int]:
-    """Open tickets per queue, in one query (the viewer's escalation levels a subquery).
+def queue_counts(*, tenant, actor: User, more: Mapping[str, Q] | None = None) -> dict[str, int]:
+    """Open tickets per queue, in one query: ``QUEUES`` and the queues of ``more`` (another
+    app's, each a filter; a subquery in one costs no query of its own).
 
     Counting ``tenant`` rather than ``pk`` lets PostgreSQL answer from the open-tickets
     index alone when it holds every column counted, without visiting the table.
     """
+    more = dict(more or {})
+    # Queue keys may hold characters an SQL alias may not ("my-level").
+    aliases = {f"more_{n}": key for n, key in enumerate(more)}
     counts = (
         Ticket.objects.for_tenant(tenant)
         .filter(status__in=OPEN_STATUSES)
@@ -293,14 +305,11 @@ def queue_counts(*, tenant, actor: User) -> dict[str, int]:
             unassigned=Count("tenant", filter=Q(assignee__isnull=True)),
             mine=Count("tenant", filter=Q(assignee=actor)),
             open=Count("tenant"),
-            escalated=Count("tenant", filter=Q(escalation_level__isnull=False)),
-            my_level=Count(
-                "tenant",
-                filter=Q(escalation_level__in=user_levels(tenant=tenant, user=actor)),
-            ),
+            **{alias: Count("tenant", filter=more[key]) for alias, key in aliases.items()},
         )
     )
-    counts["my-level"] = counts.pop("my_level")
+    for alias, key in aliases.items():
+        counts[key] = counts.pop(alias)
     return counts
 
 

@@ -30,9 +30,9 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
             files.attachment_download,
             name="attachment",
         ),
-        path("queue/", staff.queue, name="queue_default"),
-        path("queue/type/<slug:type_slug>/", staff.queue, name="queue_type"),
-        path("queue/<slug:queue>/", staff.queue, name="queue"),
+        path("queue/", staff.queue, page, name="queue_default"),
+        path("queue/type/<slug:type_slug>/", staff.queue, page, name="queue_type"),
+        path("queue/<slug:queue>/", staff.queue, page, name="queue"),
     ]
 
 

@@ -25,6 +25,7 @@ from ..selectors import (
 )
 from ..services.sla import queue_sla_badges
 from .common import paginate, query_without_page
+from .parts import NO_PARTS, StaffParts
 
 
 def _int(value) -> int | None:
@@ -49,9 +50,10 @@ def _filters(request) -> QueueFilters:
 
 @never_cache
 @staff_required
-def queue(request, queue="open", type_slug=None):
+def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
+    """Tickets' queues and the ones ``parts`` add (see ``tickets.views.parts``)."""
     tenant, actor = request.tenant, request.user
-    if queue not in QUEUES and type_slug is None:
+    if queue not in QUEUES and queue not in parts.queues and type_slug is None:
         raise Http404("Not found.")
     filters = _filters(request)
     queue_type = None
@@ -59,7 +61,16 @@ def queue(request, queue="open", type_slug=None):
         queue_type = type_for_queue(tenant=tenant, slug=type_slug)
         filters = replace(filters, ticket_type=queue_type.pk)
         queue = "open"
-    tickets = queue_tickets(tenant=tenant, actor=actor, queue=queue, filters=filters)
+    more = {key: extra.tickets(tenant=tenant, actor=actor) for key, extra in parts.queues.items()}
+    extra = parts.queues.get(queue)
+    tickets = queue_tickets(
+        tenant=tenant,
+        actor=actor,
+        queue=queue,
+        filters=filters,
+        queue_filter=more.get(queue),
+        columns=parts.row_columns,
+    )
     page = paginate(request, tickets)
     now = timezone.now()
     return render(
@@ -68,8 +79,11 @@ def queue(request, queue="open", type_slug=None):
         {
             "queue": queue,
             "queue_type": queue_type,
-            "queues": QUEUES,
-            "counts": queue_counts(tenant=tenant, actor=actor),
+            "queues": {**QUEUES, **{key: extra.label for key, extra in parts.queues.items()}},
+            "queue_description": extra.description if extra else "",
+            "filter_by_assignee": queue == "open" or bool(extra and extra.filter_by_assignee),
+            "row_badge_template": parts.row_badge,
+            "counts": queue_counts(tenant=tenant, actor=actor, more=more),
             "page": page,
             "badges": queue_sla_badges(tenant=tenant, tickets=page.object_list, now=now),
             "filters": filters,
