@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.http import Http404
-
 from . import clock
 from .engine import PlanBook, TargetRule
 from .models import (
@@ -199,16 +197,6 @@ def _tenant_tz(tenant) -> str:
 # --------------------------------------------------------------------------------------------
 # Admin reads
 # --------------------------------------------------------------------------------------------
-
-
-def plan_for_admin(*, tenant, plan_id) -> SupportPlan:
-    """One plan of ``tenant``; the same 404 for missing and another tenant's."""
-    plan = (
-        SupportPlan.objects.for_tenant(tenant).select_related("calendar").filter(pk=plan_id).first()
-    )
-    if plan is None:
-        raise Http404("No such support plan.")
-    return plan
 
 
 def plan_matrix(*, tenant, plan: SupportPlan) -> dict[tuple[str, str], SlaTarget]:
