@@ -17,14 +17,15 @@ from escalation.models import (
     EscalationRule,
     Threshold,
 )
-from escalation.selectors import fired_keys
+from escalation.selectors import MatrixContext, fired_keys
 from escalation.services.notify import level_audience
 from escalation.services.run import rule_event
-from escalation.services.schedule import MatrixContext
 from sla.engine import METRIC_LABELS
 from sla.selectors import plan_books_for_tenant
-from tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, Ticket, TicketEvent
+from tickets.services.ladder import escalation_level_apply
 from tickets.services.sla import evaluate_many
+from tickets.services.tickets import priority_apply
 
 from .tickets_seed import PASSWORD, log
 
@@ -150,31 +151,26 @@ def _record(item, entry, levels, addresses, events, timeline) -> bool:
         )
     )
 
-    def note(kind, data, internal=False):
-        timeline.append(
-            TicketEvent(
-                tenant_id=ticket.tenant_id,
-                ticket=ticket,
-                kind=kind,
-                data=data,
-                is_internal=internal,
-                created_at=at,
-            )
-        )
-
     if level is not None:
-        if ticket.escalation_level is None or level.rank > ticket.escalation_level.rank:
-            ticket.escalation_level = level
-        note(EventKind.ESCALATED, {"level": level.name, "reason": reason, "by": "rule"}, True)
-        if rule.reassign and ticket.assignee is not None:
-            note(
-                EventKind.ASSIGNED,
-                {"from": str(ticket.assignee), "to": None, "reason": f"Handed over to {level}."},
-            )
-            ticket.assignee = None
-    if matrix.higher_priority(ticket.priority, rule.raise_priority_to):
-        note(EventKind.PRIORITY, {"from": ticket.priority, "to": rule.raise_priority_to})
-        ticket.priority = rule.raise_priority_to
+        timeline += escalation_level_apply(
+            ticket=ticket,
+            level=level,
+            actor=None,
+            reason=reason,
+            by="rule",
+            hand_over=rule.reassign,
+            now=at,
+        )
+    raised = priority_apply(
+        ticket=ticket,
+        actor=None,
+        priority=rule.raise_priority_to,
+        reason=reason,
+        raise_only=True,
+        now=at,
+    )
+    if raised is not None:
+        timeline.append(raised)
         return True
     return False
 

@@ -28,11 +28,11 @@ from helpdesk.markdown import RENDERER_VERSION, render_markdown  # noqa: E402
 from helpdesk.priorities import Priority  # noqa: E402
 from sla.demo import seed_tenant_sla  # noqa: E402
 from sla.models import SupportPlan  # noqa: E402
+from tickets import events as timeline  # noqa: E402
 from tickets.demo import IVCISA_TYPES, seed_catalogue  # noqa: E402
 from tickets.models import (  # noqa: E402
     OPEN_STATUSES,
     Attachment,
-    EventKind,
     Message,
     Status,
     Ticket,
@@ -237,26 +237,21 @@ def _history(rng, t: Ticket, fallback_engineer, now, events: list, messages: lis
     engineer again half an hour after that."""
     engineer = t.assignee or fallback_engineer
     events.append(
-        TicketEvent(
-            tenant_id=t.tenant_id,
+        timeline.created_event(
             ticket=t,
             actor=t.requester,
-            kind=EventKind.CREATED,
-            data={"priority": t.priority},
-            created_at=t.created_at,
+            priority=t.priority,
+            type_name=t.ticket_type.full_name,
+            files=[],
+            at=t.created_at,
         )
     )
     if t.status == Status.NEW:
         return
     started = min(now, t.created_at + timedelta(minutes=5))
     events.append(
-        TicketEvent(
-            tenant_id=t.tenant_id,
-            ticket=t,
-            actor=engineer,
-            kind=EventKind.STATUS,
-            data={"from": "new", "to": "in_progress"},
-            created_at=started,
+        timeline.status_changed_event(
+            ticket=t, actor=engineer, old=Status.NEW, new=Status.IN_PROGRESS, at=started
         )
     )
     if t.first_response_at is not None:
@@ -279,13 +274,12 @@ def _history(rng, t: Ticket, fallback_engineer, now, events: list, messages: lis
             t.reply_count += 1
     if t.status != Status.IN_PROGRESS:
         events.append(
-            TicketEvent(
-                tenant_id=t.tenant_id,
+            timeline.status_changed_event(
                 ticket=t,
                 actor=engineer,
-                kind=EventKind.STATUS,
-                data={"from": "in_progress", "to": t.status},
-                created_at=max(started, t.updated_at),
+                old=Status.IN_PROGRESS,
+                new=t.status,
+                at=max(started, t.updated_at),
             )
         )
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 
-from . import services
+from . import services, tasks
 from .forms_admin import (
     EscalationLevelForm,
     EscalationLevelFormSet,
@@ -127,7 +127,7 @@ class EscalationMatrixAdmin(TenantScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if form.has_changed() or any(formset.has_changed() for formset in formsets):
-            services.matrix_changed(tenant=form.instance.tenant)
+            tasks.reschedule_tenant_on_commit(tenant=form.instance.tenant)
 
 
 class ShiftWhenFilter(admin.SimpleListFilter):

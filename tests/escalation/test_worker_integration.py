@@ -26,6 +26,7 @@ from tests.sla.factories import BusinessCalendarFactory, plan_with_matrix
 from tests.tickets.conftest import open_ticket
 from tests.tickets.factories import TicketTypeFactory
 from tests.workers import WAIT, wait_until
+from tickets.events import created_event, events_save
 from tickets.models import EventKind, Status, Ticket, TicketCounter, TicketEvent, TicketType
 from tickets.services.sla import tickets_sla_recompute
 
@@ -98,14 +99,14 @@ def import_overdue_p1_tickets(world, count: int) -> list[Ticket]:
         for number in range(first, first + count)
     )
     TicketCounter.objects.filter(tenant=world.tenant).update(last_number=first + count - 1)
-    TicketEvent.objects.bulk_create(
-        TicketEvent(
-            tenant=world.tenant,
+    events_save(
+        created_event(
             ticket=ticket,
             actor=world.customer,
-            kind=EventKind.CREATED,
-            data={"priority": ticket.priority, "type": ticket.ticket_type.full_name, "files": []},
-            created_at=opened,
+            priority=ticket.priority,
+            type_name=ticket.ticket_type.full_name,
+            files=[],
+            at=opened,
         )
         for ticket in tickets
     )
