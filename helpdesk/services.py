@@ -156,6 +156,8 @@ def _outbox_row(
 
 
 def _deliveries_enqueue(ids: list[int]) -> None:
+    # Tasks are thin wrappers that call these services; the services reach the task at
+    # call time, so the task module stays the only one that imports the other at load.
     from .tasks import deliver_outbox_email
 
     if deliver_outbox_email.app.conf.task_always_eager:

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Tenant
+from sla.models import SupportPlan
 
 from ..models import (
     Article,
@@ -127,6 +128,4 @@ def category_choices(*, tenant: Tenant):
 
 
 def plans_for_tenant(*, tenant: Tenant):
-    from sla.models import SupportPlan
-
     return SupportPlan.objects.for_tenant(tenant).order_by("position", "name")
