@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 RENDERER_NAME = "cmark-gfm"
 # Bump whenever the renderer, its options or the allow-list change what is stored; then run
 # `manage.py rerender_markdown` (or ship a data migration that calls `rerender_stale`).
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -76,6 +76,14 @@ def _limit_nesting(text: str) -> str:
     return _TOO_DEEP.sub(_escape_marker, text)
 
 
+# cmark puts a line break between table tags. Inside a table each one is a text node the
+# sanitizer's HTML parser must move out of the table ("foster parenting"), which made a
+# long table its slowest input (a 50,000-character table: 49 ms, 26 ms without). Between
+# table tags white space means nothing to a browser; code cannot contain such a tag, since
+# cmark escapes ``<`` in code and drops raw HTML.
+_TABLE_GAP = re.compile(r">\n(?=</?(?:table|thead|tbody|tr|th|td)\b)")
+
+
 @functools.cache
 def _cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
@@ -94,7 +102,7 @@ def render_markdown(text: str) -> SafeString:
     html = cmarkgfm.markdown_to_html_with_extensions(
         _limit_nesting(text), options=OPTIONS, extensions=EXTENSIONS
     )
-    cleaned = _cleaner().clean(html)
+    cleaned = _cleaner().clean(_TABLE_GAP.sub(">", html))
     return mark_safe(cleaned)  # noqa: S308 - output of an allow-list sanitizer
 
 

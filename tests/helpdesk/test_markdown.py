@@ -76,6 +76,16 @@ def test_what_our_markdown_offers_survives():
     assert '<img src="https://docs.example.com/vpn.png" alt="diagram">' in html
 
 
+def test_tables_keep_their_cells_and_code_keeps_its_line_breaks():
+    html = render_markdown(
+        "| Host | Port |\n|---|---|\n| db-1 | 5432 |\n| db-2 | 5433 |\n\n"
+        "```html\n<table>\n<tr>\n<td>x</td>\n</tr>\n</table>\n```"
+    )
+    assert "<tbody><tr><td>db-1</td><td>5432</td></tr><tr><td>db-2</td><td>5433</td>" in html
+    # What looks like table tags inside code is text, line breaks and all.
+    assert "&lt;table&gt;\n&lt;tr&gt;\n&lt;td&gt;x&lt;/td&gt;\n&lt;/tr&gt;" in html
+
+
 def test_fenced_code_keeps_angle_brackets_as_text():
     html = render_markdown("```\n<b>not bold</b>\n```")
     assert "&lt;b&gt;not bold&lt;/b&gt;" in html

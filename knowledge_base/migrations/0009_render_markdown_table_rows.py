@@ -1,0 +1,22 @@
+from django.db import migrations
+
+from helpdesk.markdown import MARKDOWN_FIELDS, rerender_stale
+
+
+def render_existing(apps, schema_editor):
+    label = "knowledge_base.Article"
+    rerender_stale(apps.get_model(label), MARKDOWN_FIELDS[label])
+
+
+class Migration(migrations.Migration):
+    # Tables are stored without line breaks between their tags (renderer version 2). Each
+    # batch commits on its own; `manage.py rerender_markdown` continues where it stopped.
+    atomic = False
+
+    dependencies = [
+        ("knowledge_base", "0008_render_stored_markdown_html"),
+    ]
+
+    operations = [
+        migrations.RunPython(render_existing, migrations.RunPython.noop, elidable=True),
+    ]
