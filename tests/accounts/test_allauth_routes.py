@@ -80,7 +80,7 @@ def test_email_management_cannot_take_an_account_over(acme, globex):
     from helpdesk.models import OutboxEmail
 
     Client(HTTP_HOST=acme.host).post("/accounts/password/reset/", {"email": attacker_address})
-    assert not OutboxEmail.objects.filter(to__contains=[attacker_address]).exists()
+    assert not [e for e in OutboxEmail.objects.all() if attacker_address in e.to]
     # The other tenant's person still signs in on their own portal.
     from tests.factories import PASSWORD
 
