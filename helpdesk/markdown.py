@@ -27,7 +27,7 @@ from cmarkgfm.cmark import Options
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import migrations, models, transaction
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
@@ -190,6 +190,19 @@ MARKDOWN_FIELDS = {
     "tickets.Message": {"body": "body_html"},
     "knowledge_base.Article": {"body": "body_html"},
 }
+
+
+def rerender_operation(*labels: str) -> migrations.RunPython:
+    """The data-migration step that renders again the stored HTML of the rows of
+    ``labels`` (``"tickets.Message"``…) written by another renderer version. Migrations
+    using it set ``atomic = False``: each batch commits on its own, and running it again
+    (or ``manage.py rerender_markdown``) continues where it stopped."""
+
+    def render_existing(apps, schema_editor):
+        for label in labels:
+            rerender_stale(apps.get_model(label), MARKDOWN_FIELDS[label])
+
+    return migrations.RunPython(render_existing, migrations.RunPython.noop, elidable=True)
 
 
 def rerender_stale(model, fields: dict[str, str], *, batch_size: int = 500) -> int:

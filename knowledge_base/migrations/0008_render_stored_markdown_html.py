@@ -1,15 +1,10 @@
 from django.db import migrations
 
-from helpdesk.markdown import MARKDOWN_FIELDS, rerender_stale
-
-
-def render_existing(apps, schema_editor):
-    label = "knowledge_base.Article"
-    rerender_stale(apps.get_model(label), MARKDOWN_FIELDS[label])
+from helpdesk.markdown import rerender_operation
 
 
 class Migration(migrations.Migration):
-    # Each batch commits on its own; `manage.py rerender_markdown` does the same later.
+    # Stored HTML for the articles written before it was kept.
     atomic = False
 
     dependencies = [
@@ -17,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(render_existing, migrations.RunPython.noop, elidable=True),
+        rerender_operation("knowledge_base.Article"),
     ]

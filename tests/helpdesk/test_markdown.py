@@ -212,7 +212,8 @@ def test_the_data_migration_renders_rows_written_before_stored_html(acme, ticket
     ticket = open_ticket(acme, ticket_type, text="*old* row")
     Ticket.objects.update(text_html="", markdown_version=0)
     migration = importlib.import_module("tickets.migrations.0005_render_stored_markdown_html")
-    migration.render_existing(apps, None)
+    (step,) = migration.Migration.operations
+    step.code(apps, None)
     ticket.refresh_from_db()
     assert ticket.text_html == "<p><em>old</em> row</p>\n"
     assert ticket.markdown_version == RENDERER_VERSION

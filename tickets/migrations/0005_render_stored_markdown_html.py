@@ -1,16 +1,10 @@
 from django.db import migrations
 
-from helpdesk.markdown import MARKDOWN_FIELDS, rerender_stale
-
-
-def render_existing(apps, schema_editor):
-    for label in ("tickets.Ticket", "tickets.Message"):
-        rerender_stale(apps.get_model(label), MARKDOWN_FIELDS[label])
+from helpdesk.markdown import rerender_operation
 
 
 class Migration(migrations.Migration):
-    # Each batch commits on its own, so a large help desk is not held in one transaction;
-    # running it again (or `manage.py rerender_markdown`) continues where it stopped.
+    # Stored HTML for the texts written before it was kept.
     atomic = False
 
     dependencies = [
@@ -18,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(render_existing, migrations.RunPython.noop, elidable=True),
+        rerender_operation("tickets.Ticket", "tickets.Message"),
     ]

@@ -1,16 +1,10 @@
 from django.db import migrations
 
-from helpdesk.markdown import MARKDOWN_FIELDS, rerender_stale
-
-
-def render_existing(apps, schema_editor):
-    for label in ("tickets.Ticket", "tickets.Message"):
-        rerender_stale(apps.get_model(label), MARKDOWN_FIELDS[label])
+from helpdesk.markdown import rerender_operation
 
 
 class Migration(migrations.Migration):
-    # Tables are stored without line breaks between their tags (renderer version 2). Each
-    # batch commits on its own; `manage.py rerender_markdown` continues where it stopped.
+    # Tables are stored without line breaks between their tags (renderer version 2).
     atomic = False
 
     dependencies = [
@@ -18,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(render_existing, migrations.RunPython.noop, elidable=True),
+        rerender_operation("tickets.Ticket", "tickets.Message"),
     ]
