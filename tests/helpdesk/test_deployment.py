@@ -27,7 +27,7 @@ from gunicorn.config import Config as GunicornConfig
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-SETTINGS_FILE = ROOT / "helpdesk" / "settings.py"
+SETTINGS_FILES = sorted((ROOT / "helpdesk" / "settings").glob("*.py"))
 
 REQUIRED_SERVICES = ("web", "worker", "beat", "postgres", "redis", "minio")
 
@@ -43,7 +43,7 @@ OPERATOR_VARIABLES = {
 
 
 def _is_env_object(node: ast.expr) -> bool:
-    """`env` or `environ.Env()`: the two ways settings.py reads the environment."""
+    """`env` or `environ.Env()`: the two ways the settings read the environment."""
     if isinstance(node, ast.Name):
         return node.id == "env"
     if isinstance(node, ast.Call):
@@ -56,7 +56,8 @@ def _is_env_object(node: ast.expr) -> bool:
 
 def settings_env_names() -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(SETTINGS_FILE.read_text())):
+    nodes = (node for path in SETTINGS_FILES for node in ast.walk(ast.parse(path.read_text())))
+    for node in nodes:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -406,7 +407,7 @@ def test_exactly_one_process_schedules_periodic_tasks():
 @pytest.mark.parametrize("name", sorted(app_services()))
 def test_app_service_environment_is_read_by_the_settings(name):
     unread = sorted(set(environment(services()[name])) - SETTINGS_ENV_NAMES)
-    assert not unread, f"{name} sets variables helpdesk/settings.py never reads: {unread}"
+    assert not unread, f"{name} sets variables helpdesk/settings/ never read: {unread}"
 
 
 def test_app_environment_is_production():

@@ -1,9 +1,5 @@
-"""Settings for the help desk, read from the environment (12-factor).
-
-Development needs nothing set: SQLite in var/, a filesystem Celery broker, emails to the
-console. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, an
-EMAIL_URL and the S3 settings; `manage.py check --deploy` is then clean.
-"""
+"""The web application: apps, middleware, database, cache, accounts, storage, email and
+limits."""
 
 from pathlib import Path
 
@@ -12,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Local state of a development machine: SQLite, the embedded broker, media, static files.
 VAR_DIR = Path(env.str("HELPDESK_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -273,95 +269,6 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # How absolute links in emails start when no request is at hand (e.g. from a worker).
 SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
 SITE_PORT = env.str("SITE_PORT", default="")
-# Outbox delivery (helpdesk/services.py): transient SMTP failures are retried for
-# EMAIL_RETRY_FOR seconds, with backoff from EMAIL_RETRY_BACKOFF doubling up to
-# EMAIL_RETRY_BACKOFF_MAX; a queued delivery holds its row for EMAIL_CLAIM_SECONDS (more
-# than the longest SMTP conversation) before the re-drive queues it again.
-EMAIL_RETRY_FOR = env.int("EMAIL_RETRY_FOR", default=3 * 24 * 60 * 60)
-EMAIL_RETRY_BACKOFF = env.float("EMAIL_RETRY_BACKOFF", default=30.0)
-EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=180.0)
-EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=600)
-OUTBOX_REDRIVE_SECONDS = env.float("OUTBOX_REDRIVE_SECONDS", default=60.0)
-
-# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
-# The filesystem transport ignores the host; naming one keeps kombu from warning "No
-# hostname was supplied" at every connection.
-CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
-if not REDIS_URL:
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
-        # A dead broker must cost a request a moment, not the system's connect timeout: the
-        # email is in the outbox already and beat re-drives it once the broker is back.
-        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=1.0),
-        "socket_timeout": env.float("BROKER_TIMEOUT", default=2.0),
-    }
-# One immediate retry on a fresh connection (a pooled one dies with a Redis restart); past
-# that the outbox re-drive takes over, so a hung broker costs a request at most two timeouts.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.1,
-    "interval_max": 0.1,
-}
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Emails have their own queue, so a long escalation batch never holds them back (and a
-# worker can be given to each). A worker started without -Q consumes both.
-CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "mail": {}}
-CELERY_TASK_ROUTES = {"helpdesk.tasks.deliver_outbox_email": {"queue": "mail"}}
-CELERY_BEAT_SCHEDULE = {
-    "check-escalations": {
-        "task": "escalation.tasks.check_escalations",
-        "schedule": 60.0,
-    },
-    "redrive-outbox": {
-        "task": "helpdesk.tasks.outbox_redrive",
-        "schedule": OUTBOX_REDRIVE_SECONDS,
-    },
-    "close-expired-resolved-tickets": {
-        "task": "tickets.tasks.close_expired_resolved_tickets",
-        "schedule": 15 * 60.0,
-    },
-    "purge-pending-uploads": {
-        "task": "tickets.tasks.purge_pending_uploads",
-        "schedule": 60 * 60.0,
-    },
-}
-
-# Security headers. With DEBUG off every `check --deploy` item is on.
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-CSRF_COOKIE_HTTPONLY = False
-# Tells a form whose body could not be read (400) from an expired one (403).
-CSRF_FAILURE_VIEW = "helpdesk.views.csrf_failure"
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
 
 # Attachment limits (used by tickets).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
@@ -405,21 +312,4 @@ LOGGING = {
         "celery.worker.strategy": {"level": TASK_LOG_LEVEL},
         "celery.beat": {"level": TASK_LOG_LEVEL},
     },
-}
-
-# Content-Security-Policy (django-csp): no inline scripts anywhere; tenant colours come from
-# a stylesheet URL rather than inline styles.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
-    }
 }

@@ -1,0 +1,77 @@
+"""Invitations to an organization and requests to change a sign-in address."""
+
+import hashlib
+
+from django.db import models
+from django.utils import timezone
+
+from helpdesk.tenancy import TenantOwnedModel
+
+from .people import Role, User
+from .tenants import Organization
+
+
+class Invitation(TenantOwnedModel):
+    """An organization admin's invitation for a colleague to join the portal."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(
+        max_length=20,
+        choices=[(Role.CUSTOMER, Role.CUSTOMER.label), (Role.ORG_ADMIN, Role.ORG_ADMIN.label)],
+        default=Role.CUSTOMER,
+    )
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "organization", "email"])]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        """Only a hash of the emailed token is stored, so a database leak opens no account."""
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class EmailChangeRequest(TenantOwnedModel):
+    """A person's request to sign in with another address, waiting for the link emailed
+    to that address to be opened (once, before ``expires_at``, by the same account)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    new_email = models.EmailField()
+    # Only a hash of the emailed token is stored, as for invitations.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="email_change_user_idx")]
+
+    def __str__(self):
+        return f"Address change to {self.new_email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,109 @@
+"""Tenants (support providers), their domains and their customers' organizations."""
+
+import zoneinfo
+from email.utils import formataddr
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from helpdesk.tenancy import TenantOwnedModel
+
+TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known IANA time zone.")
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+
+
+class Tenant(models.Model):
+    """A support provider running its help desk here."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    portal_title = models.CharField(max_length=120, help_text="e.g. “IVCISA Support Center”.")
+    ticket_prefix = models.CharField(
+        max_length=8,
+        validators=[RegexValidator(r"^[A-Z]{2,6}$", "2–6 capital letters.")],
+        help_text="Ticket numbers start with it, e.g. IVC-1042.",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    brand_color = models.CharField(max_length=7, default="#1f6feb", validators=[hex_colour])
+    logo_text = models.CharField(
+        max_length=4, help_text="Initials shown in the logo badge until a logo is uploaded."
+    )
+    tagline = models.CharField(max_length=200, blank=True)
+    support_email = models.EmailField(help_text="Sender and reply-to address of emails.")
+    require_2fa_for_staff = models.BooleanField(
+        "Two-factor authentication required for staff",
+        default=True,
+        help_text="Engineers, managers and tenant admins must sign in with an authenticator "
+        "app; without one they are sent to set it up right after signing in.",
+    )
+    require_2fa_for_customers = models.BooleanField(
+        "Two-factor authentication required for customers",
+        default=False,
+        help_text="Customers and organization admins must sign in with an authenticator app.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def from_email(self) -> str:
+        return formataddr((self.portal_title, self.support_email))
+
+
+class Domain(models.Model):
+    """A host name that serves one tenant's portal (e.g. ivcisa.localhost)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=Q(is_primary=True), name="one_primary_domain"
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Organization(TenantOwnedModel):
+    """A customer company of a tenant, with its contracted support plan."""
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField()
+    plan = models.ForeignKey(
+        "sla.SupportPlan", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "slug"], name="org_slug_per_tenant"),
+        ]
+
+    def __str__(self):
+        return self.name

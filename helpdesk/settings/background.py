@@ -1,0 +1,75 @@
+"""Background work: the email outbox's schedule and Celery (broker, queues, beat)."""
+
+from .base import REDIS_URL, VAR_DIR, env
+
+# Outbox delivery (helpdesk/services.py): transient SMTP failures are retried for
+# EMAIL_RETRY_FOR seconds, with backoff from EMAIL_RETRY_BACKOFF doubling up to
+# EMAIL_RETRY_BACKOFF_MAX; a queued delivery holds its row for EMAIL_CLAIM_SECONDS (more
+# than the longest SMTP conversation) before the re-drive queues it again.
+EMAIL_RETRY_FOR = env.int("EMAIL_RETRY_FOR", default=3 * 24 * 60 * 60)
+EMAIL_RETRY_BACKOFF = env.float("EMAIL_RETRY_BACKOFF", default=30.0)
+EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=180.0)
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=600)
+OUTBOX_REDRIVE_SECONDS = env.float("OUTBOX_REDRIVE_SECONDS", default=60.0)
+
+# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
+# The filesystem transport ignores the host; naming one keeps kombu from warning "No
+# hostname was supplied" at every connection.
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
+if not REDIS_URL:
+    _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed", "control"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A dead broker must cost a request a moment, not the system's connect timeout: the
+        # email is in the outbox already and beat re-drives it once the broker is back.
+        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=1.0),
+        "socket_timeout": env.float("BROKER_TIMEOUT", default=2.0),
+    }
+# One immediate retry on a fresh connection (a pooled one dies with a Redis restart); past
+# that the outbox re-drive takes over, so a hung broker costs a request at most two timeouts.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Emails have their own queue, so a long escalation batch never holds them back (and a
+# worker can be given to each). A worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "mail": {}}
+CELERY_TASK_ROUTES = {"helpdesk.tasks.deliver_outbox_email": {"queue": "mail"}}
+CELERY_BEAT_SCHEDULE = {
+    "check-escalations": {
+        "task": "escalation.tasks.check_escalations",
+        "schedule": 60.0,
+    },
+    "redrive-outbox": {
+        "task": "helpdesk.tasks.outbox_redrive",
+        "schedule": OUTBOX_REDRIVE_SECONDS,
+    },
+    "close-expired-resolved-tickets": {
+        "task": "tickets.tasks.close_expired_resolved_tickets",
+        "schedule": 15 * 60.0,
+    },
+    "purge-pending-uploads": {
+        "task": "tickets.tasks.purge_pending_uploads",
+        "schedule": 60 * 60.0,
+    },
+}
