@@ -31,6 +31,13 @@ class OutboxEmail(models.Model):
     # delivered (or given up) and never shown in admin.
     sensitive = models.BooleanField(default=False)
     message_id = models.CharField(max_length=255, blank=True)
+    # More headers of the email: In-Reply-To and References (the ticket's thread),
+    # Auto-Submitted on automatic answers.
+    headers = models.JSONField(default=dict, blank=True)
+    # What the email is about, for finding it again from a reply: "ticket:<pk>".
+    thread = models.CharField(max_length=64, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -56,6 +63,8 @@ class OutboxEmail(models.Model):
                 name="outbox_undelivered_idx",
                 condition=~models.Q(status="sent"),
             ),
+            # Replies name the emails they answer by Message-ID.
+            models.Index(fields=["message_id"], name="outbox_message_id_idx"),
         ]
 
     def __str__(self):
@@ -64,3 +73,26 @@ class OutboxEmail(models.Model):
     @property
     def body_removed(self) -> bool:
         return self.sensitive and not self.body_text and not self.body_html
+
+
+class BouncedAddress(models.Model):
+    """An address our emails bounced from: admins see it and why."""
+
+    tenant = models.ForeignKey(
+        "accounts.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.EmailField(_("address"))
+    bounces = models.PositiveIntegerField(_("bounces"), default=0)
+    last_reason = models.CharField(_("last reason"), max_length=300, blank=True)
+    last_bounced_at = models.DateTimeField(_("last bounced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_bounced_at"]
+        verbose_name = _("bounced address")
+        verbose_name_plural = _("bounced addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "address"], name="bounced_address_once"),
+        ]
+
+    def __str__(self):
+        return self.address

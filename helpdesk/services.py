@@ -60,8 +60,13 @@ def email_queue(
     reply_to: list[str] | None = None,
     dedupe_key: str | None = None,
     sensitive: bool = False,
+    headers: dict | None = None,
+    thread: str = "",
 ) -> OutboxEmail:
     """Write an email to the outbox; it is sent after the caller's transaction commits.
+
+    ``headers``: more headers (In-Reply-To, References, Auto-Submitted). ``thread``: what
+    the email is about ("ticket:<pk>"), so a reply naming its Message-ID finds it again.
 
     ``sensitive``: the body holds a link or code that opens an account (password reset,
     invitation, address verification). It is never shown in admin and is removed from
@@ -81,6 +86,8 @@ def email_queue(
         reply_to=reply_to,
         dedupe_key=dedupe_key,
         sensitive=sensitive,
+        headers=headers,
+        thread=thread,
         now=timezone.now(),
         domains={},
     )
@@ -130,6 +137,8 @@ def _outbox_row(
     reply_to=None,
     dedupe_key=None,
     sensitive=False,
+    headers=None,
+    thread="",
     now,
     domains: dict,
 ) -> OutboxEmail:
@@ -145,6 +154,8 @@ def _outbox_row(
         body_text=text,
         body_html=html,
         sensitive=sensitive,
+        headers=dict(headers or {}),
+        thread=thread,
         message_id=make_msgid(domain=domains[tenant_id]),
         dedupe_key=dedupe_key,
         next_attempt_at=now,
@@ -301,6 +312,7 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
         reply_to=email.reply_to or None,
         # The same on every attempt, so copies of one email are recognisably one.
         headers={
+            **email.headers,
             "Message-ID": email.message_id,
             "Date": formatdate(email.created_at.timestamp()),
         },

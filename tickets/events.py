@@ -26,14 +26,22 @@ def _event(*, ticket: Ticket, actor, kind: str, data: dict, at, internal: bool =
     )
 
 
-def created_event(*, ticket: Ticket, actor, priority: str, type_name: str, files, at):
-    return _event(
-        ticket=ticket,
-        actor=actor,
-        kind=EventKind.CREATED,
-        data={"priority": priority, "type": type_name, "files": list(files)},
-        at=at,
-    )
+def created_event(
+    *,
+    ticket: Ticket,
+    actor,
+    priority: str,
+    type_name: str,
+    files,
+    at,
+    channel: str = "portal",
+    on_behalf_of=None,
+):
+    """``on_behalf_of``: the customer an engineer opened the ticket for (a caller)."""
+    data = {"priority": priority, "type": type_name, "files": list(files), "channel": channel}
+    if on_behalf_of is not None:
+        data["on_behalf_of"] = str(on_behalf_of)
+    return _event(ticket=ticket, actor=actor, kind=EventKind.CREATED, data=data, at=at)
 
 
 def status_changed_event(*, ticket: Ticket, actor, old: str, new: str, reason: str = "", at):
@@ -74,15 +82,44 @@ def assigned_event(*, ticket: Ticket, actor, previous, assignee, reason: str = "
     return _event(ticket=ticket, actor=actor, kind=EventKind.ASSIGNED, data=data, at=at)
 
 
-def message_event(*, ticket: Ticket, actor, message_id: int, files, internal: bool, at):
-    """A public reply, or an internal note (staff only)."""
+def message_event(
+    *,
+    ticket: Ticket,
+    actor,
+    message_id: int,
+    files,
+    internal: bool,
+    at,
+    channel: str = "portal",
+):
+    """A public reply, or an internal note (staff only); ``channel``: how it came in."""
     return _event(
         ticket=ticket,
         actor=actor,
         kind=EventKind.NOTE if internal else EventKind.REPLY,
-        data={"message": message_id, "files": list(files)},
+        data={"message": message_id, "files": list(files), "channel": channel},
         at=at,
         internal=internal,
+    )
+
+
+def cc_added_event(*, ticket: Ticket, actor, email: str, name: str = "", at):
+    return _event(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.CC_ADDED,
+        data={"email": email, "name": name},
+        at=at,
+    )
+
+
+def cc_removed_event(*, ticket: Ticket, actor, email: str, name: str = "", at):
+    return _event(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.CC_REMOVED,
+        data={"email": email, "name": name},
+        at=at,
     )
 
 

@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
@@ -18,6 +18,7 @@ from .models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketParticipant,
     TicketType,
 )
 
@@ -26,7 +27,7 @@ NOT_FOUND = "No ticket with that number."
 
 def visible_tickets(*, tenant, actor: User) -> QuerySet[Ticket]:
     """The tickets ``actor`` may see: all of the tenant's for staff, the organization's
-    for an organization admin, the customer's own otherwise."""
+    for an organization admin, otherwise the customer's own and those they are in copy of."""
     tickets = Ticket.objects.for_tenant(tenant)
     if not actor.is_authenticated or actor.tenant_id != tenant.pk or not actor.is_active:
         return tickets.none()
@@ -37,7 +38,10 @@ def visible_tickets(*, tenant, actor: User) -> QuerySet[Ticket]:
     tickets = tickets.filter(organization_id=actor.organization_id)
     if actor.is_org_admin:
         return tickets
-    return tickets.filter(requester=actor)
+    in_copy = TicketParticipant.objects.filter(
+        ticket=OuterRef("pk"), user=actor, removed_at__isnull=True
+    )
+    return tickets.filter(Q(requester=actor) | Exists(in_copy))
 
 
 def parse_reference(*, tenant, reference: str) -> int | None:

@@ -12,7 +12,15 @@ from .people import (
     UserManager,
     UserQuerySet,
 )
-from .tenants import TIME_ZONE_CHOICES, Domain, Organization, Tenant, validate_time_zone
+from .tenants import (
+    TIME_ZONE_CHOICES,
+    Domain,
+    Organization,
+    OrganizationEmailDomain,
+    Tenant,
+    UnknownSenders,
+    validate_time_zone,
+)
 
 __all__ = [
     "CUSTOMER_ROLES",
@@ -24,9 +32,11 @@ __all__ = [
     "EmailChangeRequest",
     "Invitation",
     "Organization",
+    "OrganizationEmailDomain",
     "Role",
     "Tenant",
     "Tier",
+    "UnknownSenders",
     "User",
     "UserManager",
     "UserQuerySet",

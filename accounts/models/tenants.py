@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.tenancy import TenantOwnedModel
 
@@ -20,6 +21,16 @@ def validate_time_zone(value: str) -> None:
 
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+
+
+class UnknownSenders(models.TextChoices):
+    """What an email to a support mailbox from an address without an account does."""
+
+    REFUSE = "refuse", _("Refuse with one polite reply pointing to the portal")
+    ORGANIZATION_DOMAINS = (
+        "domains",
+        _("Open a ticket when the sender's domain belongs to an organization"),
+    )
 
 
 class Tenant(models.Model):
@@ -50,6 +61,12 @@ class Tenant(models.Model):
         "Two-factor authentication required for customers",
         default=False,
         help_text="Customers and organization admins must sign in with an authenticator app.",
+    )
+    unknown_senders = models.CharField(
+        _("emails from unknown senders"),
+        max_length=20,
+        choices=UnknownSenders.choices,
+        default=UnknownSenders.REFUSE,
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -107,3 +124,32 @@ class Organization(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+
+class OrganizationEmailDomain(TenantOwnedModel):
+    """A mail domain of an organization: with the tenant's policy, an email from an unknown
+    address at this domain opens a ticket for the organization (its sender becomes a
+    customer of it). A domain belongs to one organization of a tenant."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="email_domains"
+    )
+    domain = models.CharField(_("domain"), max_length=253)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("email domain")
+        verbose_name_plural = _("email domains")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "domain"], name="organization_email_domain_per_tenant"
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        self.tenant_id = self.organization.tenant_id
+        super().save(*args, **kwargs)

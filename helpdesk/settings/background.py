@@ -12,6 +12,18 @@ EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=180.0)
 EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=600)
 OUTBOX_REDRIVE_SECONDS = env.float("OUTBOX_REDRIVE_SECONDS", default=60.0)
 
+# Inbound email (tickets/intake): IMAP mailboxes are fetched every MAILBOX_FETCH_SECONDS;
+# a stored message waits INBOUND_CLAIM_SECONDS for its processing task before the re-drive
+# queues it again; a failed one is retried INBOUND_RETRIES times with backoff, then stays
+# in the inbox for an admin. One automatic answer per sender and INBOUND_AUTO_REPLY_HOURS.
+MAILBOX_FETCH_SECONDS = env.float("MAILBOX_FETCH_SECONDS", default=60.0)
+MAILBOX_FETCH_BATCH = env.int("MAILBOX_FETCH_BATCH", default=200)
+IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
+INBOUND_CLAIM_SECONDS = env.int("INBOUND_CLAIM_SECONDS", default=300)
+INBOUND_RETRIES = env.int("INBOUND_RETRIES", default=5)
+INBOUND_AUTO_REPLY_HOURS = env.int("INBOUND_AUTO_REPLY_HOURS", default=24)
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=40 * 1024 * 1024)
+
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport in var/.
 # The filesystem transport ignores the host; naming one keeps kombu from warning "No
 # hostname was supplied" at every connection.
@@ -59,6 +71,14 @@ CELERY_BEAT_SCHEDULE = {
     "check-escalations": {
         "task": "escalation.tasks.check_escalations",
         "schedule": 60.0,
+    },
+    "fetch-mailboxes": {
+        "task": "tickets.tasks.fetch_mailboxes",
+        "schedule": MAILBOX_FETCH_SECONDS,
+    },
+    "redrive-inbound-email": {
+        "task": "tickets.tasks.inbound_redrive",
+        "schedule": OUTBOX_REDRIVE_SECONDS,
     },
     "redrive-outbox": {
         "task": "helpdesk.tasks.outbox_redrive",

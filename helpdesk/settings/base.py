@@ -271,6 +271,9 @@ SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
 SITE_PORT = env.str("SITE_PORT", default="")
 
 # Attachment limits (used by tickets).
+# Fernet keys for secrets kept in the database (mailbox passwords), newest first; without
+# them a key is derived from SECRET_KEY (helpdesk/secrets.py).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
 # "redirect": downloads go to a short-lived presigned S3 URL (S3 must be reachable by

@@ -13,6 +13,7 @@ from .ladder import (
     tickets_escalation_check_set,
 )
 from .messages import ticket_add_evidence, ticket_reply
+from .participants import ticket_cc_add, ticket_cc_remove, ticket_copies
 from .sla import ticket_sla_refresh
 from .tickets import (
     ticket_assign,
@@ -35,9 +36,12 @@ __all__ = [
     "pending_attachments_purge",
     "ticket_add_evidence",
     "ticket_assign",
+    "ticket_cc_add",
+    "ticket_cc_remove",
     "ticket_change_type",
     "ticket_changed",
     "ticket_close_expired",
+    "ticket_copies",
     "ticket_create",
     "ticket_escalation_level_set",
     "ticket_escalation_note",

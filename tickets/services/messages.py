@@ -13,7 +13,7 @@ from helpdesk.markdown import (
 )
 
 from .. import events
-from ..models import Message, Status, Ticket
+from ..models import Channel, Message, Status, Ticket
 from ..permissions import can_add_evidence, can_reply
 from .after_change import ticket_changed
 from .attachments import attachments_claim
@@ -30,11 +30,16 @@ def ticket_reply(
     attachment_ids=(),
     status: str | None = None,
     base_url: str,
+    channel: str = Channel.PORTAL,
+    inbound_email=None,
+    at=None,
 ) -> Message:
     """Add a public reply or an internal note, optionally moving the ticket on.
 
     A customer's reply to a ticket on hold puts it back in progress; the first public
-    reply by staff is the first response of the SLA.
+    reply by staff is the first response of the SLA. An emailed reply (``channel``,
+    ``inbound_email``) counts from when it was received (``at``, never in the future nor
+    before the ticket's last change).
     """
     body = body.strip()
     if not body:
@@ -46,6 +51,8 @@ def ticket_reply(
     if not can_reply(actor, ticket):
         raise PermissionDenied(f"This ticket is {ticket.get_status_display().lower()}.")
     now = timezone.now()
+    if at is not None:
+        now = max(min(at, now), ticket.updated_at)
     message = Message.objects.create(
         tenant_id=ticket.tenant_id,
         ticket=ticket,
@@ -54,6 +61,8 @@ def ticket_reply(
         body_html=render_markdown(body),
         markdown_version=RENDERER_VERSION,
         is_internal=internal,
+        channel=channel,
+        inbound_email=inbound_email,
         created_at=now,
     )
     files = attachments_claim(
@@ -71,6 +80,7 @@ def ticket_reply(
             message_id=message.pk,
             files=[f.original_name for f in files],
             internal=internal,
+            channel=channel,
             at=now,
         )
     )

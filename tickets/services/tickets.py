@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.markdown import (
@@ -17,7 +18,7 @@ from helpdesk.markdown import (
 )
 
 from .. import events
-from ..models import Status, Ticket, TicketCounter, TicketEvent, TicketType
+from ..models import Channel, Status, Ticket, TicketCounter, TicketEvent, TicketType
 from ..permissions import can_assign_to_others, can_change_priority, can_transition
 from .after_change import ticket_changed
 from .attachments import attachments_claim
@@ -57,18 +58,45 @@ def ticket_create(
     steps: str = "",
     attachment_ids=(),
     base_url: str,
+    requester: User | None = None,
+    channel: str = Channel.PORTAL,
+    opened_at=None,
+    inbound_email=None,
 ) -> Ticket:
-    if actor.tenant_id != tenant.pk or not actor.is_customer or actor.organization_id is None:
-        raise PermissionDenied("Only customers of an organization open tickets here.")
+    """Open a ticket. A customer opens their own; an engineer opens one on behalf of
+    ``requester`` (a caller, an email forwarded by hand), saying how it came in
+    (``channel``) and since when it runs (``opened_at``, not in the future: the SLA
+    clocks start there). ``inbound_email``: the email the ticket came in."""
+    requester = requester or actor
+    on_behalf = requester != actor
+    if (
+        actor.tenant_id != tenant.pk
+        or (on_behalf and not actor.is_agent)
+        or (not on_behalf and (not actor.is_customer or actor.organization_id is None))
+    ):
+        raise PermissionDenied(_("Only customers of an organization open tickets here."))
+    if (
+        requester.tenant_id != tenant.pk
+        or not requester.is_customer
+        or requester.organization_id is None
+        or not requester.is_active
+    ):
+        raise ValidationError(_("Choose an active customer of an organization."))
     if ticket_type.tenant_id != tenant.pk or not ticket_type.is_active:
-        raise ValidationError("Choose a request type from the list.")
+        raise ValidationError(_("Choose a request type from the list."))
+    if channel not in Channel.values:
+        raise ValidationError(_("Choose how the request came in."))
     markdown_check_length(fields={"text": text, "steps": steps}, limit=text_max_length())
     now = timezone.now()
+    if opened_at is not None:
+        if opened_at > now + timedelta(minutes=1):
+            raise ValidationError(_("The time a request came in cannot be in the future."))
+        now = min(opened_at, now)
     ticket = Ticket.objects.create(
         tenant=tenant,
         number=ticket_number_next(tenant=tenant),
-        organization_id=actor.organization_id,
-        requester=actor,
+        organization_id=requester.organization_id,
+        requester=requester,
         ticket_type=ticket_type,
         title=title.strip(),
         text=text,
@@ -79,6 +107,7 @@ def ticket_create(
         markdown_version=RENDERER_VERSION,
         priority=priority,
         status=Status.NEW,
+        channel=channel,
         created_at=now,
         updated_at=now,
         last_customer_reply_at=now,
@@ -92,9 +121,13 @@ def ticket_create(
             priority=priority,
             type_name=ticket_type.full_name,
             files=[f.original_name for f in files],
+            channel=channel,
+            on_behalf_of=requester if requester != actor else None,
             at=now,
         )
     )
+    if inbound_email is not None:
+        inbound_email.ticket = ticket
     ticket_changed(ticket=ticket, now=now, base_url=base_url, created=True)
     return ticket
 

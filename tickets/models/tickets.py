@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.markdown import RenderedMarkdownField
 from helpdesk.priorities import Priority
@@ -38,6 +39,14 @@ STAFF_STATUS_LABELS = {
     Status.RESOLVED: "Resolved",
     Status.CLOSED: "Closed",
 }
+
+
+class Channel(models.TextChoices):
+    """How a ticket or a message reached the help desk."""
+
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
 
 
 class SlaState(models.TextChoices):
@@ -150,6 +159,9 @@ class Ticket(TenantOwnedModel):
     markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
     priority = models.CharField(max_length=2, choices=Priority.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
 
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -254,6 +266,17 @@ class Message(TenantOwnedModel):
     body_html = RenderedMarkdownField()
     markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
     is_internal = models.BooleanField(default=False)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
+    # The email it came in: its full original (quoted history, signature) stays viewable.
+    inbound_email = models.ForeignKey(
+        "tickets.InboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -317,6 +340,8 @@ class EventKind(models.TextChoices):
     REPLY = "reply", "Replied"
     NOTE = "note", "Internal note"
     ATTACHMENT = "attachment", "Attachment added"
+    CC_ADDED = "cc_added", "Added in copy"
+    CC_REMOVED = "cc_removed", "Removed from copy"
     ESCALATED = "escalated", "Escalated"
     DEESCALATED = "deescalated", "De-escalated"
     SLA = "sla", "SLA"
@@ -346,3 +371,51 @@ class TicketEvent(TenantOwnedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} on ticket {self.ticket_id}"
+
+
+class TicketParticipant(TenantOwnedModel):
+    """Someone in copy of a ticket: a customer of the ticket's organization (``user``) or an
+    outside address. They receive the public replies and may answer by email; with an
+    account they see the ticket in the portal. Removing someone keeps the row
+    (``removed_at``) and writes the timeline."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ticket_copies",
+    )
+    email = models.EmailField(_("email address"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("person in copy")
+        verbose_name_plural = _("people in copy")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "email"],
+                condition=Q(removed_at__isnull=True),
+                name="ticket_participant_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "ticket"],
+                condition=Q(removed_at__isnull=True),
+                name="ticket_participant_user",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
