@@ -26,3 +26,36 @@ def close_expired_ticket(ticket_id: int):
 def purge_pending_uploads():
     """Files uploaded with a form that was never submitted are deleted after a day."""
     pending_attachments_purge(older_than=timezone.now() - timedelta(hours=PENDING_UPLOAD_HOURS))
+
+
+@shared_task
+def process_inbound_email(inbound_id: int) -> str:
+    """Turn one stored email into a ticket or a reply (idempotent: a processed one is left)."""
+    from .intake.process import inbound_process
+
+    return inbound_process(inbound_id=inbound_id)
+
+
+@shared_task
+def inbound_redrive() -> int:
+    from .intake.store import inbound_redrive as redrive
+
+    return redrive()
+
+
+@shared_task
+def fetch_mailboxes() -> int:
+    """Queue a fetch of every active IMAP mailbox."""
+    from .intake.imap import imap_mailboxes_due
+
+    mailbox_ids = imap_mailboxes_due()
+    for mailbox_id in mailbox_ids:
+        fetch_mailbox.delay(mailbox_id)
+    return len(mailbox_ids)
+
+
+@shared_task
+def fetch_mailbox(mailbox_id: int) -> str:
+    from .intake.imap import mailbox_fetch
+
+    return mailbox_fetch(mailbox_id=mailbox_id)
