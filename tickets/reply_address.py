@@ -64,3 +64,9 @@ def token_ticket_id(*, token: str, tenant_id: int, sender: str) -> int | None:
     if not hmac.compare_digest(expected, match.group(2)):
         return None
     return ticket_id
+
+
+# The first line of every ticket email; what a reply has below it is the quoted history.
+# Any line of this shape counts, in whatever language it was written.
+REPLY_MARKER = "##- Please type your reply above this line -##"
+REPLY_MARKER_PATTERN = re.compile(r"^\s*>*\s*##-.{0,120}-##\s*$", re.MULTILINE)
