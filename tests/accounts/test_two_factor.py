@@ -356,6 +356,7 @@ def test_policy_change_in_admin_is_audited(acme):
         "logo_text": acme.tenant.logo_text,
         "tagline": "",
         "support_email": acme.tenant.support_email,
+        "unknown_senders": acme.tenant.unknown_senders,
         "require_2fa_for_staff": "on",
         "domains-TOTAL_FORMS": "0",
         "domains-INITIAL_FORMS": "0",
