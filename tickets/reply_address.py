@@ -11,6 +11,9 @@ import hmac
 import re
 
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_noop
+
+from helpdesk.links import tenant_host
 
 SALT = "tickets.reply-address"
 MAC_LENGTH = 16  # base32 characters: 80 bits
@@ -68,5 +71,12 @@ def token_ticket_id(*, token: str, tenant_id: int, sender: str) -> int | None:
 
 # The first line of every ticket email; what a reply has below it is the quoted history.
 # Any line of this shape counts, in whatever language it was written.
-REPLY_MARKER = "##- Please type your reply above this line -##"
+REPLY_MARKER = gettext_noop("##- Please type your reply above this line -##")
 REPLY_MARKER_PATTERN = re.compile(r"^\s*>*\s*##-.{0,120}-##\s*$", re.MULTILINE)
+
+
+def ticket_thread_root(ticket, host: str | None = None) -> str:
+    """The Message-ID every email about ``ticket`` names in In-Reply-To and References, so
+    mail clients show one conversation per ticket. ``host``: the tenant's host, when the
+    caller has it already (else one query)."""
+    return f"<ticket-{ticket.pk}@{host or tenant_host(tenant=ticket.tenant)}>"

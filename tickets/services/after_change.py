@@ -11,9 +11,14 @@ a reader following ``ticket_reply`` (or any other service) sees every effect her
 
 from __future__ import annotations
 
-from ..models import Message, Status, Ticket, TicketEvent
+from ..models import Message, Status, Ticket, TicketEvent, TicketParticipant
 from ..signals import ticket_sla_changed
-from .notifications import notify_reply, notify_status_changed, notify_ticket_created
+from .notifications import (
+    notify_cc_added,
+    notify_reply,
+    notify_status_changed,
+    notify_ticket_created,
+)
 from .sla import ticket_sla_refresh
 
 
@@ -26,13 +31,17 @@ def ticket_changed(
     created: bool = False,
     message: Message | None = None,
     status_event: TicketEvent | None = None,
+    inbound_email=None,
+    cc_added: TicketParticipant | None = None,
 ) -> None:
     """Run the follow-ups of one change of ``ticket`` made at ``now``.
 
     ``sla`` False: the change cannot move the SLA (an assignment, an escalation level), so
     nothing is recomputed and nobody is signalled. ``created``: the ticket was just opened.
     ``message``: the reply or note written with the change. ``status_event``: the status
-    change made with it; its ``from`` is the status before.
+    change made with it; its ``from`` is the status before. ``inbound_email``: the email
+    a new ticket came in (the confirmation answers it). ``cc_added``: someone a person
+    just put in copy (they are told why they get the ticket's emails).
 
     A status change made by staff reaches the customer once: in the public reply it was
     made with, or in an email of its own.
@@ -43,7 +52,9 @@ def ticket_changed(
             sender=Ticket, tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False
         )
     if created:
-        notify_ticket_created(ticket=ticket, base_url=base_url)
+        notify_ticket_created(ticket=ticket, base_url=base_url, inbound_email=inbound_email)
+    if cc_added is not None and cc_added.added_by_id is not None:
+        notify_cc_added(ticket=ticket, participant=cc_added, actor=cc_added.added_by)
     old_status = status_event.data["from"] if status_event is not None else None
     if message is not None and not message.is_internal:
         notify_reply(ticket=ticket, message=message, base_url=base_url, old_status=old_status)

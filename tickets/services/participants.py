@@ -14,6 +14,22 @@ from .after_change import ticket_changed
 from .tickets import ticket_lock
 
 
+def can_add_copies(actor: User, ticket) -> bool:
+    """Staff, the requester and the organization's admins put people in copy."""
+    return actor.tenant_id == ticket.tenant_id and (
+        actor.is_agent
+        or actor.pk == ticket.requester_id
+        or (actor.is_org_admin and actor.organization_id == ticket.organization_id)
+    )
+
+
+def can_remove_copy(actor: User, ticket, participant: TicketParticipant) -> bool:
+    """Those who add people take anyone out of copy; others only themselves."""
+    return can_add_copies(actor, ticket) or (
+        actor.tenant_id == ticket.tenant_id and participant.user_id == actor.pk
+    )
+
+
 def _address(email: str) -> str:
     email = (email or "").strip().lower()
     try:
@@ -27,10 +43,13 @@ def _address(email: str) -> str:
 def ticket_cc_add(
     *, ticket, actor: User | None, user: User | None = None, email: str = "", now=None
 ) -> TicketParticipant | None:
-    """Put someone in copy. Customers add colleagues of their organization; engineers also
-    any outside address (which gets the public replies by email only). ``actor`` None is
-    the help desk itself (people in copy of an email that opened the ticket). Returns the
-    new row, or None when they were already in copy."""
+    """Put someone in copy. The requester and the organization's admins add colleagues of
+    their organization; engineers also any outside address (which gets the public replies
+    by email only). ``actor`` None is the help desk itself (people in copy of an email that
+    opened the ticket). Someone a person put in copy is emailed why. Returns the new row,
+    or None when they were already in copy."""
+    if actor is not None and not can_add_copies(actor, ticket):
+        raise PermissionDenied(_("Only the requester or staff put people in copy."))
     ticket = ticket_lock(ticket)
     if user is None:
         address = _address(email)
@@ -49,11 +68,8 @@ def ticket_cc_add(
         )
     if user is not None and not user.is_active:
         raise ValidationError(_("%(name)s is deactivated.") % {"name": user})
-    if actor is not None:
-        if actor.tenant_id != ticket.tenant_id:
-            raise PermissionDenied
-        if not actor.is_agent and user is None:
-            raise ValidationError(_("Choose a colleague of your organization."))
+    if actor is not None and not actor.is_agent and user is None:
+        raise ValidationError(_("Choose a colleague of your organization."))
     if user is not None and user.pk == ticket.requester_id:
         raise ValidationError(_("%(name)s opened this ticket.") % {"name": user})
     if ticket.participants.filter(email=address, removed_at__isnull=True).exists():
@@ -72,7 +88,7 @@ def ticket_cc_add(
             ticket=ticket, actor=actor, email=address, name=user.full_name if user else "", at=now
         )
     )
-    ticket_changed(ticket=ticket, now=now, sla=False)
+    ticket_changed(ticket=ticket, now=now, sla=False, cc_added=participant)
     return participant
 
 
@@ -84,13 +100,7 @@ def ticket_cc_remove(*, ticket, actor: User, participant_id: int) -> bool:
     participant = ticket.participants.filter(pk=participant_id, removed_at__isnull=True).first()
     if participant is None:
         return False
-    allowed = (
-        actor.is_agent
-        or actor.pk == ticket.requester_id
-        or (actor.is_org_admin and actor.organization_id == ticket.organization_id)
-        or participant.user_id == actor.pk
-    )
-    if not allowed or actor.tenant_id != ticket.tenant_id:
+    if not can_remove_copy(actor, ticket, participant):
         raise PermissionDenied(_("Only the requester or staff take people out of copy."))
     now = timezone.now()
     participant.removed_at = now

@@ -128,7 +128,9 @@ def ticket_create(
     )
     if inbound_email is not None:
         inbound_email.ticket = ticket
-    ticket_changed(ticket=ticket, now=now, base_url=base_url, created=True)
+    ticket_changed(
+        ticket=ticket, now=now, base_url=base_url, created=True, inbound_email=inbound_email
+    )
     return ticket
 
 
