@@ -3,6 +3,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from .intake.process import inbound_process
+from .intake.store import inbound_redrive as redrive
 from .services.attachments import pending_attachments_purge
 from .services.tickets import resolved_tickets_due_for_closing, ticket_close_expired
 
@@ -31,15 +33,11 @@ def purge_pending_uploads():
 @shared_task
 def process_inbound_email(inbound_id: int) -> str:
     """Turn one stored email into a ticket or a reply (idempotent: a processed one is left)."""
-    from .intake.process import inbound_process
-
     return inbound_process(inbound_id=inbound_id)
 
 
 @shared_task
 def inbound_redrive() -> int:
-    from .intake.store import inbound_redrive as redrive
-
     return redrive()
 
 
