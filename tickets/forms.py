@@ -1,10 +1,14 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.markdown import MarkdownFormField, text_max_length
 from helpdesk.priorities import Priority
 
-from .models import Status, TicketType
+from .models import Channel, Status, TicketType
 from .services.attachments import ALLOWED_TYPES
 
 
@@ -158,3 +162,99 @@ class TypeForm(forms.Form):
         field = self.fields["ticket_type"]
         field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
         field.choices = [(t.pk, t.full_name) for t in types]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+class CopyAddForm(forms.Form):
+    """Put someone in copy: a colleague of the ticket's organization or, for staff, any
+    email address."""
+
+    user = PersonChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Colleague"),
+        empty_label=_("Choose a colleague…"),
+    )
+    email = forms.EmailField(
+        required=False,
+        label=_("Or an email address"),
+        help_text=_("Someone outside the organization receives the public replies by email."),
+    )
+
+    def __init__(self, *args, candidates, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+        if not staff:
+            del self.fields["email"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not data.get("email") and not self.errors:
+            raise forms.ValidationError(
+                _("Choose a colleague or enter an email address.")
+                if "email" in self.fields
+                else _("Choose a colleague.")
+            )
+        return data
+
+
+RECEIVED_AT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class TicketForCustomerForm(TicketCreateForm):
+    """A ticket an engineer opens for a customer who called or wrote."""
+
+    customer = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(
+        label=_("Came in by"),
+        choices=Channel.choices,
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        input_formats=[RECEIVED_AT_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=RECEIVED_AT_FORMAT),
+        help_text=_("In your time zone. The SLA clocks start here."),
+    )
+    copies = PeopleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("People in copy"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Colleagues of the customer who receive the public replies."),
+    )
+    field_order = [
+        "customer", "channel", "received_at", "title", "ticket_type", "priority",
+        "affected_service", "text", "steps", "copies",
+    ]  # fmt: skip
+
+    def __init__(self, *args, customers, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+        self.fields["copies"].queryset = colleagues
+        self.fields["text"].help_text = _("What the customer reported. Markdown is supported.")
+        self.fields["title"].help_text = ""
+        self.fields["priority"].required = False
+        self.fields["priority"].help_text = _("Leave it to take the type's default priority.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("priority") and data.get("ticket_type"):
+            data["priority"] = data["ticket_type"].default_priority
+        return data
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now() + timedelta(minutes=1):
+            raise forms.ValidationError(_("The time a request came in cannot be in the future."))
+        return received_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import customer, files, staff, ticket
+from .views import copies, customer, files, on_behalf, staff, ticket
 from .views.parts import NO_PARTS, StaffParts
 
 app_name = "tickets"
@@ -25,10 +25,27 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
         path("tickets/<str:reference>/assign/", ticket.ticket_assign_view, name="assign"),
         path("tickets/<str:reference>/priority/", ticket.ticket_priority, page, name="priority"),
         path("tickets/<str:reference>/type/", ticket.ticket_type_view, page, name="type"),
+        path("tickets/<str:reference>/copies/", copies.copy_add, page, name="copy_add"),
+        path(
+            "tickets/<str:reference>/copies/<int:participant_id>/remove/",
+            copies.copy_remove,
+            name="copy_remove",
+        ),
+        path(
+            "tickets/<str:reference>/messages/<int:message_id>/original/",
+            files.message_original,
+            name="message_original",
+        ),
         path(
             "tickets/<str:reference>/files/<uuid:public_id>/",
             files.attachment_download,
             name="attachment",
+        ),
+        path("staff/tickets/new/", on_behalf.ticket_for_customer, name="new_for_customer"),
+        path(
+            "staff/customers/search/",
+            on_behalf.customer_search_results,
+            name="customer_search",
         ),
         path("queue/", staff.queue, page, name="queue_default"),
         path("queue/type/<slug:type_slug>/", staff.queue, page, name="queue_type"),

@@ -30,6 +30,7 @@ from helpdesk.zones import readable_zone
 from ..models import Mailbox, Message, Status, Ticket, TicketParticipant
 from ..permissions import reopen_deadline
 from ..reply_address import REPLY_MARKER, reply_address, ticket_thread_root
+from ..selectors import copies_of_ticket
 
 # Emails that carry no person's words: no auto-reply should answer them (RFC 3834;
 # Exchange reads X-Auto-Response-Suppress).
@@ -169,14 +170,8 @@ def _without(recipients: list[Recipient], *, author_email: str = "") -> list[Rec
 
 def _copies(ticket: Ticket) -> list[Recipient]:
     """The active people in copy (one query): accounts that are active, outside addresses."""
-    rows = (
-        TicketParticipant.objects.for_tenant(ticket.tenant_id)
-        .filter(ticket=ticket, removed_at__isnull=True)
-        .select_related("user")
-        .order_by("added_at", "pk")
-    )
     copies = []
-    for row in rows:
+    for row in copies_of_ticket(ticket=ticket):
         if row.user_id is None:
             copies.append(Recipient(email=row.email, portal=False))
         elif row.user.is_active:

@@ -10,6 +10,7 @@ from accounts.models import User
 
 from .. import events
 from ..models import TicketParticipant
+from ..selectors import copies_of_ticket
 from .after_change import ticket_changed
 from .tickets import ticket_lock
 
@@ -120,4 +121,4 @@ def ticket_cc_remove(*, ticket, actor: User, participant_id: int) -> bool:
 
 def ticket_copies(*, ticket) -> list[TicketParticipant]:
     """The people in copy now, in the order they were added."""
-    return list(ticket.participants.filter(removed_at__isnull=True).select_related("user"))
+    return copies_of_ticket(ticket=ticket)

@@ -1,6 +1,6 @@
 from django import template
 
-from ..models import STAFF_STATUS_LABELS, Status
+from ..models import STAFF_STATUS_LABELS, Channel, Status
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def status_label(value: str, staff: bool = False) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    """“phone”, “email”, “portal”, as people read it."""
+    return str(Channel(value).label).lower() if value in Channel.values else ""

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import tenant_member_required
 
-from ..selectors import attachment_for_actor
+from ..selectors import attachment_for_actor, inbound_email_for_actor
 from ..services.attachments import INLINE_TYPES
 
 
@@ -39,6 +39,24 @@ def attachment_download(request, reference, public_id):
         response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
         response["Content-Disposition"] = disposition
         response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@tenant_member_required
+@require_GET
+@never_cache
+def message_original(request, reference, message_id):
+    """The email a message came in, as it was received (quoted history, signature, every
+    header): staff only."""
+    inbound = inbound_email_for_actor(
+        tenant=request.tenant, actor=request.user, reference=reference, message_id=message_id
+    )
+    response = FileResponse(inbound.raw.open("rb"), content_type="message/rfc822")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{reference}-message-{message_id}.eml"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

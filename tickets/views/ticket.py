@@ -12,7 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import staff_required, tenant_member_required
 from helpdesk.forms import form_errors_from
 
-from ..forms import AssignForm, EvidenceForm, PriorityForm, ReplyForm, StatusForm, TypeForm
+from ..forms import (
+    AssignForm,
+    CopyAddForm,
+    EvidenceForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TypeForm,
+)
 from ..models import STAFF_STATUS_LABELS, Status
 from ..permissions import (
     can_add_evidence,
@@ -23,6 +31,8 @@ from ..permissions import (
 )
 from ..selectors import (
     assignable_staff,
+    copies_of_ticket,
+    copy_candidates,
     priority_definitions,
     selectable_types,
     ticket_files,
@@ -37,6 +47,7 @@ from ..services import (
     ticket_reply,
     ticket_transition,
 )
+from ..services.participants import can_add_copies, can_remove_copy
 from ..services.sla import ticket_sla_evaluated
 from .common import (
     base_url,
@@ -67,7 +78,7 @@ def show_refusal(form, error: ValidationError | PermissionDenied) -> None:
         form.add_error(None, str(error))
 
 
-def _ticket(request, reference, parts: StaffParts = NO_PARTS):
+def ticket_in_scope(request, reference, parts: StaffParts = NO_PARTS):
     return ticket_for_actor(
         tenant=request.tenant,
         actor=request.user,
@@ -98,6 +109,7 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
         "evidence_form": forms.get("evidence_form") or EvidenceForm(prefix="evidence"),
         "kept": forms.get("kept", []),
         "evidence_kept": forms.get("evidence_kept", []),
+        **_copies_context(request, ticket, forms.get("copy_form")),
     }
     if staff:
         context.update(
@@ -141,6 +153,28 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
     return context
 
 
+def copy_form(request, ticket, copies, data=None) -> CopyAddForm:
+    return CopyAddForm(
+        data,
+        candidates=copy_candidates(ticket=ticket, copies=copies),
+        staff=request.user.is_agent,
+        prefix="copy",
+    )
+
+
+def _copies_context(request, ticket, form) -> dict:
+    """The people in copy panel: who is in copy (and whom the actor may take out), and the
+    form to add someone for those who may."""
+    actor = request.user
+    copies = copies_of_ticket(ticket=ticket)
+    if form is None and can_add_copies(actor, ticket) and ticket.status != Status.CLOSED:
+        form = copy_form(request, ticket, copies)
+    return {
+        "copies": [(p, can_remove_copy(actor, ticket, p)) for p in copies],
+        "copy_form": form,
+    }
+
+
 def render_ticket_page(request, ticket, status=200, *, parts: StaffParts = NO_PARTS, **forms):
     """The ticket page, with ``forms`` (bound, with their errors) in place of blank ones and
     the ``parts`` other apps add for staff (see ``tickets.views.parts``)."""
@@ -155,7 +189,7 @@ def render_ticket_page(request, ticket, status=200, *, parts: StaffParts = NO_PA
 @tenant_member_required
 @require_GET
 def ticket_detail(request, reference, parts: StaffParts = NO_PARTS):
-    return render_ticket_page(request, _ticket(request, reference, parts), parts=parts)
+    return render_ticket_page(request, ticket_in_scope(request, reference, parts), parts=parts)
 
 
 @never_cache
@@ -163,7 +197,7 @@ def ticket_detail(request, reference, parts: StaffParts = NO_PARTS):
 @require_GET
 def ticket_conversation(request, reference):
     """The conversation alone, for the page to refresh it in place."""
-    ticket = _ticket(request, reference)
+    ticket = ticket_in_scope(request, reference)
     return render(
         request,
         "tickets/includes/timeline.html",
@@ -179,7 +213,7 @@ def ticket_conversation(request, reference):
 @tenant_member_required
 @require_POST
 def ticket_reply_view(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = _ticket(request, reference, parts)
+    ticket = ticket_in_scope(request, reference, parts)
     form = ReplyForm(request.POST, request.FILES, staff=request.user.is_agent, prefix="reply")
     kept = collect_uploads(request, form)
     if form.is_valid() and not form.errors and not _over_limit(request, form):
@@ -210,7 +244,7 @@ def ticket_reply_view(request, reference, parts: StaffParts = NO_PARTS):
 @tenant_member_required
 @require_POST
 def ticket_evidence(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = _ticket(request, reference, parts)
+    ticket = ticket_in_scope(request, reference, parts)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     kept = collect_uploads(request, form)
     if form.is_valid() and not form.errors and not _over_limit(request, form):
@@ -241,7 +275,7 @@ def ticket_evidence(request, reference, parts: StaffParts = NO_PARTS):
 @tenant_member_required
 @require_POST
 def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = _ticket(request, reference, parts)
+    ticket = ticket_in_scope(request, reference, parts)
     form = StatusForm(request.POST, prefix="status")
     if not form.is_valid():
         return render_ticket_page(request, ticket, status=400, parts=parts, status_form=form)
@@ -269,7 +303,7 @@ def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
 @require_POST
 @staff_required
 def ticket_assign_view(request, reference):
-    ticket = _ticket(request, reference)
+    ticket = ticket_in_scope(request, reference)
     actor = request.user
     if request.POST.get("assign_to_me"):
         assignee = actor
@@ -296,7 +330,7 @@ def ticket_assign_view(request, reference):
 @require_POST
 @staff_required
 def ticket_priority(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = _ticket(request, reference, parts)
+    ticket = ticket_in_scope(request, reference, parts)
     form = PriorityForm(request.POST, prefix="priority")
     if form.is_valid():
         try:
@@ -319,7 +353,7 @@ def ticket_priority(request, reference, parts: StaffParts = NO_PARTS):
 @require_POST
 @staff_required
 def ticket_type_view(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = _ticket(request, reference, parts)
+    ticket = ticket_in_scope(request, reference, parts)
     form = TypeForm(
         request.POST,
         tenant=request.tenant,
