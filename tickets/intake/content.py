@@ -35,6 +35,12 @@ _HTML_TAGS = {
 }  # fmt: skip
 _QUOTED_TAIL = re.compile(r"(?:\n[ \t]*>[^\n]*)+\s*\Z")
 _IMAGE_SYNTAX = re.compile(r"!\[")
+# The line a mail client writes above what it quotes, left when the quote itself is gone
+# (the parser's Spanish pattern misses Gmail's "El mar, 1 dic 2026, X escribió:").
+_ATTRIBUTION = re.compile(
+    r"(?:\A|\n)[ \t]*(?:On|El)\s[^\n]*(?:\n[^\n]*)?\s(?:wrote|escribi[oó])\s*:\s*\Z",
+    re.IGNORECASE,
+)
 
 
 def _keep_inline_images_only(tag: str, attribute: str, value: str) -> str | None:
@@ -99,6 +105,7 @@ def new_text(parsed: ParsedEmail, *, strip_quoted: bool = True) -> str:
         text = text[: marker.start()]
     if strip_quoted:
         text = _QUOTED_TAIL.sub("", _strip_quoted(text))
+        text = _ATTRIBUTION.sub("", text.rstrip())
     text = text.strip()
     # Markdown image syntax would load a remote image on the ticket page.
     text = _IMAGE_SYNTAX.sub(r"!\\[", text)

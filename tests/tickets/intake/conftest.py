@@ -14,6 +14,8 @@ from tickets.intake.store import inbound_store
 from tickets.models import InboundEmail, Mailbox
 from tickets.reply_address import REPLY_MARKER, reply_address
 
+from ...sla.factories import plan_with_matrix
+
 SUPPORT = "support@acme.example"
 
 
@@ -114,3 +116,15 @@ def receive(mailbox):
         return stored.email
 
     return deliver
+
+
+@pytest.fixture
+def planned(acme):
+    """Acme's organization on a plan with round-the-clock targets for every priority."""
+    cells = {}
+    for priority in ("P1", "P2", "P3", "P4"):
+        cells[(priority, "first_response")] = "2 hours (24/7)"
+        cells[(priority, "resolution")] = "24 hours (24/7)"
+    acme.org.plan = plan_with_matrix(tenant=acme.tenant, cells=cells)
+    acme.org.save(update_fields=["plan"])
+    return acme

@@ -15,7 +15,9 @@ from .conftest import email_bytes, emails_to
 pytestmark = pytest.mark.django_db
 
 
-def test_a_customers_email_opens_a_ticket_with_the_mailbox_defaults(acme, mailbox, receive):
+def test_a_customers_email_opens_a_ticket_with_the_mailbox_defaults(
+    planned, acme, mailbox, receive
+):
     mailbox.default_priority = Priority.P2
     mailbox.save()
     received_at = timezone.now() - timedelta(minutes=20)
@@ -35,6 +37,7 @@ def test_a_customers_email_opens_a_ticket_with_the_mailbox_defaults(acme, mailbo
     assert ticket.channel == Channel.EMAIL
     # The SLA clocks start when the email was received, not when it was processed.
     assert ticket.created_at == received_at
+    assert ticket.first_response_due_at == received_at + timedelta(hours=2)
     # The same confirmation as a portal ticket.
     confirmation = emails_to(acme.customer.email)
     assert len(confirmation) == 1
