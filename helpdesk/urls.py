@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from escalation.urls import ticket_pages
+from tickets.intake.webhooks import inbound_webhook_urls
 
 from . import views
 
@@ -20,6 +21,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.allauth_urls")),
+    # Mail providers' inbound webhooks (stored by tickets.intake.webhooks), and only those:
+    # anymail's tracking webhooks are not served. Each checks the provider's signature or
+    # the basic-auth secret (settings.ANYMAIL).
+    path("anymail/", include((inbound_webhook_urls(), "anymail"))),
     path("kb/", include("knowledge_base.urls")),
     path("", include("accounts.urls")),
     # Tickets' pages with escalation's parts (tickets import nothing of escalation).

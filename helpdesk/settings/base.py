@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "storages",
     "csp",
+    "anymail",
     "helpdesk.apps.HelpdeskConfig",
     "accounts",
     "sla",
@@ -266,6 +267,23 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Help desk <support@helpdesk.localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Mail providers' inbound webhooks (django-anymail; tickets/intake/webhooks.py), served at
+# /anymail/<provider>/inbound/. ANYMAIL_WEBHOOK_SECRET ("user:password", comma-separated
+# for a rotation) is the basic auth every provider's webhook URL carries; a provider that
+# does not sign its posts (Amazon SES, Postmark, SendGrid, Brevo, Mailjet, SparkPost) is
+# refused until it is set. Providers that sign their posts take their own key as well.
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+        "MAILERSEND_INBOUND_SECRET": env.str("MAILERSEND_INBOUND_SECRET", default=""),
+        "MAILTRAP_INBOUND_SECRET": env.str("MAILTRAP_INBOUND_SECRET", default=""),
+        "POSTAL_WEBHOOK_KEY": env.str("POSTAL_WEBHOOK_KEY", default=""),
+    }.items()
+    if value
+}
+
 # How absolute links in emails start when no request is at hand (e.g. from a worker).
 SITE_SCHEME = env.str("SITE_SCHEME", default="http" if DEBUG else "https")
 SITE_PORT = env.str("SITE_PORT", default="")
