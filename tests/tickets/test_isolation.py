@@ -145,3 +145,83 @@ def test_anonymous_visitors_are_sent_to_sign_in(world):
     response = Client(HTTP_HOST=acme.host).get(ticket.get_absolute_url())
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+# ---- people in copy, the original of an emailed message --------------------------------
+
+
+@pytest.fixture
+def copied(world, ticket_type):
+    """The world's ticket with a colleague in copy and a reply that came by email."""
+    from email.message import EmailMessage
+
+    from tests.factories import CustomerFactory
+    from tickets.intake.store import inbound_store
+    from tickets.models import Channel, Mailbox
+    from tickets.services import ticket_cc_add
+
+    acme, globex, ticket = world
+    colleague = CustomerFactory(tenant=acme.tenant, organization=acme.org, email="col@acme.test")
+    participant = ticket_cc_add(ticket=ticket, actor=acme.customer, user=colleague)
+    mailbox = Mailbox.objects.create(
+        tenant=acme.tenant, address="support@acme.example", default_ticket_type=ticket_type
+    )
+    raw = EmailMessage()
+    raw["From"], raw["To"], raw["Message-ID"] = acme.customer.email, mailbox.address, "<m@c.test>"
+    raw.set_content("VPN down still")
+    stored = inbound_store(mailbox=mailbox, raw=raw.as_bytes(), source="pipe").email
+    message = ticket_reply(
+        ticket=ticket,
+        actor=acme.customer,
+        body="VPN down still",
+        channel=Channel.EMAIL,
+        inbound_email=stored,
+        base_url=BASE,
+    )
+    urls = [
+        ("post", f"/tickets/{ticket.reference}/copies/"),
+        ("post", f"/tickets/{ticket.reference}/copies/{participant.pk}/remove/"),
+        ("get", f"/tickets/{ticket.reference}/messages/{message.pk}/original/"),
+    ]
+    return acme, globex, ticket, participant, urls
+
+
+@pytest.mark.parametrize(
+    "who", ["other_org_customer", "customer_of_other_tenant", "staff_of_other_tenant", "colleague"]
+)
+def test_outsiders_get_404_on_copies_and_original_emails(copied, who):
+    from tests.factories import CustomerFactory
+
+    acme, globex, ticket, participant, urls = copied
+    client = {
+        "other_org_customer": lambda: _client(acme.other_org_customer, acme.host),
+        "customer_of_other_tenant": lambda: _client(globex.customer, globex.host),
+        "staff_of_other_tenant": lambda: _client(globex.engineer, globex.host),
+        # Same organization, neither requester nor in copy.
+        "colleague": lambda: _client(
+            CustomerFactory(tenant=acme.tenant, organization=acme.org), acme.host
+        ),
+    }[who]()
+    for method, url in urls:
+        response = getattr(client, method)(url, {"copy-email": "spy@evil.example"})
+        assert response.status_code == 404, (who, url)
+        assert b"VPN down" not in response.content
+    assert participant.ticket.participants.filter(removed_at__isnull=True).count() == 1
+    assert not participant.ticket.participants.filter(email="spy@evil.example").exists()
+
+
+def test_a_participant_of_another_ticket_cannot_be_removed_through_this_one(copied, ticket_type):
+    acme, _globex, _ticket, participant, _urls = copied
+    other = open_ticket(acme, ticket_type, title="Another")
+    url = f"/tickets/{other.reference}/copies/{participant.pk}/remove/"
+    assert _client(acme.engineer, acme.host).post(url).status_code == 404
+    participant.refresh_from_db()
+    assert participant.removed_at is None
+
+
+def test_customers_get_404_for_the_original_email_of_their_own_ticket(copied):
+    acme, _globex, _ticket, _participant, urls = copied
+    original = urls[-1][1]
+    for user in (acme.customer, acme.org_admin):
+        assert _client(user, acme.host).get(original).status_code == 404
+    assert _client(acme.engineer, acme.host).get(original).status_code == 200

@@ -178,3 +178,55 @@ def test_other_tenant_tickets_never_appear_in_lists(two_tenants, make_ticket, lo
         page = login(user).get(url).content.decode()
         assert "Acme visible" in page
         assert "Globex secret outage" not in page
+
+
+# ---- people in copy and phone intake --------------------------------------------------
+
+# The customer search: session, user, and the matches with their organizations.
+CUSTOMER_SEARCH_QUERIES = 3
+# The new-ticket-for-a-customer page, finding the customer: the same as the search.
+NEW_FOR_CUSTOMER_SEARCH_QUERIES = 3
+# With the customer chosen: session, user, the customer, the catalogue, the priority
+# definitions and the colleagues to put in copy.
+NEW_FOR_CUSTOMER_FORM_QUERIES = 6
+
+
+@pytest.mark.parametrize("viewer", ["engineer", "customer"])
+def test_ticket_page_query_count_does_not_grow_with_people_in_copy(
+    acme, make_ticket, login, viewer
+):
+    from tests.factories import CustomerFactory
+    from tickets.services import ticket_cc_add
+
+    def with_copies(count: int) -> int:
+        ticket = make_ticket(title=f"{count} in copy")
+        for n in range(count):
+            colleague = CustomerFactory(tenant=acme.tenant, organization=acme.org)
+            ticket_cc_add(ticket=ticket, actor=acme.engineer, user=colleague)
+            ticket_cc_add(ticket=ticket, actor=acme.engineer, email=f"p{count}-{n}@partner.test")
+        page = login(getattr(acme, viewer)).get(ticket.get_absolute_url()).content.decode()
+        assert page.count("/remove/") == 2 * count
+        return _count_queries(login(getattr(acme, viewer)), ticket.get_absolute_url())
+
+    assert with_copies(1) == with_copies(10)
+
+
+def test_customer_search_and_new_ticket_for_customer_query_counts(acme, login):
+    from tests.factories import CustomerFactory
+
+    client = login(acme.engineer)
+    few = CustomerFactory(tenant=acme.tenant, organization=acme.org, full_name="Quinn 0")
+    counts = lambda: (  # noqa: E731
+        _count_queries(client, "/staff/customers/search/?q=quinn"),
+        _count_queries(client, "/staff/tickets/new/?q=quinn"),
+        _count_queries(client, f"/staff/tickets/new/?customer={few.pk}"),
+    )
+    expected = (
+        CUSTOMER_SEARCH_QUERIES,
+        NEW_FOR_CUSTOMER_SEARCH_QUERIES,
+        NEW_FOR_CUSTOMER_FORM_QUERIES,
+    )
+    assert counts() == expected
+    for n in range(1, 30):
+        CustomerFactory(tenant=acme.tenant, organization=acme.org, full_name=f"Quinn {n}")
+    assert counts() == expected
