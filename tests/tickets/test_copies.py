@@ -177,3 +177,23 @@ def test_a_closed_ticket_offers_no_form_to_add_people(acme, make_ticket, login, 
     ticket = make_ticket()
     ticket_transition(ticket=ticket, actor=acme.engineer, to_status=Status.CLOSED, base_url=BASE)
     assert "Add to copy" not in login(acme.engineer).get(ticket.get_absolute_url()).content.decode()
+
+
+def test_someone_in_copy_answers_but_does_not_close_the_ticket(acme, make_ticket, login, colleague):
+    from tickets.models import Status
+    from tickets.services import ticket_transition
+
+    ticket = make_ticket()
+    ticket_cc_add(ticket=ticket, actor=acme.customer, user=colleague)
+    ticket_transition(ticket=ticket, actor=acme.engineer, to_status=Status.ON_HOLD, base_url=BASE)
+    client = login(colleague)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Close ticket" not in page and "Send reply" in page
+    client.post(f"/tickets/{ticket.reference}/status/", {"status-status": "closed"})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ON_HOLD
+    # Their answer puts the ticket back in progress, as the requester's would.
+    client.post(f"/tickets/{ticket.reference}/reply/", {"reply-body": "Here is the log."})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+    assert "Close ticket" in login(acme.customer).get(ticket.get_absolute_url()).content.decode()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -78,6 +79,12 @@ def show_refusal(form, error: ValidationError | PermissionDenied) -> None:
         form.add_error(None, str(error))
 
 
+def may_set_status(actor, ticket, to_status: str, now=None) -> bool:
+    """People in copy follow and answer a ticket; closing or reopening it is for the
+    requester, the organization's admins and staff (the same people who add copies)."""
+    return can_add_copies(actor, ticket) and can_transition(actor, ticket, to_status, now)
+
+
 def ticket_in_scope(request, reference, parts: StaffParts = NO_PARTS):
     return ticket_for_actor(
         tenant=request.tenant,
@@ -101,8 +108,8 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
         "now": now,
         "can_reply": can_reply(actor, ticket),
         "can_add_evidence": can_add_evidence(actor, ticket),
-        "can_close": can_transition(actor, ticket, Status.CLOSED, now),
-        "can_reopen": can_transition(actor, ticket, Status.IN_PROGRESS, now)
+        "can_close": may_set_status(actor, ticket, Status.CLOSED, now),
+        "can_reopen": may_set_status(actor, ticket, Status.IN_PROGRESS, now)
         and ticket.status == Status.RESOLVED,
         "reopen_deadline": reopen_deadline(ticket),
         "reply_form": forms.get("reply_form") or ReplyForm(staff=staff, prefix="reply"),
@@ -281,6 +288,8 @@ def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
         return render_ticket_page(request, ticket, status=400, parts=parts, status_form=form)
     to_status = form.cleaned_data["status"]
     try:
+        if not can_add_copies(request.user, ticket):
+            raise PermissionDenied(_("Only the requester or staff change the status."))
         ticket_transition(
             ticket=ticket,
             actor=request.user,
