@@ -2,16 +2,32 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from helpdesk.admin import TenantScopedAdmin, TenantScopedAdminForm
+from helpdesk.admin import (
+    TenantScopedAdmin,
+    TenantScopedAdminForm,
+    TenantScopedInline,
+    TenantScopedInlineFormSet,
+)
 from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_base_url
 
 from . import services
 from .audit import Origin
-from .models import AuditEvent, Domain, Invitation, Organization, Role, Tenant, User
+from .models import (
+    AuditEvent,
+    Domain,
+    Invitation,
+    Organization,
+    OrganizationEmailDomain,
+    Role,
+    Tenant,
+    User,
+)
 from .two_factor import services as two_factor_services
 
 # Authenticators and backup codes are managed by their owners from the portal, and reset by
@@ -72,12 +88,82 @@ class TenantAdmin(TenantScopedAdmin):
         return request.user.is_superuser
 
 
+_MAIL_DOMAIN = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$",
+    _("Enter a mail domain such as example.com (without a name or @)."),
+)
+
+
+def mail_domain(value: str) -> str:
+    """A domain as stored: lower-case, without a leading @."""
+    return value.strip().lower().lstrip("@")
+
+
+class EmailDomainFormSet(TenantScopedInlineFormSet):
+    """A domain belongs to one organization of a tenant: taken by another organization,
+    or twice on this one, is an error on the row."""
+
+    def clean(self):
+        super().clean()
+        organization = self.instance
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            domain = form.cleaned_data.get("domain")
+            if not domain:
+                continue
+            if domain in seen:
+                form.add_error("domain", _("This domain is listed twice."))
+                continue
+            seen.add(domain)
+            tenant_id = organization.tenant_id
+            if tenant_id is None:
+                continue
+            other = (
+                OrganizationEmailDomain.objects.for_tenant(tenant_id)
+                .filter(domain=domain)
+                .exclude(organization_id=organization.pk)
+                .select_related("organization")
+                .first()
+            )
+            if other is not None:
+                form.add_error(
+                    "domain",
+                    _("%(domain)s already belongs to the organization %(organization)s.")
+                    % {"domain": domain, "organization": other.organization.name},
+                )
+
+
+class EmailDomainForm(forms.ModelForm):
+    class Meta:
+        model = OrganizationEmailDomain
+        fields = ["domain"]
+
+    def clean_domain(self):
+        domain = mail_domain(self.cleaned_data["domain"])
+        _MAIL_DOMAIN(domain)
+        return domain
+
+
+class EmailDomainInline(TenantScopedInline):
+    """With the tenant's policy for unknown senders, an email from an address at one of
+    these domains opens a ticket for the organization."""
+
+    model = OrganizationEmailDomain
+    form = EmailDomainForm
+    formset = EmailDomainFormSet
+    verbose_name = _("email domain")
+    verbose_name_plural = _("email domains (emails from unknown senders at them open tickets)")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TenantScopedAdmin):
     list_display = ["name", "plan", "is_active", "created_at"]
     list_select_related = ["plan"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [EmailDomainInline]
 
 
 class UserAdminForm(TenantScopedAdminForm):

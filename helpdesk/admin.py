@@ -4,7 +4,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import OutboxEmail
+from .models import BouncedAddress, OutboxEmail
 from .services import outbox_resend
 
 
@@ -219,8 +219,40 @@ class TenantScopedAdmin(admin.ModelAdmin):
         return tenant_id == request.user.tenant_id
 
 
+class ReadOnlyTenantAdmin(TenantScopedAdmin):
+    """Rows the help desk writes and admins only read (the outbox, the inbox, bounced
+    addresses): ``detail_fields`` are shown read-only, platform superusers also see the
+    tenant, and only they may delete."""
+
+    detail_fields: list[str] = []
+
+    def get_list_display(self, request):
+        fields = list(super().get_list_display(request))
+        if self._is_platform(request):
+            fields.append("tenant")
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.detail_fields)
+        if self._is_platform(request):
+            fields.insert(0, "tenant")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_platform(request)
+
+
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(TenantScopedAdmin):
+class OutboxEmailAdmin(ReadOnlyTenantAdmin):
     """Emails of the outbox, read-only, with a resend action for failed ones.
 
     Tenant admins see their tenant's undelivered and failed emails; platform superusers see
@@ -263,21 +295,6 @@ class OutboxEmailAdmin(TenantScopedAdmin):
         if not self._is_platform(request):
             queryset = queryset.exclude(status=OutboxEmail.Status.SENT)
         return queryset
-
-    def get_list_display(self, request):
-        fields = list(super().get_list_display(request))
-        if self._is_platform(request):
-            fields.append("tenant")
-        return fields
-
-    def get_fields(self, request, obj=None):
-        fields = list(self.detail_fields)
-        if self._is_platform(request):
-            fields.insert(0, "tenant")
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
 
     @admin.display(description=_("To"))
     def recipients(self, obj):
@@ -323,11 +340,12 @@ class OutboxEmailAdmin(TenantScopedAdmin):
     def has_resend_permission(self, request):
         return self._allowed(request, None)
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(BouncedAddress)
+class BouncedAddressAdmin(ReadOnlyTenantAdmin):
+    """Addresses our emails bounced from, how often and why."""
 
-    def has_delete_permission(self, request, obj=None):
-        return self._is_platform(request)
+    list_display = ["address", "bounces", "last_reason", "last_bounced_at"]
+    search_fields = ["address"]
+    date_hierarchy = "last_bounced_at"
+    detail_fields = ["address", "bounces", "last_reason", "last_bounced_at"]
