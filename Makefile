@@ -14,7 +14,7 @@ HONCHO := $(BIN)/python -c "import sys, honcho.command, honcho.manager; \
 SERVE = trap : INT; DEBUG=1 PORT=$(PORT) SITE_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 	$(HONCHO) -f Procfile.dev start || [ $$? -eq 130 ]
 
-.PHONY: run serve test install lint format check-deploy clean
+.PHONY: run serve test install lint format check-deploy clean sample-email
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,15 @@ run: install
 	@echo ""
 	@echo "Starting web on http://ivcisa.localhost:$(PORT)/ and http://invoca.localhost:$(PORT)/"
 	@echo "(platform page and admin: http://localhost:$(PORT)/). Press Ctrl-C to stop."
+	@echo "An email from a customer, as a mail server hands it over (in another terminal):"
+	@echo "  make sample-email   # runs: $(SAMPLE_EMAIL)"
 	@$(SERVE)
+
+# A customer's email to IVCISA's support mailbox, handed over as a mail server's pipe does:
+# it becomes a ticket (a second run says it was received already).
+SAMPLE_EMAIL = manage.py email_ingest --mailbox support@ivcisa.example < tickets/demo/samples/customer_email.eml
+sample-email: install
+	DEBUG=1 $(BIN)/python $(SAMPLE_EMAIL)
 
 # Web, worker and beat only (what `run` starts after seeding).
 serve:

@@ -21,6 +21,7 @@ from ..services import (
 )
 from ..services.attachments import attachment_check
 from .catalogue import seed_catalogue
+from .mailboxes import seed_mailbox
 from .stories import TICKETS, DemoTicket
 
 
@@ -139,6 +140,7 @@ def seed_demo_tickets(*, base_url_format: str, domain_suffix: str, reset: bool =
     created = 0
     for tenant in Tenant.objects.filter(slug__in=list(TICKETS)):
         seed_catalogue(tenant, reset=reset)
+        seed_mailbox(tenant, reset=reset)
         base_url = base_url_format.format(host=f"{tenant.slug}.{domain_suffix}")
         created += seed_tickets(tenant, base_url=base_url)
     return created
