@@ -71,9 +71,9 @@ def mailbox_fetch(*, mailbox_id: int) -> str:
     )
     if mailbox is None:
         return "not an active IMAP mailbox"
-    # One fetch per mailbox at a time. The lock expires by itself, so a fetch killed with
-    # its worker blocks the next one for a few minutes at most; nothing is held in the
-    # database across network calls.
+    # One fetch per mailbox at a time. The lock expires by itself (each batch renews it),
+    # so a fetch killed with its worker holds up the next one for a couple of minutes at
+    # most; nothing is held in the database across network calls.
     key = LOCK_KEY.format(mailbox.pk)
     token = uuid.uuid4().hex
     if not cache.add(key, token, timeout=lock_seconds()):
@@ -86,8 +86,8 @@ def mailbox_fetch(*, mailbox_id: int) -> str:
 
 
 def lock_seconds() -> int:
-    # Every IMAP call may take up to the timeout; a fetch makes a handful per batch.
-    return int(settings.IMAP_TIMEOUT * 10) + 60
+    # Every IMAP call may take up to the timeout; a batch makes three of them.
+    return int(settings.IMAP_TIMEOUT * 3) + 30
 
 
 def _fetch_locked(mailbox: Mailbox) -> str:
@@ -235,6 +235,7 @@ def _session(client, mailbox: Mailbox, password: str, stats: dict, problems: lis
     uids = sorted(int(uid) for uid in b" ".join(data or [b""]).split() if int(uid) > last_uid)
     batch = max(1, settings.MAILBOX_FETCH_BATCH)
     for start in range(0, len(uids), batch):
+        cache.touch(LOCK_KEY.format(mailbox.pk), lock_seconds())
         chunk = uids[start : start + batch]
         stored, too_large, failure = _fetch_batch(client, mailbox, chunk, stats)
         if stored:
