@@ -38,21 +38,24 @@ def mail_to(sink, address: str) -> list:
     return [message for message in sink.messages if address in message.to]
 
 
+def customer_writes_in(world, mailbox, imap_server, subject: str) -> Ticket:
+    """The customer emails the mailbox; returns the ticket the workers opened for it."""
+    imap_server.append(raw_email(sender=world.customer.email, to=mailbox.address, subject=subject))
+    fetch(mailbox)
+    return wait_until(
+        lambda: Ticket.objects.for_tenant(world.tenant).filter(title=subject).first(),
+        "the emailed ticket",
+    )
+
+
 def test_an_email_opens_a_ticket_and_a_reply_to_our_notification_threads_into_it(
     email_world, celery_processes, sink, imap_server
 ):
     acme, mailbox = email_world
     celery_processes.start_worker()
-    imap_server.append(
-        raw_email(sender=acme.customer.email, to=mailbox.address, subject="VPN tunnel down")
-    )
 
-    fetch(mailbox)
+    ticket = customer_writes_in(acme, mailbox, imap_server, "VPN tunnel down")
 
-    ticket = wait_until(
-        lambda: Ticket.objects.for_tenant(acme.tenant).filter(title="VPN tunnel down").first(),
-        "the emailed ticket",
-    )
     assert ticket.requester == acme.customer
     confirmation = wait_until(
         lambda: mail_to(sink, acme.customer.email), "the confirmation at the sink"
@@ -200,14 +203,7 @@ def test_a_spoofed_reply_from_a_non_participant_lands_nowhere_and_shows_as_refus
 ):
     acme, mailbox = email_world
     celery_processes.start_worker()
-    imap_server.append(
-        raw_email(sender=acme.customer.email, to=mailbox.address, subject="Payroll access")
-    )
-    fetch(mailbox)
-    ticket = wait_until(
-        lambda: Ticket.objects.for_tenant(acme.tenant).filter(title="Payroll access").first(),
-        "the emailed ticket",
-    )
+    ticket = customer_writes_in(acme, mailbox, imap_server, "Payroll access")
     messages_before = Message.objects.filter(ticket=ticket).count()
 
     # A customer of another organization forges a reply: the ticket's number in the subject.
