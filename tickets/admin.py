@@ -119,8 +119,8 @@ class MailboxForm(TenantScopedAdminForm):
         required=False,
         strip=False,
         help_text=_(
-            "Leave empty to keep the current password. Stored encrypted; for Microsoft 365 "
-            "or Google Workspace, an app password."
+            "Leave empty to keep the current password. Stored encrypted; for Google "
+            "Workspace or Gmail, an app password."
         ),
     )
 
