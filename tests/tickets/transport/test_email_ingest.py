@@ -141,3 +141,46 @@ def test_a_message_over_the_limit_is_refused_for_good(acme, settings):
         run("--mailbox", "support@acme.example", stdin=raw_email())
 
     assert exit_.value.code == EX_DATAERR
+
+
+@pytest.fixture
+def private_postgres(require_postgres):
+    """A private PostgreSQL with the schema and one mailbox, which the test may stop."""
+    from tests.workers import PostgresCluster
+
+    cluster = PostgresCluster().init()
+    cluster.start()
+    url = cluster.create_database("helpdesk_pipe")
+    env = clean_environment(DJANGO_SETTINGS_MODULE="helpdesk.settings", DEBUG="1", DATABASE_URL=url)
+    script = (
+        "from tests.factories import TenantFactory;"
+        "from tickets.models import Mailbox, TicketType;"
+        "t = TenantFactory(slug='pipe');"
+        "k = TicketType.objects.create(tenant=t, name='Email', slug='email');"
+        "Mailbox.objects.create(tenant=t, address='support@pipe.example', "
+        "transport='push', default_ticket_type=k)"
+    )
+    for command in (["manage.py", "migrate", "--no-input"], ["manage.py", "shell", "-c", script]):
+        subprocess.run(
+            [sys.executable, *command], cwd=settings.BASE_DIR, env=env, check=True,
+            capture_output=True, timeout=300,
+        )  # fmt: skip
+    yield cluster, url
+    cluster.remove()
+
+
+def test_a_stopped_database_keeps_the_message_with_the_mail_server(tmp_path, private_postgres):
+    cluster, url = private_postgres
+    raw = raw_email(message_id="<outage@c.test>")
+    args = ("--mailbox", "support@pipe.example")
+
+    cluster.stop()
+    down = ingest(tmp_path, raw, *args, database_url=url)
+    assert down.returncode == EX_TEMPFAIL, down.stderr.decode()
+
+    # The mail server delivers it again once the database is back: stored once.
+    cluster.start()
+    back = ingest(tmp_path, raw, *args, database_url=url)
+    assert back.returncode == 0, back.stderr.decode()
+    again = ingest(tmp_path, raw, *args, database_url=url)
+    assert again.stdout.decode().startswith("Already received (<outage@c.test>)")
