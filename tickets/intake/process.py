@@ -220,11 +220,14 @@ def _may_not_reply(work: Work, ticket: Ticket) -> str:
 
 
 def _note_marked(work: Work, text: str) -> tuple[bool, str]:
-    """An engineer's reply whose first line is the mailbox's note marker is a note."""
+    """An engineer's reply whose first line starts with the mailbox's note marker is an
+    internal note (also "#note the firewall…": what follows the marker is kept). Erring
+    towards a note keeps a remark meant for colleagues from reaching the customer."""
     marker = work.mailbox.note_marker.strip().lower()
-    first, _newline, rest = text.lstrip().partition("\n")
-    if marker and first.strip().lower() == marker:
-        return True, rest.strip()
+    stripped = text.lstrip()
+    head = stripped[: len(marker)].lower()
+    if marker and head == marker and stripped[len(marker) : len(marker) + 1] in ("", " ", "\n"):
+        return True, stripped[len(marker) :].strip()
     return False, text
 
 
@@ -234,12 +237,13 @@ def _answer(work: Work, ticket: Ticket, user: User | None) -> Outcome:
     )
     if not allowed:
         return _refused(_may_not_reply(work, ticket))
-    if allowed == routing.ALLOWED_CONTACT:
+    if allowed == routing.ALLOWED_CONTACT and user is None:
         user = _account_create(work, organization=ticket.organization)
     now = work.received_at
     past_window = ticket.status == Status.RESOLVED and not can_reopen(user, ticket, now)
     if ticket.status == Status.CLOSED or past_window:
-        if user.is_agent:
+        # Someone in copy from outside answers this ticket only, never opens another.
+        if user.is_agent or allowed == routing.ALLOWED_CONTACT:
             return _refused(
                 _("%(ticket)s is closed; the reply of %(sender)s was not added")
                 % {"ticket": ticket.reference, "sender": work.sender},

@@ -139,7 +139,8 @@ ALLOWED_CONTACT = "contact"
 
 def reply_allowed(*, ticket: Ticket, tenant, address: str, user: User | None) -> str:
     """How the sender may answer ``ticket`` ("staff", "customer", "contact": an outside
-    address in copy without an account); "" when they may not."""
+    address in copy, with the contact account made for it or none yet); "" when they may
+    not."""
     if user is not None:
         if user.tenant_id != tenant.pk or not user.is_active:
             return ""
@@ -149,11 +150,11 @@ def reply_allowed(*, ticket: Ticket, tenant, address: str, user: User | None) ->
             return ""
         if visible_tickets(tenant=tenant, actor=user).filter(pk=ticket.pk).exists():
             return ALLOWED_CUSTOMER
-        # A contact account made for an outside address in copy.
+        # The contact account made for an outside address in copy.
         in_copy = TicketParticipant.objects.filter(
-            ticket=ticket, email=address, removed_at__isnull=True
+            ticket=ticket, email=address, user__isnull=True, removed_at__isnull=True
         )
-        return ALLOWED_CUSTOMER if in_copy.filter(user__isnull=True).exists() else ""
+        return ALLOWED_CONTACT if in_copy.exists() else ""
     in_copy = TicketParticipant.objects.filter(
         ticket=ticket, email=address, user__isnull=True, removed_at__isnull=True
     )

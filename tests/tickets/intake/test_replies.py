@@ -171,6 +171,29 @@ def test_an_engineers_reply_starting_with_the_note_marker_is_an_internal_note(
     assert ticket.first_response_at is None
 
 
+@pytest.mark.parametrize(
+    ("body", "note"),
+    [
+        ("#note the firewall drops UDP 500", "the firewall drops UDP 500"),
+        ("  #NOTE\n\nChecked the logs.", "Checked the logs."),
+        ("#notes are for later", None),
+        ("Thanks, see #note below", None),
+    ],
+)
+def test_the_note_marker_is_read_from_the_start_of_the_first_line(
+    acme, ticket, mailbox, receive, body, note
+):
+    receive(
+        email_bytes(
+            sender=acme.engineer.email, to=reply_to_ticket(ticket, acme.engineer.email), body=body
+        )
+    )
+
+    message = Message.objects.get(ticket=ticket)
+    assert message.is_internal == (note is not None)
+    assert message.body == (note or body)
+
+
 def test_a_customers_reply_on_hold_resumes_the_resolution_clock(
     planned, acme, ticket, mailbox, receive
 ):
@@ -293,6 +316,22 @@ def test_an_outside_address_in_copy_replies_through_a_contact_account(
     assert first.outcome == second.outcome == f"Reply on {ticket.reference}"
     authors = list(Message.objects.filter(ticket=ticket).values_list("author", flat=True))
     assert authors == [contact.pk, contact.pk]
+
+
+def test_an_outside_address_in_copy_does_not_open_a_follow_up(acme, ticket, mailbox, receive):
+    ticket_cc_add(ticket=ticket, actor=acme.engineer, email="consultant@partner.test")
+    ticket_transition(ticket=ticket, actor=acme.engineer, to_status=Status.CLOSED)
+
+    inbound = receive(
+        email_bytes(
+            sender="consultant@partner.test",
+            to=reply_to_ticket(ticket, "consultant@partner.test"),
+            body="Late answer.",
+        )
+    )
+
+    assert inbound.state == InboundEmail.State.REFUSED
+    assert Ticket.objects.count() == 1
 
 
 def test_an_outside_address_with_an_account_elsewhere_is_refused(

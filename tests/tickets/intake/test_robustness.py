@@ -48,6 +48,17 @@ def test_the_same_message_stored_twice_is_one_row(acme, mailbox, receive):
     assert Ticket.objects.count() == 1
 
 
+def test_the_same_reply_fetched_twice_is_one_reply(acme, make_ticket, mailbox, receive):
+    ticket = make_ticket()
+    raw = email_bytes(to=reply_to_ticket(ticket, acme.customer.email), body="Once.")
+
+    receive(raw)
+    receive(raw)
+    inbound_process(inbound_id=InboundEmail.objects.get().pk)
+
+    assert Message.objects.filter(ticket=ticket).count() == 1
+
+
 def test_a_failure_mid_message_rolls_its_work_back_and_is_retried_later(acme, mailbox, monkeypatch):
     colleague_cc = "bo@acme.test"
     inbound = _store(mailbox, email_bytes(cc=colleague_cc))
