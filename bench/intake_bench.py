@@ -35,6 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 import helpdesk.services  # noqa: E402
 from accounts.models import Role, Tenant, User  # noqa: E402
+from bench.sla_bench import table  # noqa: E402
 from bench.tickets_seed import _people, _remove, log  # noqa: E402
 from helpdesk.models import OutboxEmail  # noqa: E402
 from helpdesk.priorities import Priority  # noqa: E402
@@ -253,15 +254,6 @@ def seed(count: int, rng: random.Random):
     InboundEmail.objects.bulk_create(rows, batch_size=2000)
     log(f"seeded {len(rows):,} stored messages in {time.perf_counter() - started:.1f} s")
     return [(row.pk, kind) for row, kind in zip(rows, order, strict=True)]
-
-
-def table(headers, rows):
-    widths = [max(len(str(v)) for v in column) for column in zip(headers, *rows, strict=False)]
-    line = "  ".join(f"{{:>{w}}}" for w in widths)
-    print(line.format(*headers))
-    print(line.format(*("-" * w for w in widths)))
-    for row in rows:
-        print(line.format(*row))
 
 
 def main():

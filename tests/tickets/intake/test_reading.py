@@ -209,3 +209,12 @@ def test_our_own_addresses_and_reply_addresses_are_ours():
         parse_email(email_bytes(sender="support+12-abc@acme.example")), own_addresses=own
     )
     assert own_sender_reason(parse_email(email_bytes()), own_addresses=own) is None
+
+
+def test_a_text_longer_than_a_reply_may_be_is_shortened_with_a_note(settings):
+    settings.MARKDOWN_TEXT_MAX_LENGTH = 200
+
+    text = new_text(parse_email(email_bytes(body="word " * 100)))
+
+    assert len(text) <= 200
+    assert text.endswith("(Shortened: the full email is kept with the message.)")
