@@ -3,6 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from .intake.imap import imap_mailboxes_due, mailbox_fetch
 from .intake.process import inbound_process
 from .intake.store import inbound_redrive as redrive
 from .services.attachments import pending_attachments_purge
@@ -44,8 +45,6 @@ def inbound_redrive() -> int:
 @shared_task
 def fetch_mailboxes() -> int:
     """Queue a fetch of every active IMAP mailbox."""
-    from .intake.imap import imap_mailboxes_due
-
     mailbox_ids = imap_mailboxes_due()
     for mailbox_id in mailbox_ids:
         fetch_mailbox.delay(mailbox_id)
@@ -54,6 +53,4 @@ def fetch_mailboxes() -> int:
 
 @shared_task
 def fetch_mailbox(mailbox_id: int) -> str:
-    from .intake.imap import mailbox_fetch
-
     return mailbox_fetch(mailbox_id=mailbox_id)

@@ -196,13 +196,16 @@ def _disposition(part: Message) -> str:
         return ""
 
 
-def _leaves(message: Message):
-    """Every non-multipart part; a forwarded message (message/rfc822) is one leaf."""
+def _leaves(message: Message) -> list[tuple[Message, str]]:
+    """Every non-multipart part with its content type, in order; a forwarded message
+    (message/rfc822) is one leaf. Each type is read once: reading it parses the header."""
+    leaves = []
     stack = [message]
     while stack:
         part = stack.pop(0)
-        if _content_type(part) == "message/rfc822" or not part.is_multipart():
-            yield part
+        kind = _content_type(part)
+        if kind == "message/rfc822" or not part.is_multipart():
+            leaves.append((part, kind))
             continue
         try:
             children = part.get_payload()
@@ -210,9 +213,10 @@ def _leaves(message: Message):
             continue
         if isinstance(children, list):
             stack[0:0] = [child for child in children if isinstance(child, Message)]
+    return leaves
 
 
-def _bodies(message: Message) -> tuple[Message | None, Message | None]:
+def _bodies(message: Message, leaves) -> tuple[Message | None, Message | None]:
     text = html = None
     if isinstance(message, EmailMessage):
         try:
@@ -221,10 +225,9 @@ def _bodies(message: Message) -> tuple[Message | None, Message | None]:
         except Exception:  # noqa: BLE001, S110 - found by walking below
             pass
     if text is None and html is None:
-        for part in _leaves(message):
+        for part, kind in leaves:
             if _disposition(part) == "attachment" or _filename(part):
                 continue
-            kind = _content_type(part)
             if kind == "text/plain" and text is None:
                 text = part
             elif kind == "text/html" and html is None:
@@ -248,12 +251,11 @@ _REPORT_PARTS = frozenset(
 )
 
 
-def _attachments(message: Message, bodies: tuple) -> tuple[Part, ...]:
+def _attachments(leaves, bodies: tuple) -> tuple[Part, ...]:
     found = []
-    for part in _leaves(message):
+    for part, kind in leaves:
         if any(part is body for body in bodies if body is not None):
             continue
-        kind = _content_type(part)
         if kind in _REPORT_PARTS or kind.startswith("multipart/"):
             continue
         disposition = _disposition(part)
@@ -293,7 +295,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
         return_path = email.utils.parseaddr(values[0])[1].strip().lower()
     delivered = [a.address for a in _addresses(_all_headers(message, "Delivered-To"))]
     delivered += [a.address for a in _addresses(_all_headers(message, "X-Original-To"))]
-    text_part, html_part = _bodies(message)
+    leaves = _leaves(message)
+    text_part, html_part = _bodies(message, leaves)
     return ParsedEmail(
         sender=senders[0] if senders else None,
         return_path=return_path,
@@ -310,6 +313,6 @@ def parse_email(raw: bytes) -> ParsedEmail:
         loop_headers={name: header(message, name) for name in LOOP_HEADERS if name in message},
         text=part_text(text_part) if text_part is not None else "",
         html=part_text(html_part) if html_part is not None else "",
-        attachments=_attachments(message, (text_part, html_part)),
+        attachments=_attachments(leaves, (text_part, html_part)),
         message=message,
     )

@@ -91,6 +91,7 @@ def inbound_process(*, inbound_id: int) -> str:
                 InboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("tenant", "mailbox__default_ticket_type")
                 .filter(pk=inbound_id, state=State.PENDING)
+                .order_by()
                 .first()
             )
             if inbound is None:
