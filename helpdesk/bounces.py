@@ -62,12 +62,17 @@ def _status_blocks(part: Message) -> list[Message]:
     return [_HEADERS.parsestr(block) for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
+_LEAF_KINDS = frozenset(
+    {"message/rfc822", "message/delivery-status", "message/disposition-notification"}
+)
+
+
 def _leaves(message: Message):
     stack = [message]
     while stack:
         part = stack.pop()
         kind = part.get_content_type()
-        if kind in ("message/rfc822", "message/delivery-status") or not part.is_multipart():
+        if kind in _LEAF_KINDS or not part.is_multipart():
             yield part
             continue
         payload = part.get_payload()
@@ -88,8 +93,16 @@ def _original_message_ids(part: Message) -> list[str]:
     return _MESSAGE_ID.findall(_value(headers, "Message-ID"))
 
 
+def _failed(action: str, status: str) -> bool:
+    """A recipient the report gave up on: "failed", or no action with a permanent status.
+    "delayed" is a warning that delivery goes on; "delivered", "relayed" and "expanded"
+    are successes."""
+    return action == "failed" or (not action and status.startswith("5"))
+
+
 def bounce_of(message: Message) -> Bounce | None:
-    """What a delivery report says about one of our emails; None when it names none."""
+    """What a delivery report says about one of our emails; None when it names none, when
+    no recipient failed (a delay warning) or when it is a read receipt."""
     ids: list[str] = []
     recipients: list[str] = []
     reasons: list[str] = []
@@ -98,19 +111,22 @@ def bounce_of(message: Message) -> Bounce | None:
         leaves = list(_leaves(message))
     except Exception:  # noqa: BLE001 - a broken report names nothing
         return None
+    kinds = {part.get_content_type() for part in leaves}
+    if "message/disposition-notification" in kinds:
+        return None
     for part in leaves:
         kind = part.get_content_type()
         if kind == "message/delivery-status":
             for block in _status_blocks(part):
                 recipient = _value(block, "Final-Recipient") or _value(block, "Original-Recipient")
-                action = _value(block, "Action").lower()
-                if recipient and action not in ("delivered", "relayed", "expanded"):
-                    address = recipient.rpartition(";")[2].strip().strip("<>").lower()
-                    if "@" in address:
-                        recipients.append(address)
-                    reason = _value(block, "Diagnostic-Code").partition(";")[2].strip()
-                    status = _value(block, "Status")
-                    reasons.append(" ".join(filter(None, [status, reason])))
+                status = _value(block, "Status")
+                if not recipient or not _failed(_value(block, "Action").lower(), status):
+                    continue
+                address = recipient.rpartition(";")[2].strip().strip("<>").lower()
+                if "@" in address:
+                    recipients.append(address)
+                reason = _value(block, "Diagnostic-Code").partition(";")[2].strip()
+                reasons.append(" ".join(filter(None, [status, reason])))
         elif kind in ("message/rfc822", "text/rfc822-headers"):
             ids.extend(_original_message_ids(part))
         elif kind == "text/plain":
@@ -120,7 +136,7 @@ def bounce_of(message: Message) -> Bounce | None:
     for text in text_parts:
         ids.extend(_QUOTED_MESSAGE_ID.findall(text))
     ids = list(dict.fromkeys(ids))
-    if not ids:
+    if not ids or ("message/delivery-status" in kinds and not recipients):
         return None
     reason = next((r for r in reasons if r), "")
     if not reason:

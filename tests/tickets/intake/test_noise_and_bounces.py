@@ -79,7 +79,9 @@ def test_a_mailing_list_message_is_ignored(acme, mailbox, receive):
     assert not Ticket.objects.exists()
 
 
-def _delivery_report(*, original_message_id: str, recipient: str) -> bytes:
+def _delivery_report(
+    *, original_message_id: str, recipient: str, action="failed", kind="delivery-status"
+) -> bytes:
     report = EmailMessage()
     report["From"] = "Mail Delivery System <MAILER-DAEMON@mx.acme.test>"
     report["To"] = SUPPORT
@@ -90,14 +92,14 @@ def _delivery_report(*, original_message_id: str, recipient: str) -> bytes:
     report.set_type("multipart/report")
     report.set_param("report-type", "delivery-status")
     status = EmailMessage()
-    status.set_type("message/delivery-status")
+    status.set_type(f"message/{kind}")
     status.set_payload(
         [
             _fields({"Reporting-MTA": "dns; mx.acme.test"}),
             _fields(
                 {
                     "Final-Recipient": f"rfc822; {recipient}",
-                    "Action": "failed",
+                    "Action": action,
                     "Status": "5.1.1",
                     "Diagnostic-Code": "smtp; 550 5.1.1 <x>: Recipient address rejected",
                 }
@@ -152,6 +154,34 @@ def test_a_bounce_of_our_email_marks_it_and_the_address(acme, make_ticket, mailb
     assert (bounced.address, bounced.bounces) == ("gone@acme.test", 2)
     assert not Message.objects.exists()
     assert emails_to("MAILER-DAEMON@mx.acme.test".lower()) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [
+        ("delayed", "delivery-status"),
+        ("delivered", "delivery-status"),
+        ("", "disposition-notification"),
+    ],
+)
+def test_delay_warnings_and_read_receipts_are_not_bounces(
+    acme, make_ticket, mailbox, receive, action, kind
+):
+    sent = email_queue(tenant=acme.tenant, to=["slow@acme.test"], subject="Hi", text="x")
+
+    inbound = receive(
+        _delivery_report(
+            original_message_id=sent.message_id,
+            recipient="slow@acme.test",
+            action=action,
+            kind=kind,
+        )
+    )
+
+    sent.refresh_from_db()
+    assert inbound.outcome == "Ignored: delivery report"
+    assert sent.bounced_at is None
+    assert not BouncedAddress.objects.exists()
 
 
 def test_a_bounce_naming_another_tenants_email_marks_nothing(
