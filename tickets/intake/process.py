@@ -120,14 +120,14 @@ def _failed(inbound: InboundEmail, error: Exception) -> str:
     now = timezone.now()
     inbound.ticket = None
     inbound.attempts += 1
-    inbound.error = f"{type(error).__name__}: {error}"[:1000]
+    inbound.error = f"{type(error).__name__}: {error}"[:500]
     inbound.claimed_until = None
     if inbound.attempts >= settings.INBOUND_RETRIES:
         inbound.state = State.FAILED
         inbound.outcome = _("Failed after %(count)s attempts") % {"count": inbound.attempts}
     else:
         inbound.next_attempt_at = now + retry_delay(inbound.attempts)
-        inbound.outcome = _("Failed; tried again at %(time)s") % {
+        inbound.outcome = _("Failed; trying again at %(time)s") % {
             "time": inbound.next_attempt_at.strftime("%H:%M UTC")
         }
     inbound.save(
@@ -198,6 +198,8 @@ def _decide(inbound: InboundEmail) -> Outcome:
         return _ignored(noise)
     if not work.sender:
         return _refused(_("the email has no sender address"))
+    if not tenant.is_active or not inbound.mailbox.is_active:
+        return _refused(_("the help desk or its mailbox is deactivated"))
     user = routing.sender_account(address=work.sender)
     route, named = routing.ticket_route(
         parsed=parsed, tenant=tenant, addresses=work.addresses, threads=threads, sender=work.sender

@@ -181,3 +181,16 @@ def test_the_original_email_stays_with_the_ticket(acme, mailbox, receive):
         assert stored.read() == raw
     assert not Message.objects.exists()
     assert inbound.ticket.text.startswith("Hello")
+
+
+@pytest.mark.parametrize("switched_off", ["tenant", "mailbox"])
+def test_a_deactivated_help_desk_or_mailbox_opens_nothing(acme, mailbox, receive, switched_off):
+    target = acme.tenant if switched_off == "tenant" else mailbox
+    target.is_active = False
+    target.save()
+
+    inbound = receive(email_bytes())
+
+    assert inbound.state == InboundEmail.State.REFUSED
+    assert inbound.outcome == "Refused: the help desk or its mailbox is deactivated"
+    assert not Ticket.objects.exists()

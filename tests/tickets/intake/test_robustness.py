@@ -71,7 +71,7 @@ def test_a_failure_mid_message_rolls_its_work_back_and_is_retried_later(acme, ma
     outcome = inbound_process(inbound_id=inbound.pk)
 
     inbound.refresh_from_db()
-    assert outcome.startswith("Failed; tried again at")
+    assert outcome.startswith("Failed; trying again at")
     assert inbound.state == InboundEmail.State.PENDING
     assert inbound.attempts == 1
     assert inbound.error == "RuntimeError: disk full"
