@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -219,7 +221,28 @@ class TenantScopedAdmin(admin.ModelAdmin):
         return tenant_id == request.user.tenant_id
 
 
-class ReadOnlyTenantAdmin(TenantScopedAdmin):
+class MissingObjectIs404:
+    """An object URL of a row this admin may not see (another tenant's, or none) answers
+    404, as the portal does, instead of Django's redirect to the admin index."""
+
+    def _object_or_404(self, request, object_id):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404(_("There is no such object."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ReadOnlyTenantAdmin(MissingObjectIs404, TenantScopedAdmin):
     """Rows the help desk writes and admins only read (the outbox, the inbox, bounced
     addresses): ``detail_fields`` are shown read-only, platform superusers also see the
     tenant, and only they may delete."""

@@ -8,7 +8,12 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk.admin import ReadOnlyTenantAdmin, TenantScopedAdmin, TenantScopedAdminForm
+from helpdesk.admin import (
+    MissingObjectIs404,
+    ReadOnlyTenantAdmin,
+    TenantScopedAdmin,
+    TenantScopedAdminForm,
+)
 
 from .intake.store import inbound_retry
 from .models import (
@@ -164,7 +169,7 @@ class MailboxForm(TenantScopedAdminForm):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(TenantScopedAdmin):
+class MailboxAdmin(MissingObjectIs404, TenantScopedAdmin):
     """A tenant's support addresses and how their mail arrives."""
 
     form = MailboxForm
