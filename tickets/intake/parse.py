@@ -5,6 +5,7 @@ MIME parts without boundaries. Nothing here raises on such input; what cannot be
 read as missing (a header) or decoded with replacement characters (a body).
 """
 
+import codecs
 import email.policy
 import email.utils
 import mimetypes
@@ -142,26 +143,39 @@ def _date(value: str) -> datetime | None:
     return parsed
 
 
-def part_text(part: Message) -> str:
-    """A text part decoded; a wrong or unknown charset falls back to UTF-8 with
-    replacement characters, then Latin-1."""
+def _known_charset(part: Message) -> str | None:
     try:
-        content = part.get_content()
-        if isinstance(content, str):
-            return content
-    except Exception:  # noqa: BLE001, S110 - decoded by hand below
-        pass
+        charset = part.get_content_charset() or "utf-8"
+        codecs.lookup(charset)
+    except (LookupError, ValueError, TypeError):
+        return None
+    return charset
+
+
+def part_text(part: Message) -> str:
+    """A text part decoded. A charset Python does not know is read as UTF-8 when the
+    bytes are UTF-8, else as Windows-1252 (what such mail nearly always is)."""
+    charset = _known_charset(part)
+    if charset is not None:
+        try:
+            content = part.get_content()
+            if isinstance(content, str):
+                return content
+        except Exception:  # noqa: BLE001, S110 - decoded by hand below
+            pass
     try:
         payload = part.get_payload(decode=True) or b""
     except Exception:  # noqa: BLE001
         return ""
     if isinstance(payload, str):
         return payload
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload.decode(charset, errors="replace")
-    except LookupError:
-        return payload.decode("utf-8", errors="replace")
+    for candidate in (charset, "utf-8"):
+        if candidate:
+            try:
+                return payload.decode(candidate)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return payload.decode("cp1252", errors="replace")
 
 
 def _part_bytes(part: Message) -> bytes:

@@ -60,6 +60,24 @@ def test_malformed_mail_is_read_without_raising(raw):
     assert parsed.date is None or parsed.date.tzinfo is not None
 
 
+@pytest.mark.parametrize(
+    ("charset", "data", "text"),
+    [
+        ("x-unknown", "été".encode("cp1252"), "été"),
+        ("x-unknown", "été".encode(), "été"),
+        ("iso-8859-1", "año".encode("latin-1"), "año"),
+        ("utf-8", b"caf\xc3\xa9 \xff", "café \ufffd"),
+    ],
+)
+def test_text_in_wrong_or_unknown_charsets_is_read(charset, data, text):
+    raw = (
+        b"From: a@b.test\r\nContent-Type: text/plain; charset=" + charset.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + data
+    )
+
+    assert parse_email(raw).text == text
+
+
 def test_attachments_and_inline_images_are_found():
     raw = email_bytes(
         body="See the screenshot.",
