@@ -31,7 +31,8 @@ VIA_TOKEN = "reply address"
 VIA_HEADERS = "In-Reply-To"
 VIA_SUBJECT = "subject"
 
-TICKET_RELATED = ("tenant", "organization", "requester", "assignee", "ticket_type")
+# What deciding on a reply reads; the services lock and read the ticket again.
+TICKET_RELATED = ("organization", "requester", "assignee")
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,12 @@ def outbox_threads(*, tenant, parsed: ParsedEmail) -> dict[str, str]:
     )
 
 
-def _tickets(tenant):
-    return Ticket.objects.for_tenant(tenant).select_related(*TICKET_RELATED)
+def _ticket(tenant, **lookup) -> Ticket | None:
+    ticket = Ticket.objects.for_tenant(tenant).select_related(*TICKET_RELATED).filter(**lookup)
+    ticket = ticket.first()
+    if ticket is not None:
+        ticket.tenant = tenant
+    return ticket
 
 
 def _token_ticket_id(*, parsed: ParsedEmail, tenant, addresses, sender: str) -> int | None:
@@ -113,13 +118,13 @@ def ticket_route(
     if ticket_id is None:
         ticket_id, via = _header_ticket_id(parsed=parsed, threads=threads), VIA_HEADERS
     if ticket_id is not None:
-        ticket = _tickets(tenant).filter(pk=ticket_id).first()
+        ticket = _ticket(tenant, pk=ticket_id)
         if ticket is not None:
             return Route(ticket=ticket, via=via), None
     numbers = subject_numbers(tenant=tenant, subject=parsed.subject)
     if not numbers:
         return None, None
-    ticket = _tickets(tenant).filter(number=numbers[0]).first()
+    ticket = _ticket(tenant, number=numbers[0])
     if ticket is None:
         return None, None
     if takes_part(ticket=ticket, address=sender):
@@ -148,6 +153,8 @@ def reply_allowed(*, ticket: Ticket, tenant, address: str, user: User | None) ->
             return ALLOWED_STAFF
         if user.organization_id is None or not user.organization.is_active:
             return ""
+        if ticket.requester_id == user.pk:
+            return ALLOWED_CUSTOMER
         if visible_tickets(tenant=tenant, actor=user).filter(pk=ticket.pk).exists():
             return ALLOWED_CUSTOMER
         # The contact account made for an outside address in copy.
