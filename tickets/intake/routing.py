@@ -108,11 +108,20 @@ def takes_part(*, ticket: Ticket, address: str) -> bool:
     ).exists()
 
 
+# "Re:", "RE[2]:", "AW:", "RV:", "Fwd:"… in the languages mail clients use.
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|rv|r|res|fw|fwd|tr|wg|enc)\s*(?:\[\d+\])?\s*:", re.I)
+
+
+def looks_like_reply(parsed: ParsedEmail) -> bool:
+    return bool(parsed.thread_ids) or bool(_REPLY_SUBJECT.match(parsed.subject or ""))
+
+
 def ticket_route(
     *, parsed: ParsedEmail, tenant, addresses, threads: dict[str, str], sender: str
 ) -> tuple[Route | None, Ticket | None]:
-    """The ticket the message answers and how it was found; or None and, when the
-    subject names a ticket the sender takes no part in, that ticket (refused)."""
+    """The ticket the message answers and how it was found; or None and, when a reply's
+    subject names a ticket the sender takes no part in, that ticket (refused). A new email
+    that mentions a ticket number is a new request."""
     ticket_id = _token_ticket_id(parsed=parsed, tenant=tenant, addresses=addresses, sender=sender)
     via = VIA_TOKEN
     if ticket_id is None:
@@ -129,7 +138,7 @@ def ticket_route(
         return None, None
     if takes_part(ticket=ticket, address=sender):
         return Route(ticket=ticket, via=VIA_SUBJECT), None
-    return None, ticket
+    return None, ticket if looks_like_reply(parsed) else None
 
 
 def sender_account(*, address: str) -> User | None:

@@ -106,6 +106,20 @@ def test_a_spoofed_reply_from_a_non_participant_with_a_forged_subject_lands_nowh
     assert Ticket.objects.count() == 1
 
 
+def test_a_new_email_mentioning_someone_elses_ticket_is_a_new_request(
+    acme, ticket, mailbox, receive
+):
+    colleague = CustomerFactory(tenant=acme.tenant, organization=acme.org, email="eve@acme.test")
+
+    inbound = receive(
+        email_bytes(sender=colleague.email, subject=f"Same problem as {ticket.reference}")
+    )
+
+    assert inbound.outcome == f"New ticket {inbound.ticket.reference}"
+    assert inbound.ticket.requester == colleague
+    assert not Message.objects.filter(ticket=ticket).exists()
+
+
 def test_a_reply_address_issued_to_someone_else_does_not_let_another_sender_in(
     acme, ticket, mailbox, receive
 ):
