@@ -36,7 +36,7 @@ state_dir = {directory}/state
 log_path = {directory}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal_user}
@@ -61,7 +61,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -83,11 +84,15 @@ namespace inbox {{
 class DovecotServer:
     """One ``dovecot -F`` process; ``stop()`` and ``start()`` keep the port and the mail."""
 
-    def __init__(self):
+    def __init__(self, *, tls: bool = False):
         # Not under pytest's tmp_path: Dovecot's unprivileged processes must enter it.
         self.directory = Path(tempfile.mkdtemp(prefix="helpdesk-imap-"))
         self.directory.chmod(0o755)
         self.port = free_port()
+        # With ``tls``: implicit TLS on ``tls_port`` and STARTTLS on ``port``, with a
+        # self-signed certificate for 127.0.0.1 (``certificate`` is its file, to trust).
+        self.tls_port = free_port() if tls else 0
+        self.certificate = self.directory / "cert.pem" if tls else None
         self.process: subprocess.Popen | None = None
         self.user = USER
         self.password = PASSWORD
@@ -107,10 +112,18 @@ class DovecotServer:
             home = self.directory / "home"
             for path in [home, *home.rglob("*")]:
                 os.chown(path, uid, gid)
+        ssl = "ssl = no"
+        if self.certificate is not None:
+            key = self.directory / "key.pem"
+            if not self.certificate.exists():
+                _self_signed(self.certificate, key)
+            ssl = f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{key}"
         config = self.directory / "dovecot.conf"
         config.write_text(
             CONFIG.format(
                 directory=self.directory,
+                ssl=ssl,
+                tls_port=self.tls_port,
                 port=self.port,
                 uid=uid,
                 gid=gid,
@@ -202,6 +215,43 @@ class DovecotServer:
             client.logout()
 
 
+def _self_signed(certificate: Path, key_path: Path) -> None:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    certificate.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
 def _exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -210,16 +260,26 @@ def _exists(name: str) -> bool:
         return False
 
 
-@pytest.fixture
-def imap_server():
-    """A private Dovecot, up; stopped and removed after the test."""
+def _running(tls: bool):
     if not os.path.exists(DOVECOT):
         from tests.conftest import service_missing
 
         service_missing("needs Dovecot (/usr/sbin/dovecot, Debian's dovecot-imapd)")
-    server = DovecotServer().start()
+    server = DovecotServer(tls=tls).start()
     yield server
-    if server.process is not None and server.process.poll() is None:
-        print("----- dovecot log -----")
-        print(server.log())
+    # Shown by pytest only when the test failed.
+    print("----- dovecot log -----")
+    print(server.log())
     server.remove()
+
+
+@pytest.fixture
+def imap_server():
+    """A private Dovecot, up; stopped and removed after the test."""
+    yield from _running(tls=False)
+
+
+@pytest.fixture
+def imap_tls_server():
+    """A private Dovecot offering TLS (port ``tls_port``) and STARTTLS (``port``)."""
+    yield from _running(tls=True)

@@ -6,7 +6,7 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.utils import timezone
 
-from tests.imap_server import imap_server  # noqa: F401 - the fixture
+from tests.imap_server import imap_server, imap_tls_server  # noqa: F401 - the fixtures
 from tickets.models import Mailbox, TicketType
 
 from ..factories import TicketTypeFactory

@@ -269,3 +269,37 @@ def test_each_tenants_mailbox_stores_for_its_own_tenant(two_tenants, imap_server
     assert stored(first) == ["<shared@customer.test>"]
     assert stored(second) == ["<shared@customer.test>"]
     assert InboundEmail.objects.for_tenant(globex.tenant).get().mailbox == second
+
+
+def test_an_untrusted_certificate_is_refused_with_a_readable_error(acme, imap_tls_server):
+    mailbox = make_mailbox(
+        acme,
+        server=imap_tls_server,
+        imap_port=imap_tls_server.tls_port,
+        imap_security=Mailbox.Security.SSL,
+    )
+    imap_tls_server.append(raw_email())
+
+    mailbox_fetch(mailbox_id=mailbox.pk)
+
+    mailbox.refresh_from_db()
+    assert mailbox.last_fetch_error.startswith(
+        f"The secure connection to 127.0.0.1:{imap_tls_server.tls_port} failed:"
+    )
+    assert "CERTIFICATE_VERIFY_FAILED" in mailbox.last_fetch_error
+    assert stored(mailbox) == []
+
+
+@pytest.mark.parametrize("security", [Mailbox.Security.SSL, Mailbox.Security.STARTTLS])
+def test_mail_is_fetched_over_tls_and_starttls(acme, imap_tls_server, monkeypatch, security):
+    import ssl
+
+    trusted, default = str(imap_tls_server.certificate), ssl.create_default_context
+    # Trusting the test server's self-signed certificate.
+    monkeypatch.setattr(ssl, "create_default_context", lambda: default(cafile=trusted))
+    port = imap_tls_server.tls_port if security == Mailbox.Security.SSL else imap_tls_server.port
+    mailbox = make_mailbox(acme, server=imap_tls_server, imap_port=port, imap_security=security)
+    imap_tls_server.append(raw_email(message_id="<tls@customer.test>"))
+
+    assert mailbox_fetch(mailbox_id=mailbox.pk) == "1 new of 1 fetched"
+    assert stored(mailbox) == ["<tls@customer.test>"]
