@@ -337,3 +337,22 @@ def test_the_tenant_admin_sets_the_unknown_sender_policy(acme):
     assert response.status_code == 302, response.content.decode()[:3000]
     acme.tenant.refresh_from_db()
     assert acme.tenant.unknown_senders == UnknownSenders.ORGANIZATION_DOMAINS
+
+
+def test_fetch_now_takes_the_new_mail_of_the_selected_mailboxes(two_tenants, imap_server):
+    acme, globex = two_tenants
+    mailbox = make_mailbox(acme, server=imap_server)
+    foreign = make_mailbox(globex, server=imap_server)
+    imap_server.append(raw_email(message_id="<now@customer.test>"))
+
+    response = admin_client(acme).post(
+        MAILBOXES,
+        {"action": "fetch_now", "_selected_action": [mailbox.pk, foreign.pk]},
+        follow=True,
+    )
+
+    assert "A fetch of 1 mailbox is queued" in response.content.decode()
+    assert InboundEmail.objects.for_tenant(acme.tenant).get().message_id == "<now@customer.test>"
+    assert not InboundEmail.objects.for_tenant(globex.tenant).exists()
+    mailbox.refresh_from_db()
+    assert mailbox.last_fetch_at is not None
