@@ -3,8 +3,8 @@ from allauth.account.auth_backends import AuthenticationBackend
 
 def may_sign_in_here(user, request) -> bool:
     """A user signs in only on their own tenant's hosts; platform superusers only on the
-    platform's hosts."""
-    if request is None or not hasattr(request, "tenant"):
+    platform's hosts; contacts in copy (outside addresses) nowhere."""
+    if request is None or not hasattr(request, "tenant") or user.is_contact:
         return False
     tenant_id = request.tenant.pk if request.tenant else None
     return user.tenant_id == tenant_id

@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     TENANT_ADMIN = "tenant_admin", "Tenant admin"
     PLATFORM = "platform", "Platform superuser"
+    # Someone outside the organizations, put in copy of tickets by an engineer: answers
+    # by email, never signs in.
+    CONTACT = "contact", "Contact in copy"
 
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.ORG_ADMIN)
@@ -124,6 +127,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_customer(self) -> bool:
         return self.role in CUSTOMER_ROLES
+
+    @property
+    def is_contact(self) -> bool:
+        """An outside address in copy of tickets: writes by email, has no portal."""
+        return self.role == Role.CONTACT
 
     @property
     def is_org_admin(self) -> bool:

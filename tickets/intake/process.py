@@ -241,7 +241,7 @@ def _answer(work: Work, ticket: Ticket, user: User | None) -> Outcome:
     if not allowed:
         return _refused(_may_not_reply(work, ticket))
     if allowed == routing.ALLOWED_CONTACT and user is None:
-        user = _account_create(work, organization=ticket.organization)
+        user = _contact_create(work)
     now = work.received_at
     past_window = ticket.status == Status.RESOLVED and not can_reopen(user, ticket, now)
     if ticket.status == Status.CLOSED or past_window:
@@ -308,6 +308,11 @@ def _open(work: Work, user: User | None) -> Outcome:
             )
         if not user.is_active:
             return _refused(_("%(sender)s is deactivated") % {"sender": work.sender})
+        if user.is_contact:
+            return _refused(
+                _("%(sender)s is in copy of tickets only and does not open new ones")
+                % {"sender": work.sender}
+            )
         if user.organization_id is None or not user.organization.is_active:
             return _refused(
                 _("the organization of %(sender)s is deactivated") % {"sender": work.sender}
@@ -334,10 +339,8 @@ def _domain_organization(work: Work):
 
 
 def _account_create(work: Work, *, organization) -> User:
-    """A customer account for the sender, who signs in only after setting a password.
-
-    A user of a customer role needs an organization; an outside address in copy gets one of
-    the ticket's organization, so it sees the tickets it is in copy of and no others."""
+    """A customer account of ``organization`` for the sender (an unknown address at one of
+    its email domains), who signs in only after setting a password."""
     name = work.parsed.sender.name or work.sender.partition("@")[0]
     return User.objects.create_user(
         email=work.sender,
@@ -346,6 +349,19 @@ def _account_create(work: Work, *, organization) -> User:
         tenant=work.tenant,
         organization=organization,
         role=Role.CUSTOMER,
+    )
+
+
+def _contact_create(work: Work) -> User:
+    """The account an outside address in copy writes with: a contact of the tenant, in no
+    organization, who never signs in and sees nothing in the portal."""
+    name = work.parsed.sender.name or work.sender.partition("@")[0]
+    return User.objects.create_user(
+        email=work.sender,
+        password=None,
+        full_name=name[:150],
+        tenant=work.tenant,
+        role=Role.CONTACT,
     )
 
 

@@ -160,17 +160,18 @@ def reply_allowed(*, ticket: Ticket, tenant, address: str, user: User | None) ->
             return ""
         if user.is_agent:
             return ALLOWED_STAFF
+        if user.is_contact:
+            in_copy = TicketParticipant.objects.filter(
+                ticket=ticket, email=address, removed_at__isnull=True
+            )
+            return ALLOWED_CONTACT if in_copy.exists() else ""
         if user.organization_id is None or not user.organization.is_active:
             return ""
         if ticket.requester_id == user.pk:
             return ALLOWED_CUSTOMER
         if visible_tickets(tenant=tenant, actor=user).filter(pk=ticket.pk).exists():
             return ALLOWED_CUSTOMER
-        # The contact account made for an outside address in copy.
-        in_copy = TicketParticipant.objects.filter(
-            ticket=ticket, email=address, user__isnull=True, removed_at__isnull=True
-        )
-        return ALLOWED_CONTACT if in_copy.exists() else ""
+        return ""
     in_copy = TicketParticipant.objects.filter(
         ticket=ticket, email=address, user__isnull=True, removed_at__isnull=True
     )

@@ -58,9 +58,9 @@ def ticket_cc_add(
     else:
         address = user.email.lower()
     if user is not None and (user.tenant_id != ticket.tenant_id or not user.is_customer):
-        if user.tenant_id == ticket.tenant_id:
+        if user.tenant_id == ticket.tenant_id and user.is_agent:
             raise ValidationError(_("Staff see every ticket already."))
-        # An account elsewhere on the platform: in copy by email only.
+        # A contact, or an account elsewhere on the platform: in copy by email only.
         user = None
     if user is not None and user.organization_id != ticket.organization_id:
         raise ValidationError(

@@ -4,11 +4,13 @@ could see the ticket in the browser."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from helpdesk.services import email_queue
 from tickets.models import Channel, InboundEmail, Message, SlaState, Status, Ticket
+from tickets.selectors import visible_tickets
 from tickets.services import ticket_cc_add, ticket_reply, ticket_transition
 
 from ...factories import CustomerFactory, EngineerFactory
@@ -330,6 +332,37 @@ def test_an_outside_address_in_copy_replies_through_a_contact_account(
     assert first.outcome == second.outcome == f"Reply on {ticket.reference}"
     authors = list(Message.objects.filter(ticket=ticket).values_list("author", flat=True))
     assert authors == [contact.pk, contact.pk]
+    # Outside the organization: no member of it, nothing in the portal, no new tickets.
+    assert (contact.role, contact.organization_id) == (Role.CONTACT, None)
+    assert not visible_tickets(tenant=acme.tenant, actor=contact).exists()
+    inbound = receive(
+        email_bytes(sender="consultant@partner.test", subject="A new question", body="Hello")
+    )
+    assert inbound.state == InboundEmail.State.REFUSED
+    assert Ticket.objects.for_tenant(acme.tenant).count() == 1
+
+
+def test_a_contact_in_copy_cannot_sign_in_even_with_a_password(acme, ticket, mailbox, receive):
+    ticket_cc_add(ticket=ticket, actor=acme.engineer, email="consultant@partner.test")
+    receive(
+        email_bytes(
+            sender="consultant@partner.test",
+            to=reply_to_ticket(ticket, "consultant@partner.test"),
+            body="We see the same on our side.",
+        )
+    )
+    contact = User.objects.get(email="consultant@partner.test")
+    contact.set_password("a long enough password 1")
+    contact.save()
+
+    client = Client(HTTP_HOST=acme.host)
+    response = client.post(
+        "/accounts/login/",
+        {"login": contact.email, "password": "a long enough password 1"},
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 def test_an_outside_address_in_copy_does_not_open_a_follow_up(acme, ticket, mailbox, receive):
