@@ -38,7 +38,7 @@ protocols = imap
 listen = 127.0.0.1
 {ssl}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanism}
 default_internal_user = {internal_user}
 default_login_user = {login_user}
 first_valid_uid = {uid}
@@ -49,9 +49,10 @@ mail_gid = {gid}
 mail_privileged_group =
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {directory}/passwd
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = static
   args = home={directory}/home/%u
 }}
@@ -80,11 +81,29 @@ namespace inbox {{
 }}
 """
 
+OAUTH2_PASSDB = """\
+auth_failure_delay = 0
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2
+  args = {config}
+}}
+"""
+
+OAUTH2_CONFIG = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
 
 class DovecotServer:
     """One ``dovecot -F`` process; ``stop()`` and ``start()`` keep the port and the mail."""
 
-    def __init__(self, *, tls: bool = False):
+    def __init__(self, *, tls: bool = False, oauth2_introspection_url: str = ""):
         # Not under pytest's tmp_path: Dovecot's unprivileged processes must enter it.
         self.directory = Path(tempfile.mkdtemp(prefix="helpdesk-imap-"))
         self.directory.chmod(0o755)
@@ -93,6 +112,9 @@ class DovecotServer:
         # self-signed certificate for 127.0.0.1 (``certificate`` is its file, to trust).
         self.tls_port = free_port() if tls else 0
         self.certificate = self.directory / "cert.pem" if tls else None
+        # With ``oauth2_introspection_url``: XOAUTH2 too, each bearer token POSTed there
+        # (RFC 7662 introspection) and accepted while it is active for the user it names.
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.process: subprocess.Popen | None = None
         self.user = USER
         self.password = PASSWORD
@@ -118,9 +140,17 @@ class DovecotServer:
             if not self.certificate.exists():
                 _self_signed(self.certificate, key)
             ssl = f"ssl = yes\nssl_cert = <{self.certificate}\nssl_key = <{key}"
+        oauth2_mechanism = oauth2_passdb = ""
+        if self.oauth2_introspection_url:
+            oauth2 = self.directory / "dovecot-oauth2.conf.ext"
+            oauth2.write_text(OAUTH2_CONFIG.format(url=self.oauth2_introspection_url))
+            oauth2_mechanism = " xoauth2"
+            oauth2_passdb = OAUTH2_PASSDB.format(config=oauth2)
         config = self.directory / "dovecot.conf"
         config.write_text(
             CONFIG.format(
+                oauth2_mechanism=oauth2_mechanism,
+                oauth2_passdb=oauth2_passdb,
                 directory=self.directory,
                 ssl=ssl,
                 tls_port=self.tls_port,
@@ -260,12 +290,12 @@ def _exists(name: str) -> bool:
         return False
 
 
-def _running(tls: bool):
+def _running(tls: bool, **options):
     if not os.path.exists(DOVECOT):
         from tests.conftest import service_missing
 
         service_missing("needs Dovecot (/usr/sbin/dovecot, Debian's dovecot-imapd)")
-    server = DovecotServer(tls=tls).start()
+    server = DovecotServer(tls=tls, **options).start()
     yield server
     # Shown by pytest only when the test failed.
     print("----- dovecot log -----")
@@ -277,6 +307,13 @@ def _running(tls: bool):
 def imap_server():
     """A private Dovecot, up; stopped and removed after the test."""
     yield from _running(tls=False)
+
+
+@pytest.fixture
+def imap_oauth_server(identity_server):
+    """A private Dovecot that also signs in with XOAUTH2, asking ``identity_server``
+    whether each bearer token is active for the user."""
+    yield from _running(tls=False, oauth2_introspection_url=identity_server.introspection_url)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -16,6 +17,7 @@ from helpdesk.admin import (
     TenantScopedAdminForm,
 )
 
+from .intake.oauth import oauth_token_forget
 from .intake.store import inbound_retry
 from .models import (
     InboundEmail,
@@ -117,16 +119,35 @@ class TicketAdmin(TenantScopedAdmin):
         return False
 
 
-class MailboxForm(TenantScopedAdminForm):
-    password = forms.CharField(
-        label=_("IMAP password"),
-        # Never rendered back: the page shows an empty field whatever is stored.
+def _secret_field(label, help_text, *, strip=True) -> forms.CharField:
+    # Never rendered back: the page shows an empty field whatever is stored.
+    return forms.CharField(
+        label=label,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
         required=False,
-        strip=False,
-        help_text=_(
+        strip=strip,
+        help_text=help_text,
+    )
+
+
+class MailboxForm(TenantScopedAdminForm):
+    password = _secret_field(
+        _("IMAP password"),
+        _(
             "Leave empty to keep the current password. Stored encrypted; for Google "
             "Workspace or Gmail, an app password."
+        ),
+        strip=False,
+    )
+    client_secret = _secret_field(
+        _("client secret"),
+        _("The secret's value (not its ID). Leave empty to keep the current one."),
+    )
+    refresh_token = _secret_field(
+        _("refresh token"),
+        _(
+            "Only for providers that sign in a user (Google); Microsoft 365 needs none. "
+            "Leave empty to keep the current one."
         ),
     )
 
@@ -142,13 +163,25 @@ class MailboxForm(TenantScopedAdminForm):
             "imap_port",
             "imap_security",
             "imap_user",
+            "imap_authentication",
             "imap_folder",
             "imap_after_fetch",
             "imap_move_to",
+            "oauth_token_url",
+            "oauth_client_id",
+            "oauth_scope",
             "default_ticket_type",
             "default_priority",
             "note_marker",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Forms that do not name it (older scripts) keep signing in with the password.
+        self.fields["imap_authentication"].required = False
+
+    def clean_imap_authentication(self):
+        return self.cleaned_data.get("imap_authentication") or Mailbox.Authentication.PASSWORD
 
     def clean(self):
         cleaned = super().clean()
@@ -160,13 +193,39 @@ class MailboxForm(TenantScopedAdminForm):
             for name in ("imap_host", "imap_user"):
                 if not cleaned.get(name):
                     self.add_error(name, _("Needed to fetch mail over IMAP."))
-            if not cleaned.get("password") and not self.instance.imap_password_encrypted:
+            if cleaned.get("imap_authentication") == Mailbox.Authentication.OAUTH:
+                self._clean_oauth(cleaned)
+            elif not cleaned.get("password") and not self.instance.imap_password_encrypted:
                 self.add_error("password", _("Needed to fetch mail over IMAP."))
         if cleaned.get("imap_after_fetch") == Mailbox.AfterFetch.MOVE and not cleaned.get(
             "imap_move_to"
         ):
             self.add_error("imap_move_to", _("Name the folder to move fetched mail to."))
         return cleaned
+
+    def _clean_oauth(self, cleaned) -> None:
+        needed = _("Needed to sign in with OAuth 2.0.")
+        url = cleaned.get("oauth_token_url")
+        if not url:
+            if "oauth_token_url" not in self.errors:
+                self.add_error("oauth_token_url", needed)
+        elif not _is_https_url(url):
+            self.add_error(
+                "oauth_token_url",
+                _("The token URL must start with https:// (the client secret is sent to it)."),
+            )
+        if not cleaned.get("oauth_client_id"):
+            self.add_error("oauth_client_id", needed)
+        if not cleaned.get("client_secret") and not self.instance.oauth_client_secret_encrypted:
+            self.add_error("client_secret", needed)
+
+
+def _is_https_url(url: str) -> bool:
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        return False
+    return True
 
 
 @admin.register(Mailbox)
@@ -189,6 +248,7 @@ class MailboxAdmin(MissingObjectIs404, TenantScopedAdmin):
                     "imap_port",
                     "imap_security",
                     "imap_user",
+                    "imap_authentication",
                     "password",
                     "imap_folder",
                     "imap_after_fetch",
@@ -199,6 +259,23 @@ class MailboxAdmin(MissingObjectIs404, TenantScopedAdmin):
                 "description": _(
                     "Only for mail fetched from an IMAP server. Mail handed over by a mail "
                     "server or a provider webhook needs none of this."
+                ),
+            },
+        ),
+        (
+            _("OAuth 2.0"),
+            {
+                "fields": [
+                    "oauth_token_url",
+                    "oauth_client_id",
+                    "client_secret",
+                    "oauth_scope",
+                    "refresh_token",
+                ],
+                "description": _(
+                    "Only when the IMAP sign-in is OAuth 2.0 (Microsoft 365 accepts nothing "
+                    "else). The app's access token signs in as the IMAP user; see the README "
+                    "for the app registration."
                 ),
             },
         ),
@@ -254,7 +331,15 @@ class MailboxAdmin(MissingObjectIs404, TenantScopedAdmin):
         password = form.cleaned_data.get("password")
         if password:
             obj.set_imap_password(password)
+        for name, store in (
+            ("client_secret", obj.set_oauth_client_secret),
+            ("refresh_token", obj.set_oauth_refresh_token),
+        ):
+            if form.cleaned_data.get(name):
+                store(form.cleaned_data[name])
         super().save_model(request, obj, form, change)
+        # New credentials (or none any more): the next fetch asks for a new token.
+        oauth_token_forget(obj)
 
 
 @admin.register(InboundEmail)

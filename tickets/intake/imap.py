@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from helpdesk.secrets import SecretUnreadable
 
 from ..models import Mailbox
+from .oauth import TokenError, oauth_access_token, oauth_token_forget, xoauth2_string
 from .store import MessageTooLarge, inbound_store
 
 logger = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def _quote(folder: str) -> str:
 
 def _fetch(mailbox: Mailbox, stats: dict, problems: list[str]) -> None:
     try:
-        password = mailbox.imap_password()
+        password = _oauth_token(mailbox) if mailbox.uses_oauth else mailbox.imap_password()
     except SecretUnreadable as error:
         raise FetchError(
             _(
@@ -205,13 +206,16 @@ def _fetch(mailbox: Mailbox, stats: dict, problems: list[str]) -> None:
 
 
 def _session(client, mailbox: Mailbox, password: str, stats: dict, problems: list[str]) -> None:
-    try:
-        client.login(mailbox.imap_user, password)
-    except imaplib.IMAP4.error as error:
-        raise FetchError(
-            _("The IMAP server refused the user name or password (it said: %(said)s).")
-            % {"said": error}
-        ) from error
+    if mailbox.uses_oauth:
+        _oauth_sign_in(client, mailbox, password)
+    else:
+        try:
+            client.login(mailbox.imap_user, password)
+        except imaplib.IMAP4.error as error:
+            raise FetchError(
+                _("The IMAP server refused the user name or password (it said: %(said)s).")
+                % {"said": error}
+            ) from error
     capabilities = _capabilities(client)
     status, data = client.select(_quote(mailbox.imap_folder))
     if status != "OK":
@@ -255,6 +259,31 @@ def _session(client, mailbox: Mailbox, password: str, stats: dict, problems: lis
         _advance(mailbox, uidvalidity, cursor)
         if too_large:
             break
+
+
+def _oauth_token(mailbox: Mailbox) -> str:
+    try:
+        return oauth_access_token(mailbox)
+    except TokenError as error:
+        raise FetchError(str(error)) from error
+
+
+def _oauth_sign_in(client, mailbox: Mailbox, token: str) -> None:
+    initial = xoauth2_string(mailbox.imap_user, token)
+    try:
+        # A refusal comes as a challenge (details in JSON); the empty answer ends it.
+        client.authenticate("XOAUTH2", lambda challenge: b"" if challenge else initial)
+    except imaplib.IMAP4.error as error:
+        # Expired or revoked: the next fetch asks the sign-in service for a new token.
+        oauth_token_forget(mailbox)
+        raise FetchError(
+            _(
+                "The IMAP server refused the OAuth 2.0 sign-in of %(user)s (it said: "
+                "%(said)s). Check that the app may access this mailbox; a new token is "
+                "requested on the next fetch."
+            )
+            % {"user": mailbox.imap_user, "said": error}
+        ) from error
 
 
 def _capabilities(client) -> set[str]:

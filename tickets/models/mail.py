@@ -35,6 +35,10 @@ class Mailbox(TenantOwnedModel):
         SEEN = "seen", _("Mark as read")
         MOVE = "move", _("Move to another folder")
 
+    class Authentication(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        OAUTH = "oauth", _("OAuth 2.0 (Microsoft 365 / Google)")
+
     address = models.EmailField(
         _("address"),
         unique=True,
@@ -52,6 +56,37 @@ class Mailbox(TenantOwnedModel):
     )
     imap_user = models.CharField(_("IMAP user"), max_length=254, blank=True)
     imap_password_encrypted = models.TextField(blank=True, editable=False)
+    imap_authentication = models.CharField(
+        _("sign-in"),
+        max_length=10,
+        choices=Authentication.choices,
+        default=Authentication.PASSWORD,
+    )
+    # OAuth 2.0: an access token from the token URL signs in with XOAUTH2 (Exchange Online
+    # accepts nothing else over IMAP). Client credentials, or a refresh token (Google).
+    oauth_token_url = models.CharField(
+        _("token URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "For Microsoft 365: https://login.microsoftonline.com/<directory id>/oauth2/v2.0/"
+            "token (the directory (tenant) ID of the app registration). For Google: "
+            "https://oauth2.googleapis.com/token."
+        ),
+    )
+    oauth_client_id = models.CharField(_("client ID"), max_length=255, blank=True)
+    oauth_client_secret_encrypted = models.TextField(blank=True, editable=False)
+    oauth_scope = models.CharField(
+        _("scope"),
+        max_length=500,
+        blank=True,
+        default="https://outlook.office365.com/.default",
+        help_text=_(
+            "For Microsoft 365: https://outlook.office365.com/.default. For Google with a "
+            "refresh token: https://mail.google.com/."
+        ),
+    )
+    oauth_refresh_token_encrypted = models.TextField(blank=True, editable=False)
     imap_folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     imap_after_fetch = models.CharField(
         _("after fetching"), max_length=10, choices=AfterFetch.choices, default=AfterFetch.SEEN
@@ -101,6 +136,22 @@ class Mailbox(TenantOwnedModel):
 
     def imap_password(self) -> str:
         return secret_decrypt(self.imap_password_encrypted)
+
+    def set_oauth_client_secret(self, secret: str) -> None:
+        self.oauth_client_secret_encrypted = secret_encrypt(secret)
+
+    def oauth_client_secret(self) -> str:
+        return secret_decrypt(self.oauth_client_secret_encrypted)
+
+    def set_oauth_refresh_token(self, token: str) -> None:
+        self.oauth_refresh_token_encrypted = secret_encrypt(token)
+
+    def oauth_refresh_token(self) -> str:
+        return secret_decrypt(self.oauth_refresh_token_encrypted)
+
+    @property
+    def uses_oauth(self) -> bool:
+        return self.imap_authentication == self.Authentication.OAUTH
 
     @property
     def local_part(self) -> str:

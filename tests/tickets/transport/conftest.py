@@ -6,7 +6,12 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.utils import timezone
 
-from tests.imap_server import imap_server, imap_tls_server  # noqa: F401 - the fixtures
+from tests.identity_server import identity_server  # noqa: F401 - the fixture
+from tests.imap_server import (  # noqa: F401 - the fixtures
+    imap_oauth_server,
+    imap_server,
+    imap_tls_server,
+)
 from tickets.models import Mailbox, TicketType
 
 from ..factories import TicketTypeFactory
