@@ -1,11 +1,13 @@
-"""A small OAuth 2.0 identity server for tests (stdlib ``http.server`` in a thread), on a
-free port of 127.0.0.1:
+"""A small OAuth 2.0 identity server for tests (stdlib ``http.server`` in threads), on
+free ports of 127.0.0.1:
 
-- ``POST /token`` (RFC 6749): the client-credentials grant (client id and secret) or the
-  refresh-token grant; answers like Entra ID, a random access token with ``expires_in``,
-  or 401 with ``error_description`` for wrong credentials.
-- ``POST /introspect`` (RFC 7662), for Dovecot's ``oauth2`` passdb: whether a token is
-  active, and for which user.
+- ``POST /token`` (RFC 6749), over HTTPS with a self-signed certificate (``certificate``,
+  which the ``identity_server`` fixture makes trusted through ``SSL_CERT_FILE``): the
+  client-credentials grant (client id and secret) or the refresh-token grant; answers like
+  Entra ID, a random access token with ``expires_in``, or 401 with ``error_description``
+  for wrong credentials.
+- ``POST /introspect`` (RFC 7662), over plain HTTP for Dovecot's ``oauth2`` passdb:
+  whether a token is active, and for which user.
 
     def test_something(identity_server):
         identity_server.token_requests          # how many tokens were asked for
@@ -16,11 +18,17 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
+import ssl
+import tempfile
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+
+from tests.imap_server import USER, _self_signed
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 CLIENT_SECRET = "right-client-secret"
@@ -38,25 +46,35 @@ class IdentityServer:
         self.token_requests = 0
         self.requests: list[dict] = []
         self._lock = threading.Lock()
+        self.directory = Path(tempfile.mkdtemp(prefix="helpdesk-identity-"))
+        self.certificate = self.directory / "cert.pem"
+        key = self.directory / "key.pem"
+        _self_signed(self.certificate, key)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.certificate, key)
+        self._https = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._https.socket = context.wrap_socket(self._https.socket, server_side=True)
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.port = self._http.server_address[1]
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._servers = [self._https, self._http]
 
     @property
     def token_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/token"
+        return f"https://127.0.0.1:{self._https.server_address[1]}/token"
 
     @property
     def introspection_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/introspect"
+        return f"http://127.0.0.1:{self._http.server_address[1]}/introspect"
 
     def start(self) -> IdentityServer:
-        self._thread.start()
+        for server in self._servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     def revoke_all(self) -> None:
         with self._lock:
@@ -123,9 +141,9 @@ def _handler(server: IdentityServer):
 
 
 @pytest.fixture
-def identity_server():
-    from tests.imap_server import USER
-
+def identity_server(monkeypatch):
+    """An identity server for the IMAP test user, its certificate trusted meanwhile."""
     server = IdentityServer(user=USER).start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.certificate))
     yield server
     server.stop()

@@ -107,11 +107,14 @@ def _request_token(mailbox: Mailbox) -> tuple[str, int]:
                 "FIELD_ENCRYPTION_KEYS. Enter it again."
             )
         ) from error
-    where = urllib.parse.urlsplit(mailbox.oauth_token_url).netloc
-    if urllib.parse.urlsplit(mailbox.oauth_token_url).scheme not in ("https", "http"):
+    url = urllib.parse.urlsplit(mailbox.oauth_token_url)
+    where = url.netloc
+    # The client secret travels in the request, and a tenant's admin must not make the
+    # server POST to plain-HTTP services of its own network.
+    if url.scheme != "https" or not url.hostname:
         raise TokenError(_("The token URL must start with https://."))
     data = token_request_data(mailbox, client_secret=client_secret, refresh_token=refresh_token)
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+    request = urllib.request.Request(  # noqa: S310 - https only, checked above
         mailbox.oauth_token_url,
         data=urllib.parse.urlencode(data).encode(),
         headers={
@@ -125,7 +128,10 @@ def _request_token(mailbox: Mailbox) -> tuple[str, int]:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             body = response.read()
     except urllib.error.HTTPError as error:
-        said = refusal_describe(error.read())
+        try:
+            said = refusal_describe(error.read())
+        except OSError:
+            said = ""
         if 400 <= error.code < 500:
             raise TokenError(
                 _("The sign-in service refused the credentials: %(said)s")

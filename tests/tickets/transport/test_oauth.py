@@ -21,10 +21,12 @@ def oauth_mailbox(world, server, identity, *, secret=None, **fields) -> Mailbox:
         world,
         server=server,
         password="",
-        imap_authentication=Mailbox.Authentication.OAUTH,
-        oauth_token_url=identity.token_url,
-        oauth_client_id=identity.client_id,
-        **fields,
+        **{
+            "imap_authentication": Mailbox.Authentication.OAUTH,
+            "oauth_token_url": identity.token_url,
+            "oauth_client_id": identity.client_id,
+            **fields,
+        },
     )
     mailbox.set_oauth_client_secret(identity.client_secret if secret is None else secret)
     mailbox.save()
@@ -165,18 +167,16 @@ def test_google_style_refresh_token(acme, imap_oauth_server, identity_server):
     assert request["scope"] == "https://mail.google.com/"
 
 
-def test_an_unreachable_sign_in_service_is_a_readable_error(acme, imap_oauth_server):
+def test_an_unreachable_sign_in_service_is_a_readable_error(
+    acme, imap_oauth_server, identity_server
+):
     port = free_port()
-    mailbox = make_mailbox(
+    mailbox = oauth_mailbox(
         acme,
-        server=imap_oauth_server,
-        password="",
-        imap_authentication=Mailbox.Authentication.OAUTH,
-        oauth_token_url=f"http://127.0.0.1:{port}/token",
-        oauth_client_id="app",
+        imap_oauth_server,
+        identity_server,
+        oauth_token_url=f"https://127.0.0.1:{port}/token",
     )
-    mailbox.set_oauth_client_secret("secret")
-    mailbox.save()
     imap_oauth_server.append(raw_email(message_id="<queued@customer.test>"))
 
     mailbox_fetch(mailbox_id=mailbox.pk)
@@ -185,6 +185,33 @@ def test_an_unreachable_sign_in_service_is_a_readable_error(acme, imap_oauth_ser
         f"The sign-in service 127.0.0.1:{port} could not be reached:"
     )
     assert stored(mailbox) == []
+
+
+def test_an_untrusted_sign_in_service_gets_no_secret(
+    acme, imap_oauth_server, identity_server, monkeypatch
+):
+    monkeypatch.delenv("SSL_CERT_FILE")
+    mailbox = oauth_mailbox(acme, imap_oauth_server, identity_server)
+
+    mailbox_fetch(mailbox_id=mailbox.pk)
+
+    assert "could not be reached" in last_error(mailbox)
+    assert "CERTIFICATE_VERIFY_FAILED" in last_error(mailbox)
+    assert identity_server.token_requests == 0
+
+
+def test_a_plain_http_token_url_is_never_called(acme, imap_oauth_server, identity_server):
+    mailbox = oauth_mailbox(
+        acme,
+        imap_oauth_server,
+        identity_server,
+        oauth_token_url=identity_server.token_url.replace("https://", "http://"),
+    )
+
+    mailbox_fetch(mailbox_id=mailbox.pk)
+
+    assert last_error(mailbox) == "The token URL must start with https://."
+    assert identity_server.token_requests == 0
 
 
 @pytest.mark.parametrize(
