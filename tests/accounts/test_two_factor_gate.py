@@ -27,6 +27,8 @@ OPEN_WHILE_SETUP_IS_DUE = {"two_factor_setup", "account_logout", *ALWAYS_OPEN}
 
 SAMPLE_VALUES = ["1", "x"]
 GROUP = re.compile(r"\(\?P<(\w+)>")
+# An optional group without a name, e.g. "inbound(_mime)?": the sample leaves it out.
+OPTIONAL_GROUP = re.compile(r"\((?!\?)[^()]*\)\?")
 
 
 def _route_samples(pattern: RoutePattern) -> list[str]:
@@ -63,6 +65,7 @@ def _group_body_end(regex: str, start: int) -> int:
 
 def _regex_samples(pattern: RegexPattern) -> list[str]:
     regex = str(pattern.regex.pattern).lstrip("^").rstrip("$").replace(r"\Z", "")
+    regex = OPTIONAL_GROUP.sub("", regex)
     samples = []
     for value in SAMPLE_VALUES:
         text = regex
