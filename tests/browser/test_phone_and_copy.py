@@ -43,6 +43,9 @@ def test_an_engineer_opens_a_ticket_for_a_caller_and_the_colleague_in_copy_answe
 
     # Find the caller as one types, then fill in what they said on the phone.
     page.get_by_role("link", name="New ticket for a customer").first.click()
+    # Typing searches once the page's scripts are running (before, Enter does).
+    expect(page).to_have_url(re.compile(r"/staff/tickets/new/"))
+    page.wait_for_load_state("load")
     page.get_by_label("Name or email").fill("paula")
     page.get_by_role("link", name="Paula Caller").click()
     expect(page.get_by_label("Phone")).to_be_checked()
