@@ -10,7 +10,9 @@ dropped before conversion, and image syntax in the result is shown as text.
 """
 
 import functools
+import logging
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import nh3
@@ -26,6 +28,8 @@ from helpdesk.markdown import text_max_length
 from ..reply_address import REPLY_MARKER_PATTERN
 from ..services import attachment_check, attachment_stage
 from .parse import ParsedEmail, Part
+
+logger = logging.getLogger(__name__)
 
 REPLY_LANGUAGES = ("en", "es")
 _HTML_TAGS = {
@@ -122,6 +126,19 @@ class Files:
     refused: tuple[str, ...]  # one sentence per refused file, for the sender
 
 
+# The files written for the message being processed: if its work is rolled back, their
+# rows go with it and :func:`staged_files_delete` removes the files themselves.
+staged_files: ContextVar[list | None] = ContextVar("staged_files", default=None)
+
+
+def staged_files_delete(files: list) -> None:
+    for file in files:
+        try:
+            file.storage.delete(file.name)
+        except Exception:  # noqa: BLE001 - a leftover file is harmless; the message is not
+            logger.warning("Could not remove %s after a failed message", file.name)
+
+
 def files_stage(*, parts: tuple[Part, ...], actor, tenant) -> Files:
     """Put the email's files through the upload checks and stage those that pass as
     ``actor``'s pending uploads; at most ``ATTACHMENT_MAX_FILES``."""
@@ -140,5 +157,9 @@ def files_stage(*, parts: tuple[Part, ...], actor, tenant) -> Files:
         except ValidationError as error:
             refused.append(" ".join(error.messages))
             continue
-        staged.append(attachment_stage(actor=actor, tenant=tenant, checked=checked))
+        attachment = attachment_stage(actor=actor, tenant=tenant, checked=checked)
+        written = staged_files.get()
+        if written is not None:
+            written.append(attachment.file)
+        staged.append(attachment)
     return Files(staged=tuple(staged), refused=tuple(refused))

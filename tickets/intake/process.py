@@ -96,13 +96,19 @@ def inbound_process(*, inbound_id: int) -> str:
             )
             if inbound is None:
                 return NOT_PENDING
+            written = []
+            token = content.staged_files.set(written)
             try:
                 with transaction.atomic():
                     outcome = _decide(inbound)
             except TRANSIENT:
+                content.staged_files_delete(written)
                 raise
             except Exception as error:  # noqa: BLE001 - recorded on the row, retried
+                content.staged_files_delete(written)
                 return _failed(inbound, error)
+            finally:
+                content.staged_files.reset(token)
             _finish(inbound, outcome)
             return inbound.outcome
     except TRANSIENT:

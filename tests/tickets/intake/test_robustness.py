@@ -3,6 +3,7 @@
 import io
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
@@ -82,6 +83,24 @@ def test_a_failure_mid_message_rolls_its_work_back_and_is_retried_later(acme, ma
     monkeypatch.undo()
     assert inbound_process(inbound_id=inbound.pk).startswith("New ticket")
     assert Ticket.objects.get().number == 1001
+
+
+def test_files_of_a_message_whose_work_failed_are_not_left_in_storage(
+    acme, mailbox, monkeypatch, settings
+):
+    inbound = _store(
+        mailbox, email_bytes(attachments=[("trace.log", "text/plain", b"error at 02:10\n")])
+    )
+    monkeypatch.setattr(process, "_colleagues_in_copy", lambda *a, **k: 1 / 0)
+
+    inbound_process(inbound_id=inbound.pk)
+
+    attachments = Path(settings.MEDIA_ROOT) / "attachments"
+    assert not [path for path in attachments.rglob("*") if path.is_file()]
+    monkeypatch.undo()
+    assert inbound_process(inbound_id=inbound.pk).startswith("New ticket")
+    [stored] = [path for path in attachments.rglob("*") if path.is_file()]
+    assert stored.read_bytes() == b"error at 02:10\n"
 
 
 def test_a_message_failing_every_attempt_is_failed_then_retried_by_an_admin(
