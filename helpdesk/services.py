@@ -19,11 +19,11 @@ from email.utils import formatdate, make_msgid
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from .links import tenant_host
 from .models import OutboxEmail
+from .queueing import due_rows_claim, tasks_enqueue
 from .smtp import Failure, classify
 
 logger = logging.getLogger(__name__)
@@ -171,22 +171,11 @@ def _deliveries_enqueue(ids: list[int]) -> None:
     # call time, so the task module stays the only one that imports the other at load.
     from .tasks import deliver_outbox_email
 
-    if deliver_outbox_email.app.conf.task_always_eager:
-        for email_id in ids:
-            deliver_outbox_email.delay(email_id)
-        return
-    try:
-        # One producer (one broker connection) for the whole batch.
-        with deliver_outbox_email.app.producer_or_acquire() as producer:
-            for email_id in ids:
-                deliver_outbox_email.apply_async((email_id,), producer=producer)
-    except Exception:
-        # The broker is down: release the rows at once, so the re-drive sends them as
-        # soon as it runs again rather than after the claim expires.
-        logger.warning("Could not queue %s email(s); the re-drive will", len(ids), exc_info=True)
-        OutboxEmail.objects.filter(pk__in=ids, status=OutboxEmail.Status.PENDING).update(
-            claimed_until=None
-        )
+    tasks_enqueue(deliver_outbox_email, ids, pending=_pending(), what="email(s)")
+
+
+def _pending():
+    return OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
 
 
 def outbox_redrive(*, limit: int = REDRIVE_BATCH) -> int:
@@ -196,16 +185,7 @@ def outbox_redrive(*, limit: int = REDRIVE_BATCH) -> int:
     so two beats (or a beat and a slow worker) never queue the same row twice.
     """
     now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=now)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=now + claim_period())
+    ids = due_rows_claim(_pending(), now=now, claim_until=now + claim_period(), limit=limit)
     if ids:
         _deliveries_enqueue(ids)
     return len(ids)

@@ -16,8 +16,9 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
+
+from helpdesk.queueing import due_rows_claim, tasks_enqueue
 
 from ..models import InboundEmail, Mailbox, message_digest
 
@@ -102,34 +103,17 @@ def processing_enqueue(ids: list[int]) -> None:
     # The task module imports this one; reaching it at call time keeps that one-way.
     from ..tasks import process_inbound_email
 
-    if process_inbound_email.app.conf.task_always_eager:
-        for inbound_id in ids:
-            process_inbound_email.delay(inbound_id)
-        return
-    try:
-        with process_inbound_email.app.producer_or_acquire() as producer:
-            for inbound_id in ids:
-                process_inbound_email.apply_async((inbound_id,), producer=producer)
-    except Exception:
-        logger.warning("Could not queue %s received email(s); the re-drive will", len(ids))
-        InboundEmail.objects.filter(pk__in=ids, state=InboundEmail.State.PENDING).update(
-            claimed_until=None
-        )
+    tasks_enqueue(process_inbound_email, ids, pending=_pending(), what="received email(s)")
+
+
+def _pending():
+    return InboundEmail.objects.filter(state=InboundEmail.State.PENDING)
 
 
 def inbound_redrive(*, limit: int = REDRIVE_BATCH) -> int:
     """Queue processing for every stored message that is due and has none queued."""
     now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            InboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(state=InboundEmail.State.PENDING, next_attempt_at__lte=now)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            InboundEmail.objects.filter(pk__in=ids).update(claimed_until=now + claim_period())
+    ids = due_rows_claim(_pending(), now=now, claim_until=now + claim_period(), limit=limit)
     if ids:
         processing_enqueue(ids)
     return len(ids)
