@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.services import email_queue
-from tickets.intake import process
+from tickets.intake import actions, process
 from tickets.intake.process import inbound_process
 from tickets.intake.store import inbound_retry, inbound_store
 from tickets.models import InboundEmail, Mailbox, Message, Ticket, TicketEvent
@@ -67,7 +67,7 @@ def test_a_failure_mid_message_rolls_its_work_back_and_is_retried_later(acme, ma
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(process, "_colleagues_in_copy", crash)
+    monkeypatch.setattr(actions, "_colleagues_in_copy", crash)
     before = timezone.now()
     outcome = inbound_process(inbound_id=inbound.pk)
 
@@ -91,7 +91,7 @@ def test_files_of_a_message_whose_work_failed_are_not_left_in_storage(
     inbound = _store(
         mailbox, email_bytes(attachments=[("trace.log", "text/plain", b"error at 02:10\n")])
     )
-    monkeypatch.setattr(process, "_colleagues_in_copy", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(actions, "_colleagues_in_copy", lambda *a, **k: 1 / 0)
 
     inbound_process(inbound_id=inbound.pk)
 
