@@ -1,4 +1,5 @@
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
+from .participants import TicketParticipant
 from .tickets import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
@@ -12,7 +13,6 @@ from .tickets import (
     Ticket,
     TicketCounter,
     TicketEvent,
-    TicketParticipant,
     TicketType,
     attachment_key,
 )
