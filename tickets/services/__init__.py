@@ -13,7 +13,7 @@ from .ladder import (
     tickets_escalation_check_set,
 )
 from .messages import ticket_add_evidence, ticket_reply
-from .participants import ticket_cc_add, ticket_cc_remove, ticket_copies
+from .participants import ticket_cc_add, ticket_cc_remove
 from .sla import ticket_sla_refresh
 from .tickets import (
     ticket_assign,
@@ -41,7 +41,6 @@ __all__ = [
     "ticket_change_type",
     "ticket_changed",
     "ticket_close_expired",
-    "ticket_copies",
     "ticket_create",
     "ticket_escalation_level_set",
     "ticket_escalation_note",

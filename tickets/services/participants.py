@@ -10,7 +10,6 @@ from accounts.models import User
 
 from .. import events
 from ..models import TicketParticipant
-from ..selectors import copies_of_ticket
 from .after_change import ticket_changed
 from .tickets import ticket_lock
 
@@ -117,8 +116,3 @@ def ticket_cc_remove(*, ticket, actor: User, participant_id: int) -> bool:
     )
     ticket_changed(ticket=ticket, now=now, sla=False)
     return True
-
-
-def ticket_copies(*, ticket) -> list[TicketParticipant]:
-    """The people in copy now, in the order they were added."""
-    return copies_of_ticket(ticket=ticket)
