@@ -25,6 +25,9 @@ RUN pip install . && rm -rf build *.egg-info
 COPY . .
 RUN pip install --no-deps --force-reinstall . && rm -rf build *.egg-info
 
+# The message catalogues (.po in git) are compiled into the image.
+RUN for dir in */locale; do pybabel -q compile --domain django --directory "$dir"; done
+
 # The key only lets settings load for this step; it is not in the image's environment.
 RUN DEBUG=0 SECRET_KEY=collectstatic-build-step-only python manage.py collectstatic --no-input \
     && rm -rf var/broker \

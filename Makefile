@@ -14,7 +14,7 @@ HONCHO := $(BIN)/python -c "import sys, honcho.command, honcho.manager; \
 SERVE = trap : INT; DEBUG=1 PORT=$(PORT) SITE_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 	$(HONCHO) -f Procfile.dev start || [ $$? -eq 130 ]
 
-.PHONY: run serve test install lint format check-deploy clean sample-email
+.PHONY: run serve test install lint format check-deploy clean sample-email messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: install
+# Message catalogues: the .po files are kept in git, the .mo files are built from them
+# (Babel's compiler: no GNU gettext needed). A catalogue marked fuzzy is not compiled.
+CATALOGUES := $(wildcard */locale)
+compilemessages: install
+	@for dir in $(CATALOGUES); do $(BIN)/pybabel -q compile --domain django --directory $$dir || exit 1; done
+
+# Extracts every translatable string into the catalogues of each language (LOCALE=fr
+# starts a new one). Needs GNU gettext's xgettext and msgmerge (Debian: apt install gettext).
+LOCALE ?= es
+messages: install
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext (apt install gettext)"; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale $(LOCALE) --all \
+		--extension html,txt,py --add-location file --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'docs/*'
+
+run: install compilemessages
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo --port $(PORT)
 	@echo ""
@@ -43,10 +58,10 @@ sample-email: install
 	DEBUG=1 $(BIN)/python $(SAMPLE_EMAIL)
 
 # Web, worker and beat only (what `run` starts after seeding).
-serve:
+serve: compilemessages
 	@$(SERVE)
 
-test: install
+test: install compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

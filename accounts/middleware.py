@@ -3,10 +3,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from helpdesk.languages import language_supported
 from helpdesk.zones import readable_zone
 
 from .selectors import UnknownHost, tenant_for_host
@@ -56,6 +58,29 @@ class TenantUserMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TenantLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware choosing in the help desk's order: the signed-in person's
+    own language, else the one chosen with the language switch (cookie), else the tenant's
+    default, else the browser's ``Accept-Language``."""
+
+    def process_request(self, request):
+        user = getattr(request, "user", None)
+        tenant = getattr(request, "tenant", None)
+        language = (
+            (language_supported(user.language) if user and user.is_authenticated else "")
+            or language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            or language_supported(getattr(tenant, "default_language", ""))
+            or translation.get_language_from_request(request)
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class SignedInNoStoreMiddleware:

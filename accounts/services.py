@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.emails import send_templated_email
+from helpdesk.languages import language_supported
 
 from .audit import Origin, audit_record
 from .email_change import sign_in_address_changed
@@ -146,11 +147,26 @@ def member_set_active(*, actor: User, tenant: Tenant, member: User, active: bool
     return member
 
 
-def profile_update(*, user: User, full_name: str, time_zone: str) -> User:
+def profile_update(
+    *, user: User, full_name: str, time_zone: str, language: str | None = None
+) -> User:
     user.full_name = full_name.strip()
     user.time_zone = time_zone
-    user.save(update_fields=["full_name", "time_zone"])
+    fields = ["full_name", "time_zone"]
+    if language is not None:
+        user.language = language_supported(language)
+        fields.append("language")
+    user.save(update_fields=fields)
     return user
+
+
+def person_language_set(*, user: User, language: str) -> None:
+    """Keeps the language the person chose with the language switch ("" is the help
+    desk's default)."""
+    language = language_supported(language)
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def user_membership_errors(

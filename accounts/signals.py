@@ -4,12 +4,14 @@ from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from helpdesk.languages import SESSION_CHOSEN
 from helpdesk.links import tenant_base_url
 
 from . import security
 from .audit import Origin
 from .models import AuditEvent, Domain, Tenant
 from .selectors import tenant_cache_invalidate
+from .services import person_language_set
 from .two_factor.policy import password_entered
 
 
@@ -25,6 +27,9 @@ def _signed_in(sender, request, user, response=None, **kwargs):
     """A password was accepted through the sign-in page (not a test's force_login, nor an
     invitation being accepted)."""
     password_entered(request)
+    chosen = request.session.pop(SESSION_CHOSEN, "")
+    if chosen:
+        person_language_set(user=user, language=chosen)
     device_key = request.COOKIES.get(security.DEVICE_COOKIE, "")
     new_key = not (16 <= len(device_key) <= 64)
     if new_key:

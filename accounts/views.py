@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
 from helpdesk.forms import form_errors_from
+from helpdesk.languages import SESSION_CHOSEN, language_supported
 from helpdesk.links import tenant_base_url
 
 from . import selectors, services
@@ -32,6 +34,20 @@ def home(request):
         return render(request, "accounts/home_customer.html", {"organization": organization})
     overview = selectors.tenant_overview(tenant=request.tenant)
     return render(request, "accounts/home_staff.html", {"overview": overview})
+
+
+@require_POST
+def language_switch(request):
+    """The language switch (sign-in page, navigation): Django's ``set_language`` (the
+    cookie and the way back to ``next``), kept in the profile of a signed-in person."""
+    response = set_language(request)
+    language = language_supported(request.POST.get("language"))
+    if language:
+        if request.user.is_authenticated:
+            services.person_language_set(user=request.user, language=language)
+        else:
+            request.session[SESSION_CHOSEN] = language
+    return response
 
 
 @tenant_member_required

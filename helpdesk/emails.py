@@ -4,6 +4,7 @@ from django.template import engines
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+from .languages import language_of
 from .services import email_queue
 
 
@@ -32,11 +33,15 @@ def send_templated_email(
     context: dict,
     dedupe_key: str | None = None,
     sensitive: bool = False,
+    recipient=None,
 ):
     """``sensitive``: the email carries a link or code that opens an account (see
-    :func:`helpdesk.services.email_queue`)."""
+    :func:`helpdesk.services.email_queue`). The email is written in ``recipient``'s
+    language (the person's account; None: the tenant's default)."""
     context = {"tenant": tenant, **context}
-    email = tenant_email(tenant=tenant, to=to, rendered=render_email(template, context))
+    with language_of(recipient, tenant):
+        rendered = render_email(template, context)
+    email = tenant_email(tenant=tenant, to=to, rendered=rendered)
     return email_queue(**email, dedupe_key=dedupe_key, sensitive=sensitive)
 
 

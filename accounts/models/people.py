@@ -1,10 +1,12 @@
 """People: roles, engineer tiers and the user model."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.tenancy import TenantQuerySet
 
@@ -76,6 +78,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         validators=[validate_time_zone],
         help_text="Times are shown in this zone; empty means the help desk's zone.",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages and emails are in this language; empty means the help desk's."),
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(

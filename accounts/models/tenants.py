@@ -3,6 +3,7 @@
 import zoneinfo
 from email.utils import formataddr
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -67,6 +68,16 @@ class Tenant(models.Model):
         max_length=20,
         choices=UnknownSenders.choices,
         default=UnknownSenders.REFUSE,
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "For people who have not chosen a language in their profile; empty means each "
+            "visitor's browser language."
+        ),
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from helpdesk.emails import render_email, tenant_email
 from helpdesk.services import email_queue_many
 from tickets.models import Ticket
-from tickets.services.notifications import recipient_zone, ticket_link
+from tickets.services.notifications import recipient_locale, ticket_link
 
 from ..models import EscalationEvent, EscalationLevel
 from ..selectors import level_recipients, split_addresses
@@ -105,7 +105,7 @@ def send_escalation(
     """One email per recipient (times in their own zone), deduplicated per event.
 
     Escalation emails do not name their recipient, so each is rendered once per time zone
-    among the recipients. With ``outbox`` they join its batch (queued when the caller has
+    and language among the recipients. With ``outbox`` they join its batch (queued when the caller has
     saved the event); otherwise they are queued at once.
     """
     batch = outbox if outbox is not None else EmailBatch()
@@ -120,15 +120,15 @@ def send_escalation(
     }
     rendered = {}
     for address, user in audience.people.items():
-        with recipient_zone(ticket, user):
-            zone = timezone.get_current_timezone_name()
-            if zone not in rendered:
-                rendered[zone] = render_email(template, context)
+        with recipient_locale(ticket, user):
+            key = (timezone.get_current_timezone_name(), translation.get_language())
+            if key not in rendered:
+                rendered[key] = render_email(template, context)
         batch.add(
             event=event,
             address=address,
             email=tenant_email(
-                tenant=tenant, to=[user.email if user else address], rendered=rendered[zone]
+                tenant=tenant, to=[user.email if user else address], rendered=rendered[key]
             ),
         )
     if outbox is None:

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.TenantUserMiddleware",
+    # The language: the person's own choice, else the tenant's default, else the browser's.
+    "accounts.middleware.TenantLocaleMiddleware",
     # Cache-Control: no-store, private on every response to a signed-in person.
     "accounts.middleware.SignedInNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "accounts.context_processors.tenant",
             ],
         },
@@ -226,7 +229,17 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Adding a language is adding it here and a catalogue per app (README, "Languages").
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# The catalogue of the project's own templates (templates/); each app keeps its own.
+LOCALE_PATHS = [BASE_DIR / "helpdesk" / "locale"]
+# Date and number formats per language (Spanish as read in Colombia).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from helpdesk.languages import language_of
 from helpdesk.emails import render_email, tenant_email
 from helpdesk.links import tenant_base_url, tenant_host
 from helpdesk.services import email_queue_many
@@ -40,10 +41,11 @@ PERSONAL_HEADERS = {"X-Auto-Response-Suppress": "OOF, AutoReply"}
 
 
 @contextmanager
-def recipient_zone(ticket: Ticket, user: User | None):
-    """Times in an email are shown in the recipient's zone (or the tenant's)."""
+def recipient_locale(ticket: Ticket, user: User | None):
+    """An email is written in its recipient's language and shows times in their zone (else
+    the tenant's)."""
     zone = (user.time_zone if user else "") or ticket.tenant.time_zone
-    with timezone.override(readable_zone(zone)):
+    with timezone.override(readable_zone(zone)), language_of(user, ticket.tenant):
         yield
 
 
@@ -130,7 +132,6 @@ def _email(
 ) -> dict:
     """One recipient's email, rendered in their time zone, with the marker on top."""
     ticket = thread.ticket
-    marker = _(REPLY_MARKER)
     context = {
         "tenant": ticket.tenant,
         "ticket": ticket,
@@ -139,10 +140,11 @@ def _email(
         else "",
         "recipient": recipient.user,
         "recipient_email": recipient.email,
-        "reply_marker": marker,
         **context,
     }
-    with recipient_zone(ticket, recipient.user):
+    with recipient_locale(ticket, recipient.user):
+        marker = _(REPLY_MARKER)
+        context["reply_marker"] = marker
         subject, text, html = render_email(template, context)
     email = tenant_email(
         tenant=ticket.tenant, to=[recipient.email], rendered=(subject, f"{marker}\n\n{text}", html)
