@@ -105,8 +105,8 @@ def send_escalation(
     """One email per recipient (times in their own zone), deduplicated per event.
 
     Escalation emails do not name their recipient, so each is rendered once per time zone
-    and language among the recipients. With ``outbox`` they join its batch (queued when the caller has
-    saved the event); otherwise they are queued at once.
+    and language among the recipients. With ``outbox`` they join its batch (queued when
+    the caller has saved the event); otherwise they are queued at once.
     """
     batch = outbox if outbox is not None else EmailBatch()
     tenant = ticket.tenant

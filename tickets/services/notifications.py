@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from helpdesk.languages import language_of
 from helpdesk.emails import render_email, tenant_email
+from helpdesk.languages import language_of
 from helpdesk.links import tenant_base_url, tenant_host
 from helpdesk.services import email_queue_many
 from helpdesk.zones import readable_zone
