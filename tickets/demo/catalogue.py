@@ -1,5 +1,6 @@
-"""The demo tenants' request catalogues (IVCISA's nine types from its seed, Invoca's case
-reasons with sub-categories) and what each priority means for their customers."""
+"""The demo tenants' request catalogues (IVCISA's nine types from its seed, in Spanish for its
+Colombian customers; Invoca's case reasons with sub-categories) and what each priority means
+for their customers."""
 
 from django.utils.text import slugify
 
@@ -8,59 +9,71 @@ from helpdesk.priorities import Priority
 
 from ..models import PriorityDefinition, TicketType
 
-# The seed's table of request types, in its order and words.
+# The seed's table of request types, in its order, as IVCISA's Colombian customers read it:
+# (slug, name, description, default priority). The slugs stay those of the seed's English
+# names, so a help desk seeded before keeps its types (and the mailbox's default type).
 IVCISA_TYPES = [
     (
-        "IA / ML – Machine Learning",
-        "Requirements related to Machine Learning models, training, inference, pipelines, "
-        "or use of artificial intelligence.",
+        "ia-ml-machine-learning",
+        "IA / ML – Aprendizaje automático",
+        "Requerimientos relacionados con modelos de aprendizaje automático (machine learning), "
+        "entrenamiento, inferencia, pipelines o uso de inteligencia artificial.",
         Priority.P3,
     ),
     (
-        "Cloud Compute",
-        "Requests associated with the use, creation, sizing, or adjustment of computing "
-        "resources in the cloud (VMs, instances, scaling).",
+        "cloud-compute",
+        "Cómputo en la nube",
+        "Solicitudes asociadas al uso, creación, dimensionamiento o ajuste de recursos de "
+        "cómputo en la nube (máquinas virtuales, instancias, escalamiento).",
         Priority.P3,
     ),
     (
-        "Cloud Infrastructure",
-        "Cloud infrastructure management, including environments, base services, storage, "
-        "and general architecture.",
+        "cloud-infrastructure",
+        "Infraestructura en la nube",
+        "Gestión de la infraestructura en la nube, incluidos ambientes, servicios base, "
+        "almacenamiento y arquitectura general.",
         Priority.P3,
     ),
     (
-        "Networking",
-        "Configuration or incidents related to networks, connectivity, firewalls, VPN, load "
-        "balancers, or access between services.",
+        "networking",
+        "Redes",
+        "Configuración o incidentes relacionados con redes, conectividad, firewalls, VPN, "
+        "balanceadores de carga o acceso entre servicios.",
         Priority.P2,
     ),
     (
-        "Consultancy",
-        "Technical advisory requests, architecture review, best practices, or specialized "
-        "recommendations.",
+        "consultancy",
+        "Consultoría",
+        "Solicitudes de asesoría técnica, revisión de arquitectura, buenas prácticas o "
+        "recomendaciones especializadas.",
         Priority.P4,
     ),
     (
-        "Data Analytics",
-        "Requirements for data analysis, reports, visualizations, queries, or analytical "
-        "processing.",
+        "data-analytics",
+        "Analítica de datos",
+        "Requerimientos de análisis de datos, informes, visualizaciones, consultas o "
+        "procesamiento analítico.",
         Priority.P3,
     ),
     (
-        "Incident",
-        "Unexpected event that affects the normal functioning of a service and requires "
-        "immediate attention.",
+        "incident",
+        "Incidente",
+        "Evento inesperado que afecta el funcionamiento normal de un servicio y requiere "
+        "atención inmediata.",
         Priority.P2,
     ),
     (
-        "Request",
-        "Request for a service, access, configuration, or planned requirement that does not "
-        "represent a failure.",
+        "request",
+        "Solicitud",
+        "Solicitud de un servicio, acceso, configuración o requerimiento planificado que no "
+        "representa una falla.",
         Priority.P4,
     ),
     (
-        "Security",
-        "Cases related to access, credentials, compliance, vulnerabilities, or security events.",
+        "security",
+        "Seguridad",
+        "Casos relacionados con accesos, credenciales, cumplimiento, vulnerabilidades o "
+        "eventos de seguridad.",
         Priority.P2,
     ),
 ]
@@ -118,30 +131,32 @@ INVOCA_TYPES = [
     ),
 ]
 
-# What each priority means for each demo tenant's customers: shown beside each choice on the
-# new-ticket form and, word for word, in the help centre's priorities article
-# (knowledge_base/demo/priorities.py). The names are the platform's (helpdesk.priorities).
+# What each priority means for each demo tenant's customers, in the tenant's language: shown
+# beside each choice on the new-ticket form and, word for word, in the help centre's
+# priorities article (knowledge_base/demo/priorities.py). The names are the platform's
+# (helpdesk.priorities).
 DEFINITIONS = {
     "ivcisa": {
         Priority.P1: (
-            "Total interruption",
-            "Only for a total interruption or complete shutdown of critical business services, "
-            "massively impacting operations and needing emergency intervention. Covered "
-            "24/7/365 by on-call engineers.",
+            "Interrupción total",
+            "Solo para una interrupción total o caída completa de servicios críticos del "
+            "negocio, que impacta masivamente la operación y requiere intervención de "
+            "emergencia. Cubierta 24/7/365 por ingenieros de turno.",
         ),
         Priority.P2: (
-            "Partial degradation",
-            "A critical service is degraded or a major function fails, with a workaround or "
-            "limited impact. Partial degradations are P2 or P3, not P1.",
+            "Degradación parcial",
+            "Un servicio crítico está degradado o falla una función importante, con una "
+            "alternativa de solución o un impacto limitado. Las degradaciones parciales son P2 "
+            "o P3, no P1.",
         ),
         Priority.P3: (
-            "Limited impact",
-            "A non-critical function fails or a minor degradation affects some users.",
+            "Impacto limitado",
+            "Falla una función no crítica o una degradación menor afecta a algunos usuarios.",
         ),
         Priority.P4: (
-            "Question or planned request",
-            "Configuration questions, documentation, standard procedures and planned changes. "
-            "The knowledge base often answers these at once.",
+            "Consulta o solicitud planificada",
+            "Preguntas de configuración, documentación, procedimientos estándar y cambios "
+            "planificados. La base de conocimiento suele resolverlas de inmediato.",
         ),
     },
     "invoca": {
@@ -172,8 +187,8 @@ def seed_catalogue(tenant: Tenant, *, reset: bool = False) -> None:
     """Create the request types and priority definitions the tenant is missing; ``reset``
     also brings the existing ones back to this content."""
     if tenant.slug == "ivcisa":
-        for position, (name, description, priority) in enumerate(IVCISA_TYPES):
-            _seed_type(tenant, None, name, description, priority, position, reset=reset)
+        for position, (slug, name, description, priority) in enumerate(IVCISA_TYPES):
+            _seed_type(tenant, None, name, description, priority, position, reset=reset, slug=slug)
     elif tenant.slug == "invoca":
         for position, (reason, description, subs) in enumerate(INVOCA_TYPES):
             parent = _seed_type(
@@ -193,8 +208,10 @@ def seed_catalogue(tenant: Tenant, *, reset: bool = False) -> None:
         )
 
 
-def _seed_type(tenant, parent, name, description, priority, position, *, reset) -> TicketType:
-    slug = slugify(f"{parent.name}-{name}" if parent else name)
+def _seed_type(
+    tenant, parent, name, description, priority, position, *, reset, slug=""
+) -> TicketType:
+    slug = slug or slugify(f"{parent.name}-{name}" if parent else name)
     values = {
         "parent": parent,
         "name": name,

@@ -31,7 +31,7 @@ def seed_tickets(tenant: Tenant, *, base_url: str) -> int:
         return 0
     specs = TICKETS.get(tenant.slug, [])
     orgs = list(Organization.objects.for_tenant(tenant).order_by("pk"))
-    types = {t.name: t for t in TicketType.objects.for_tenant(tenant)}
+    types = {t.slug: t for t in TicketType.objects.for_tenant(tenant)}
     staff = {
         u.tier: u for u in User.objects.filter(tenant=tenant, role=Role.ENGINEER, is_active=True)
     }
@@ -60,7 +60,7 @@ def _seed_one(tenant, spec: DemoTicket, orgs, types, staff, base_url) -> None:
         tenant=tenant,
         title=spec.title,
         text=spec.text,
-        ticket_type=types[spec.type_name],
+        ticket_type=types[spec.type_slug],
         priority=spec.priority,
         affected_service=spec.service,
         steps="",

@@ -10,7 +10,7 @@ from ..models import Status
 @dataclass(frozen=True)
 class DemoTicket:
     org: int
-    type_name: str
+    type_slug: str
     priority: str
     title: str
     service: str
@@ -20,84 +20,93 @@ class DemoTicket:
     # | ("status", status) | ("file", name, text)
 
 
+# IVCISA's customers and engineers are Colombian: their tickets are written in Spanish.
 IVCISA_TICKETS = [
     DemoTicket(
         0,
-        "Networking",
+        "networking",
         Priority.P2,
-        "Site-to-site VPN to AWS drops every 30 minutes",
-        "VPN tunnel bog-prod ↔ vpc-0a12 (us-east-1)",
-        "Since Monday the IPsec tunnel between our Bogotá office and the production VPC "
-        "renegotiates roughly every 30 minutes and drops active sessions.\n\nPhase 2 "
-        "lifetime on our side is 3600 s.",
+        "La VPN site-to-site hacia AWS se cae cada 30 minutos",
+        "Túnel VPN bog-prod ↔ vpc-0a12 (us-east-1)",
+        "Desde el lunes, el túnel IPsec entre nuestra oficina de Bogotá y la VPC de producción "
+        "se renegocia más o menos cada 30 minutos y tumba las sesiones activas.\n\nEl tiempo "
+        "de vida de la fase 2 de nuestro lado es de 3600 s.",
         3.2,
         (
             ("file", "tunnel-status.log", "09:14:02 IKEv2 SA rekey failed\n09:14:05 DPD timeout\n"),
             ("assign", "L2"),
             (
                 "reply",
-                "Thanks, we see DPD timeouts on the AWS side too. Could you send the "
-                "phase 1 proposal from your firewall?",
+                "Gracias por el reporte. Del lado de AWS también vemos timeouts de DPD. ¿Nos "
+                "puede enviar la propuesta de fase 1 que tiene configurada en su firewall?",
             ),
-            ("note", "Customer firewall is a FortiGate 60F; check NAT-T."),
+            ("note", "El firewall del cliente es un FortiGate 60F; revisar NAT-T."),
             ("status", Status.ON_HOLD),
         ),
     ),
     DemoTicket(
         0,
-        "Cloud Compute",
+        "cloud-compute",
         Priority.P3,
-        "Resize reporting VM to 16 GB RAM",
+        "Ampliar la VM de informes a 16 GB de RAM",
         "EC2 i-0b4f reporting-01",
-        "Our month-end reports run out of memory. Please "
-        "resize reporting-01 to an instance type with 16 GB.",
+        "Nuestros informes de cierre de mes se quedan sin memoria. Por favor, cambien "
+        "reporting-01 a un tipo de instancia con 16 GB.",
         6,
         (
             ("assign", "L1"),
-            ("reply", "Done: reporting-01 is now r6i.large (16 GB). The reboot took 2 minutes."),
+            (
+                "reply",
+                "Listo: reporting-01 quedó en r6i.large (16 GB). El reinicio tomó 2 minutos.",
+            ),
             ("status", Status.RESOLVED),
         ),
     ),
     DemoTicket(
         1,
-        "Incident",
+        "incident",
         Priority.P1,
-        "Warehouse API returns 502 for all requests",
+        "La API de bodega responde 502 a todas las solicitudes",
         "api.pacifico-logistics.example (ALB + ECS)",
-        "All calls to the warehouse API "
-        "fail with 502 since 02:10. Drivers cannot confirm deliveries.",
+        "Todas las llamadas a la API de bodega fallan con 502 desde las 02:10. Los "
+        "conductores no pueden confirmar las entregas.",
         0.4,
         (
             ("assign", "L2"),
             (
                 "reply",
-                "We are on it: the ECS service has 0 healthy "
-                "tasks. Rolling back the 01:55 deployment now.",
+                "Ya estamos trabajando en esto: el servicio de ECS tiene 0 tareas saludables. "
+                "Estamos revirtiendo en este momento el despliegue de la 01:55.",
             ),
         ),
     ),
     DemoTicket(
         1,
-        "Data Analytics",
+        "data-analytics",
         Priority.P3,
-        "Daily deliveries dashboard shows yesterday twice",
-        "QuickSight dashboard “Deliveries per day”",
-        "The dashboard duplicates the previous day since the daylight-saving change.",
+        "El tablero de entregas diarias muestra el día anterior dos veces",
+        "Tablero de QuickSight “Entregas por día”",
+        "Desde el último cambio de horario de verano, el tablero duplica el día anterior.",
         9,
         (
             ("assign", "L1"),
-            ("reply", "The dataset refresh used local midnight; fixed to UTC."),
+            (
+                "reply",
+                "La actualización del conjunto de datos usaba la medianoche local; la ajustamos "
+                "a UTC.",
+            ),
             ("status", Status.RESOLVED),
             ("status", Status.CLOSED),
         ),
     ),
     DemoTicket(
         2,
-        "Security",
+        "security",
         Priority.P2,
-        "Suspicious sign-ins on the admin console",
-        "AWS account 4411-xxxx (root and admin IAM users)",
-        "GuardDuty reports console sign-ins from an unknown country for the admin user.",
+        "Inicios de sesión sospechosos en la consola de administración",
+        "Cuenta de AWS 4411-xxxx (usuarios IAM root y admin)",
+        "GuardDuty reporta inicios de sesión en la consola desde un país desconocido para el "
+        "usuario admin.",
         1.1,
         (
             (
@@ -109,32 +118,33 @@ IVCISA_TICKETS = [
     ),
     DemoTicket(
         2,
-        "Consultancy",
+        "consultancy",
         Priority.P4,
-        "Review of our multi-account landing zone",
+        "Revisión de nuestra landing zone multicuenta",
         "AWS Organizations",
-        "We plan to split dev and prod into separate accounts and "
-        "would like a review of the proposed OU structure.",
+        "Planeamos separar desarrollo y producción en cuentas distintas y quisiéramos una "
+        "revisión de la estructura de OU propuesta.",
         2.5,
         (),
     ),
     DemoTicket(
         0,
-        "IA / ML – Machine Learning",
+        "ia-ml-machine-learning",
         Priority.P3,
-        "SageMaker endpoint latency doubled",
-        "SageMaker endpoint churn-model-v4",
-        "p95 latency went from 180 ms to 400 ms after the last model update.",
+        "Se duplicó la latencia del endpoint de SageMaker",
+        "Endpoint de SageMaker churn-model-v4",
+        "La latencia p95 pasó de 180 ms a 400 ms después de la última actualización del modelo.",
         1.8,
         (("assign", "L3"),),
     ),
     DemoTicket(
         1,
-        "Request",
+        "request",
         Priority.P4,
-        "New IAM user for our auditor",
-        "AWS account logistics-prod",
-        "Please create a read-only user for our external auditor until the end of the month.",
+        "Nuevo usuario IAM para nuestro auditor",
+        "Cuenta de AWS logistics-prod",
+        "Por favor, creen un usuario de solo lectura para nuestro auditor externo, vigente "
+        "hasta fin de mes.",
         0.2,
         (),
     ),
@@ -143,7 +153,7 @@ IVCISA_TICKETS = [
 INVOCA_TICKETS = [
     DemoTicket(
         0,
-        "Calls not connecting",
+        "call-tracking-calls-not-connecting",
         Priority.P1,
         "Inbound calls to claims line fail",
         "Campaign “Claims – TV” (800 numbers)",
@@ -160,7 +170,7 @@ INVOCA_TICKETS = [
     ),
     DemoTicket(
         0,
-        "Data mismatch",
+        "integrations-data-mismatch",
         Priority.P3,
         "Conversions in Google Ads lower than in Invoca",
         "Google Ads integration",
@@ -178,7 +188,7 @@ INVOCA_TICKETS = [
     ),
     DemoTicket(
         1,
-        "Cannot sign in",
+        "platform-access-cannot-sign-in",
         Priority.P2,
         "Dealers cannot sign in after SSO change",
         "SSO (Okta) for summit-auto",
@@ -200,7 +210,7 @@ INVOCA_TICKETS = [
     ),
     DemoTicket(
         1,
-        "Report question",
+        "reporting-report-question",
         Priority.P4,
         "How do I filter calls by dealer region?",
         "Reporting",
@@ -218,7 +228,7 @@ INVOCA_TICKETS = [
     ),
     DemoTicket(
         2,
-        "Scheduled export failed",
+        "reporting-scheduled-export-failed",
         Priority.P3,
         "Nightly call export to SFTP missing",
         "Scheduled export “calls-nightly”",
@@ -228,7 +238,7 @@ INVOCA_TICKETS = [
     ),
     DemoTicket(
         2,
-        "Invoice question",
+        "billing-invoice-question",
         Priority.P4,
         "Invoice shows two platform fees",
         "Invoice INV-2026-10",

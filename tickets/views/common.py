@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.translation import ngettext
 
 from helpdesk.links import tenant_base_url
 from helpdesk.ratelimit import limit_exceeded
@@ -30,8 +31,15 @@ def collect_uploads(request, form) -> list:
     uploads = request.FILES.getlist(form.add_prefix("files"))
     room = settings.ATTACHMENT_MAX_FILES - len(kept)
     if len(uploads) > room:
+        most = settings.ATTACHMENT_MAX_FILES
         form.add_error(
-            "files", f"Attach at most {settings.ATTACHMENT_MAX_FILES} files to one message."
+            "files",
+            ngettext(
+                "Attach at most %(count)d file to one message.",
+                "Attach at most %(count)d files to one message.",
+                most,
+            )
+            % {"count": most},
         )
         uploads = uploads[: max(room, 0)]
     for upload in uploads:
@@ -70,14 +78,11 @@ def optional_template(name: str) -> str | None:
     return name
 
 
-def over_write_limit(request, form, *, scope: str, limit: int, what: str) -> bool:
+def over_write_limit(request, form, *, scope: str, limit: int, message) -> bool:
     """True (with an error on ``form``, nothing the user typed lost) when the person has
-    written more than ``limit`` times this hour."""
+    written more than ``limit`` times this hour. ``message``: the error, an
+    ``ngettext_lazy`` counting ``limit``."""
     if limit_exceeded(scope=scope, key=request.user.pk, limit=limit, window_seconds=3600):
-        form.add_error(
-            None,
-            f"You have {what} {limit} times in the last hour. Please wait a few minutes and "
-            "send this again; what you wrote is still here.",
-        )
+        form.add_error(None, message % {"limit": limit})
         return True
     return False

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -30,12 +32,20 @@ from .common import (
 )
 
 STATUS_FILTERS = [
-    ("open", "Open"),
-    ("", "All"),
-    (Status.ON_HOLD, "Waiting on you"),
-    (Status.RESOLVED, "Resolved"),
-    (Status.CLOSED, "Closed"),
+    ("open", pgettext_lazy("ticket filter", "Open")),
+    ("", pgettext_lazy("ticket filter", "All")),
+    (Status.ON_HOLD, gettext_lazy("Waiting on you")),
+    (Status.RESOLVED, pgettext_lazy("ticket filter", "Resolved")),
+    (Status.CLOSED, pgettext_lazy("ticket filter", "Closed")),
 ]
+
+CREATE_LIMIT = ngettext_lazy(
+    "You have opened tickets %(limit)d time in the last hour. Please wait a few minutes and "
+    "send this again; what you wrote is still here.",
+    "You have opened tickets %(limit)d times in the last hour. Please wait a few minutes and "
+    "send this again; what you wrote is still here.",
+    "limit",
+)
 
 
 @never_cache
@@ -84,10 +94,14 @@ def _initial(request, types) -> dict:
     article = _article_from_query(request)
     if article is not None:
         link = tenant_url(tenant=request.tenant, path=article.get_absolute_url())
-        initial["text"] = f"I read “{article.title}” ({link}) and it did not solve my problem.\n\n"
+        initial["text"] = (
+            _("I read “%(title)s” (%(link)s) and it did not solve my problem.")
+            % {"title": article.title, "link": link}
+            + "\n\n"
+        )
     follow_up = request.GET.get("follow_up", "").strip()
     if follow_up:
-        initial["text"] = f"Follow-up to {follow_up[:30]}.\n\n"
+        initial["text"] = _("Follow-up to %(reference)s.") % {"reference": follow_up[:30]} + "\n\n"
     if types:
         initial["priority"] = Priority.P3
     return initial
@@ -119,7 +133,7 @@ def ticket_new(request):
                 form,
                 scope="ticket-create",
                 limit=settings.TICKETS_CREATED_PER_HOUR,
-                what="opened tickets",
+                message=CREATE_LIMIT,
             )
         ):
             data = form.cleaned_data
@@ -144,8 +158,11 @@ def ticket_new(request):
             else:
                 messages.success(
                     request,
-                    f"Your ticket {ticket.reference} is open. We emailed you a confirmation; "
-                    "follow it here by its number.",
+                    _(
+                        "Your ticket %(reference)s is open. We emailed you a confirmation; "
+                        "follow it here by its number."
+                    )
+                    % {"reference": ticket.reference},
                 )
                 return redirect(ticket)
         keep_uploads(form, kept)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -59,6 +60,14 @@ from .common import (
 )
 from .parts import NO_PARTS, StaffParts
 
+MESSAGE_LIMIT = ngettext_lazy(
+    "You have written on tickets %(limit)d time in the last hour. Please wait a few minutes "
+    "and send this again; what you wrote is still here.",
+    "You have written on tickets %(limit)d times in the last hour. Please wait a few minutes "
+    "and send this again; what you wrote is still here.",
+    "limit",
+)
+
 
 def _over_limit(request, form) -> bool:
     return over_write_limit(
@@ -66,7 +75,7 @@ def _over_limit(request, form) -> bool:
         form,
         scope="ticket-message",
         limit=settings.TICKET_MESSAGES_PER_HOUR,
-        what="written on tickets",
+        message=MESSAGE_LIMIT,
     )
 
 
@@ -240,7 +249,7 @@ def ticket_reply_view(request, reference, parts: StaffParts = NO_PARTS):
             show_refusal(form, error)
         else:
             messages.success(
-                request, "Internal note added." if message.is_internal else "Reply sent."
+                request, _("Internal note added.") if message.is_internal else _("Reply sent.")
             )
             return redirect(f"{ticket.get_absolute_url()}#message-{message.pk}")
     keep_uploads(form, kept)
@@ -256,7 +265,7 @@ def ticket_evidence(request, reference, parts: StaffParts = NO_PARTS):
     kept = collect_uploads(request, form)
     if form.is_valid() and not form.errors and not _over_limit(request, form):
         if not kept:
-            form.add_error("files", "Choose at least one file.")
+            form.add_error("files", _("Choose at least one file."))
         else:
             try:
                 with transaction.atomic():
@@ -270,7 +279,15 @@ def ticket_evidence(request, reference, parts: StaffParts = NO_PARTS):
             except (ValidationError, PermissionDenied) as error:
                 show_refusal(form, error)
             else:
-                messages.success(request, f"{len(kept)} file(s) added to {ticket.reference}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d file(s) added to %(reference)s.",
+                        "%(count)d file(s) added to %(reference)s.",
+                        len(kept),
+                    )
+                    % {"count": len(kept), "reference": ticket.reference},
+                )
                 return redirect(ticket)
     keep_uploads(form, kept)
     return render_ticket_page(
@@ -301,9 +318,15 @@ def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
         messages.error(request, str(error))
     else:
         if to_status == Status.IN_PROGRESS and ticket.status == Status.RESOLVED:
-            messages.success(request, f"{ticket.reference} is reopened.")
+            messages.success(
+                request, _("%(reference)s is reopened.") % {"reference": ticket.reference}
+            )
         else:
-            messages.success(request, f"{ticket.reference} is now {Status(to_status).label}.")
+            messages.success(
+                request,
+                _("%(reference)s is now %(status)s.")
+                % {"reference": ticket.reference, "status": Status(to_status).label},
+            )
     return redirect(ticket)
 
 
@@ -321,7 +344,7 @@ def ticket_assign_view(request, reference):
             request.POST, staff=assignable_staff(tenant=request.tenant), prefix="assign"
         )
         if not form.is_valid():
-            messages.error(request, "Choose an engineer from the list.")
+            messages.error(request, _("Choose an engineer from the list."))
             return redirect(ticket)
         assignee = form.cleaned_data["assignee"]
     try:
@@ -329,8 +352,13 @@ def ticket_assign_view(request, reference):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        who = "you" if assignee == actor else (str(assignee) if assignee else "nobody")
-        messages.success(request, f"{ticket.reference} is assigned to {who}.")
+        if assignee == actor:
+            done = _("%(reference)s is assigned to you.")
+        elif assignee:
+            done = _("%(reference)s is assigned to %(engineer)s.")
+        else:
+            done = _("%(reference)s is assigned to nobody.")
+        messages.success(request, done % {"reference": ticket.reference, "engineer": assignee})
     return redirect(ticket)
 
 
@@ -352,7 +380,10 @@ def ticket_priority(request, reference, parts: StaffParts = NO_PARTS):
         except (ValidationError, PermissionDenied) as error:
             show_refusal(form, error)
         else:
-            messages.success(request, f"Priority is now {form.cleaned_data['priority']}.")
+            messages.success(
+                request,
+                _("Priority is now %(priority)s.") % {"priority": form.cleaned_data["priority"]},
+            )
             return redirect(ticket)
     return render_ticket_page(request, ticket, status=400, parts=parts, priority_form=form)
 
@@ -378,7 +409,9 @@ def ticket_type_view(request, reference, parts: StaffParts = NO_PARTS):
             show_refusal(form, error)
         else:
             messages.success(
-                request, f"{ticket.reference} is now filed under {ticket.ticket_type}."
+                request,
+                _("%(reference)s is now filed under %(type)s.")
+                % {"reference": ticket.reference, "type": ticket.ticket_type},
             )
             return redirect(ticket)
     return render_ticket_page(request, ticket, status=400, parts=parts, type_form=form)

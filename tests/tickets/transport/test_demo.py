@@ -58,7 +58,7 @@ def test_the_sample_email_opens_a_ticket_once(tmp_path, settings):
     inbound = InboundEmail.objects.get(message_id="<sample-export-failed@andes-retail.example>")
     assert inbound.state == InboundEmail.State.DONE
     ticket = inbound.ticket
-    assert ticket.title == "Nightly export to the data lake failed"
+    assert ticket.title == "Falló la exportación nocturna al data lake"
     assert ticket.requester.email == "maria.lopez@andes-retail.example"
     assert ticket.channel == Channel.EMAIL
     assert first == f"Received: {inbound.outcome}"
