@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import TenantScopedAdmin, TenantScopedAdminForm
 from helpdesk.forms import form_errors_from
 from helpdesk.markdown import MarkdownFormField, article_max_length
 
-from . import services
+from . import selectors, services
+from .forms import TranslationChoiceField
 from .models import Article, ArticleFeedback, Category, Deflection, Tag
 
 
@@ -24,7 +26,7 @@ class CategoryAdminForm(TenantScopedAdminForm):
         slug = cleaned.get("slug")
         siblings = Category.objects.for_tenant(tenant_id).exclude(pk=self.instance.pk)
         if slug and siblings.filter(slug=slug).exists():
-            self.add_error("slug", "Another category already uses this address.")
+            self.add_error("slug", _("Another category already uses this address."))
         probe = Category(
             pk=self.instance.pk, tenant_id=tenant_id, parent=cleaned.get("parent"), name="-"
         )
@@ -64,7 +66,13 @@ class TagAdmin(TenantScopedAdmin):
 
 
 class ArticleAdminForm(TenantScopedAdminForm):
-    body = MarkdownFormField(limit=article_max_length, help_text="Markdown.")
+    body = MarkdownFormField(limit=article_max_length, label=_("Body"), help_text=_("Markdown."))
+    translation = TranslationChoiceField(
+        queryset=Article.objects.none(),
+        required=False,
+        label=_("Translation"),
+        help_text=_("The same article in the other language. Readers see a link to it."),
+    )
 
     class Meta:
         model = Article
@@ -73,6 +81,20 @@ class ArticleAdminForm(TenantScopedAdminForm):
             "language", "status", "visibility", "plans",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenant_id = self.admin_tenant_id or self.instance.tenant_id
+        if tenant_id is not None:
+            choices = selectors.translation_choices(tenant=tenant_id, article=self.instance)
+        else:
+            # A platform superuser adding an article picks its tenant on the same form;
+            # ``clean`` refuses a translation from another tenant.
+            choices = Article.objects.only("pk", "title", "language", "tenant_id")
+        self.fields["translation"].queryset = choices
+        if self.instance.pk is not None:
+            linked = selectors.translation_for_editor(article=self.instance)
+            self.initial.setdefault("translation", linked.pk if linked else None)
+
     def clean(self):
         cleaned = super().clean()
         tenant_id = self.edited_tenant_id()
@@ -80,7 +102,7 @@ class ArticleAdminForm(TenantScopedAdminForm):
         if tenant_id is not None and slug:
             siblings = Article.objects.for_tenant(tenant_id).exclude(pk=self.instance.pk)
             if siblings.filter(slug=slug).exists():
-                self.add_error("slug", "Another article already uses this address.")
+                self.add_error("slug", _("Another article already uses this address."))
         if "visibility" in cleaned:
             try:
                 services.article_check_audience(
@@ -90,14 +112,25 @@ class ArticleAdminForm(TenantScopedAdminForm):
                 form_errors_from(self, error)
         related = cleaned.get("related") or []
         if self.instance.pk and any(other.pk == self.instance.pk for other in related):
-            self.add_error("related", "An article cannot be related to itself.")
+            self.add_error("related", _("An article cannot be related to itself."))
+        translation = cleaned.get("translation")
+        if tenant_id is not None and translation is not None and "language" in cleaned:
+            try:
+                services.article_check_translation(
+                    tenant_id=tenant_id,
+                    article_pk=self.instance.pk,
+                    language=cleaned["language"],
+                    translation=translation,
+                )
+            except ValidationError as error:
+                form_errors_from(self, error)
         return cleaned
 
 
 @admin.register(Article)
 class ArticleAdmin(TenantScopedAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "category", "visibility", "status", "updated_at"]
+    list_display = ["title", "category", "language", "visibility", "status", "updated_at"]
     list_filter = ["status", "visibility", "language"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
@@ -106,9 +139,12 @@ class ArticleAdmin(TenantScopedAdmin):
     readonly_fields = ["portal_links", "author", "created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["portal_links", "title", "slug", "summary", "body"]}),
-        ("Where it appears", {"fields": ["category", "tags", "related", "language"]}),
-        ("Who can read it", {"fields": ["status", "visibility", "plans"]}),
-        ("History", {"fields": ["author", "created_at", "updated_at", "published_at"]}),
+        (
+            _("Where it appears"),
+            {"fields": ["category", "tags", "related", "language", "translation"]},
+        ),
+        (_("Who can read it"), {"fields": ["status", "visibility", "plans"]}),
+        (_("History"), {"fields": ["author", "created_at", "updated_at", "published_at"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -118,14 +154,16 @@ class ArticleAdmin(TenantScopedAdmin):
             fieldsets = [(first[0], {"fields": ["tenant", *first[1]["fields"]]}), *fieldsets[1:]]
         return fieldsets
 
-    @admin.display(description="In the portal")
+    @admin.display(description=_("In the portal"))
     def portal_links(self, obj):
         if obj is None or obj.pk is None:
-            return "The portal editor has a Markdown preview: Knowledge base → Write an article."
+            return _("The portal editor has a Markdown preview: Knowledge base → Write an article.")
         return format_html(
-            '<a href="{}">Open the article</a> · <a href="{}">Edit with preview</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("kb:article", args=[obj.slug]),
+            _("Open the article"),
             reverse("kb:article_edit", args=[obj.slug]),
+            _("Edit with preview"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -138,6 +176,9 @@ class ArticleAdmin(TenantScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.article_index_tags(article=form.instance)
+        services.article_link_translation(
+            article=form.instance, translation=form.cleaned_data.get("translation")
+        )
 
 
 class _ReadOnlyAdmin(TenantScopedAdmin):

@@ -1,18 +1,20 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.markdown import MarkdownFormField, article_max_length
 
 from .models import Article, Category, Language, Visibility
 from .search import MAX_QUERY_LENGTH
+from .selectors import translation_choices, translation_for_editor
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the knowledge base",
+        label=_("Search the knowledge base"),
         max_length=MAX_QUERY_LENGTH,
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "e.g. reset password", "autocomplete": "off"}
+            attrs={"type": "search", "placeholder": _("e.g. reset password"), "autocomplete": "off"}
         ),
     )
 
@@ -32,51 +34,77 @@ def _category_tree_order(categories) -> list[Category]:
     return ordered
 
 
+class TranslationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(title)s (%(language)s)") % {
+            "title": obj.title,
+            "language": obj.get_language_display(),
+        }
+
+
 class ArticleForm(forms.Form):
     """The portal editor. Choices are limited to the tenant's own categories, plans and
     articles; the service checks the same again."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
+        label=_("Summary"),
         max_length=300,
         required=False,
-        help_text="One or two sentences shown in lists and search results.",
+        help_text=_("One or two sentences shown in lists and search results."),
     )
     body = MarkdownFormField(
         limit=article_max_length,
-        label="Article text",
+        label=_("Article text"),
         widget=forms.Textarea(attrs={"rows": 18, "class": "kb-editor-text"}),
-        help_text="Markdown: **bold**, *italic*, # headings, - lists, [links](https://…), "
-        "`code`. Use Preview to see it as readers will.",
+        help_text=_(
+            "Markdown: **bold**, *italic*, # headings, - lists, [links](https://…), "
+            "`code`. Use Preview to see it as readers will."
+        ),
     )
-    category = CategoryChoiceField(queryset=Category.objects.none(), required=False)
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
     tags = forms.CharField(
+        label=_("Tags"),
         max_length=400,
         required=False,
-        help_text="Separate tags with commas, e.g. “password, sign-in”.",
+        help_text=_("Separate tags with commas, e.g. “password, sign-in”."),
     )
-    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PUBLIC)
+    visibility = forms.ChoiceField(
+        label=_("Visibility"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
     plans = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Limit to plans",
-        help_text="Only customers whose organization is on a ticked plan can read it. "
-        "Tick none for every plan.",
+        label=_("Limit to plans"),
+        help_text=_(
+            "Only customers whose organization is on a ticked plan can read it. "
+            "Tick none for every plan."
+        ),
     )
-    language = forms.ChoiceField(choices=Language.choices, initial=Language.ENGLISH)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.ENGLISH
+    )
+    translation = TranslationChoiceField(
+        queryset=Article.objects.none(),
+        required=False,
+        label=_("Translation"),
+        help_text=_("The same article in the other language. Readers see a link to it."),
+    )
     related = forms.ModelMultipleChoiceField(
         queryset=Article.objects.none(),
         required=False,
-        label="Related articles",
+        label=_("Related articles"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Shown under the article. Hold Ctrl (⌘ on a Mac) to pick several.",
+        help_text=_("Shown under the article. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
     slug = forms.SlugField(
         max_length=220,
         required=False,
-        label="Address",
-        help_text="The last part of the article's URL. Leave empty to make one from the title.",
+        label=_("Address"),
+        help_text=_("The last part of the article's URL. Leave empty to make one from the title."),
     )
 
     def __init__(self, *args, tenant, plans, article=None, **kwargs):
@@ -93,6 +121,7 @@ class ArticleForm(forms.Form):
         if article is not None:
             related = related.exclude(pk=article.pk)
         self.fields["related"].queryset = related.order_by("title")
+        self.fields["translation"].queryset = translation_choices(tenant=tenant, article=article)
 
     def clean_tags(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
@@ -109,5 +138,6 @@ class ArticleForm(forms.Form):
             "plans": [plan.pk for plan in article.plans.all()],
             "language": article.language,
             "related": [other.pk for other in article.related.all()],
+            "translation": getattr(translation_for_editor(article=article), "pk", None),
             "slug": article.slug,
         }

@@ -2,7 +2,9 @@
 
 Idempotent and respectful of editors: running it again creates the categories and articles
 that are missing and leaves every existing one as the help desk's editors left it.
-``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content. The read
+``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content. An
+article written as the translation of another (``translation_of``) is linked to it unless
+an editor has linked either of the two to another translation. The read
 counts are starting figures for the demo's “Popular” lists, recorded once on the day of the
 first seeding.
 """
@@ -10,6 +12,7 @@ first seeding.
 import textwrap
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, Tenant, User
@@ -18,7 +21,12 @@ from sla.models import SupportPlan
 
 from ..models import Article, ArticleStatus, ArticleViews, Category, Language
 from ..selectors import languages_cache_key, public_exists_cache_key
-from ..services import article_index_tags, markdown_plain_text, tags_from_names
+from ..services import (
+    article_index_tags,
+    article_link_translation,
+    markdown_plain_text,
+    tags_from_names,
+)
 from . import invoca, ivcisa
 
 CONTENT = {"ivcisa": ivcisa, "invoca": invoca}
@@ -96,4 +104,17 @@ def _seed_tenant(tenant: Tenant, content, *, reset: bool) -> int:
             articles[spec["slug"]].related.set(
                 [articles[slug] for slug in spec.get("related", []) if slug in articles]
             )
+    for spec in content.ARTICLES:
+        original = articles.get(spec.get("translation_of", ""))
+        if spec["slug"] in articles and original is not None:
+            _link_translation(articles[spec["slug"]], original, reset=reset)
     return len(articles)
+
+
+def _link_translation(article: Article, original: Article, *, reset: bool) -> None:
+    linked = Article.objects.for_tenant(article.tenant_id).filter(
+        Q(translation_of__in=[article, original]) | Q(pk__in=[article.pk, original.pk]),
+        translation_of__isnull=False,
+    )
+    if reset or not linked.exists():
+        article_link_translation(article=article, translation=original)

@@ -1,31 +1,37 @@
 # ruff: noqa: E501 - help-centre prose and Markdown tables read better unwrapped
 """IVCISA Support Center: a cloud, data and AI provider in Bogotá (plans Essentials,
-Business, Enterprise; P1 incidents covered 24/7/365)."""
+Business, Enterprise; P1 incidents covered 24/7/365).
 
+Its customers read Spanish first: the categories are named in Spanish and every English
+article has its Spanish version (``ivcisa_es``), linked as its translation.
+"""
+
+from .ivcisa_es import ARTICLES_ES
 from .ivcisa_follow_up import FOLLOW_UP_ARTICLES
 from .priorities import priority_table
 
 CATEGORIES = [
     # slug, name, description, parent slug
-    ("getting-started", "Getting started", "How the support center works and how to reach us.", None),
-    ("tickets", "Tickets and priorities", "Opening, classifying and following your tickets.", None),
-    ("request-types", "Request types", "Which type to choose for each kind of request.", "tickets"),
-    ("account", "Your account and security", "Passwords, two-factor authentication and access.", None),
-    ("plans", "Plans and service levels", "Support plans, response times and coverage.", None),
-    ("engineering", "For engineers", "Internal procedures of the IVCISA support team.", None),
+    ("getting-started", "Primeros pasos", "Cómo funciona el centro de soporte y cómo comunicarse con nosotros.", None),
+    ("tickets", "Tickets y prioridades", "Cómo abrir, clasificar y seguir sus tickets.", None),
+    ("request-types", "Tipos de solicitud", "Qué tipo elegir para cada clase de solicitud.", "tickets"),
+    ("account", "Su cuenta y su seguridad", "Contraseñas, verificación en dos pasos y accesos.", None),
+    ("plans", "Planes y niveles de servicio", "Planes de soporte, tiempos de respuesta y cobertura.", None),
+    ("engineering", "Para ingenieros", "Procedimientos internos del equipo de soporte de IVCISA.", None),
 ]  # fmt: skip
 
-ARTICLES = [
-    {
-        "slug": "how-to-request-support",
-        "title": "How to request support in three steps",
-        "summary": "Sign in, open a ticket with the + button, and fill in the title, details and type.",
-        "category": "getting-started",
-        "tags": ["getting started", "tickets"],
-        "visibility": "public",
-        "views": 412,
-        "related": ["information-to-gather", "request-types-guide", "follow-your-ticket"],
-        "body": """
+ARTICLES = (
+    [
+        {
+            "slug": "how-to-request-support",
+            "title": "How to request support in three steps",
+            "summary": "Sign in, open a ticket with the + button, and fill in the title, details and type.",
+            "category": "getting-started",
+            "tags": ["getting started", "tickets"],
+            "visibility": "public",
+            "views": 412,
+            "related": ["information-to-gather", "request-types-guide", "follow-your-ticket"],
+            "body": """
 Most questions are answered faster by the knowledge base than by a ticket, so search it
 first. When you do need an engineer, the whole request takes three steps.
 
@@ -54,17 +60,17 @@ question. If one does, click **This solved my problem** and no ticket is created
 When you submit, the ticket gets a unique number (for example `IVC-1042`) that you can use
 to follow it.
 """,
-    },
-    {
-        "slug": "request-types-guide",
-        "title": "Request types: which one to choose",
-        "summary": "The nine request types, with examples, so your ticket reaches the right engineers first time.",
-        "category": "request-types",
-        "tags": ["tickets", "request types"],
-        "visibility": "public",
-        "views": 268,
-        "related": ["how-to-request-support", "how-priorities-are-decided"],
-        "body": """
+        },
+        {
+            "slug": "request-types-guide",
+            "title": "Request types: which one to choose",
+            "summary": "The nine request types, with examples, so your ticket reaches the right engineers first time.",
+            "category": "request-types",
+            "tags": ["tickets", "request types"],
+            "visibility": "public",
+            "views": 268,
+            "related": ["how-to-request-support", "how-priorities-are-decided"],
+            "body": """
 The type routes your ticket to the engineers who specialise in it. Pick the one closest to
 your need; if you are unsure, choose **Request** or **Incident** and we will reclassify it.
 
@@ -86,33 +92,33 @@ An **incident** is unexpected: a service fails or slows down. A **request** is s
 you plan: *please open port 443 on the staging firewall next Tuesday*. Requests never
 need to be P1.
 """,
-    },
-    {
-        "slug": "how-priorities-are-decided",
-        "title": "How ticket priorities are decided (P1 to P4)",
-        "summary": "P1 is only for a complete outage of critical business services; partial failures are P2 or P3.",
-        "category": "tickets",
-        "tags": ["priority", "P1", "incidents"],
-        "visibility": "public",
-        "views": 351,
-        "related": ["business-hours-and-p1-coverage", "response-times-and-plans"],
-        "body": """
+        },
+        {
+            "slug": "how-priorities-are-decided",
+            "title": "How ticket priorities are decided (P1 to P4)",
+            "summary": "P1 is only for a complete outage of critical business services; partial failures are P2 or P3.",
+            "category": "tickets",
+            "tags": ["priority", "P1", "incidents"],
+            "visibility": "public",
+            "views": 351,
+            "related": ["business-hours-and-p1-coverage", "response-times-and-plans"],
+            "body": """
 Priority reflects the impact on your business, not how urgent a task feels. Engineers
 confirm or adjust it when they first look at the ticket. The same names and definitions
 appear beside each choice when you open a ticket.
 
 """
-        + priority_table(
-            "ivcisa",
-            {
-                "P1": "Production is down for every user; the main database cluster is unreachable.",
-                "P2": "Checkout works but takes a minute per order; one region is unavailable.",
-                "P3": "A nightly report fails; one VM cannot be resized.",
-                "P4": "How do I rotate an access key? Please add a user to the analytics project.",
-            },
-            meaning="When it applies",
-        )
-        + """
+            + priority_table(
+                "ivcisa",
+                {
+                    "P1": "Production is down for every user; the main database cluster is unreachable.",
+                    "P2": "Checkout works but takes a minute per order; one region is unavailable.",
+                    "P3": "A nightly report fails; one VM cannot be resized.",
+                    "P4": "How do I rotate an access key? Please add a user to the analytics project.",
+                },
+                meaning="When it applies",
+            )
+            + """
 ### Why P1 is strict
 
 P1 tickets page an on-call engineer at any hour, every day of the year. Keeping P1 for
@@ -123,17 +129,17 @@ targets.
 Configuration questions and standard procedures (usually P3 or P4) are often answered
 straight away by this knowledge base.
 """,
-    },
-    {
-        "slug": "information-to-gather",
-        "title": "Before you open a ticket: what information to gather",
-        "summary": "The affected resource, screenshots, logs and the steps that led to the error.",
-        "category": "tickets",
-        "tags": ["tickets", "evidence", "logs"],
-        "visibility": "public",
-        "views": 197,
-        "related": ["how-to-request-support", "how-priorities-are-decided"],
-        "body": """
+        },
+        {
+            "slug": "information-to-gather",
+            "title": "Before you open a ticket: what information to gather",
+            "summary": "The affected resource, screenshots, logs and the steps that led to the error.",
+            "category": "tickets",
+            "tags": ["tickets", "evidence", "logs"],
+            "visibility": "public",
+            "views": 197,
+            "related": ["how-to-request-support", "how-priorities-are-decided"],
+            "body": """
 The first reply from an engineer is only as good as the information in your ticket.
 Gathering these four things before you write saves a round of questions:
 
@@ -151,21 +157,21 @@ right priority.
 
 > Remove passwords, private keys and personal data from logs before you attach them.
 """,
-    },
-    {
-        "slug": "response-times-and-plans",
-        "title": "Response times and support plans",
-        "summary": "Targets depend on the ticket's priority and on your plan: Essentials, Business or Enterprise.",
-        "category": "plans",
-        "tags": ["SLA", "plans", "response time"],
-        "visibility": "customers",
-        "views": 233,
-        "related": [
-            "how-priorities-are-decided",
-            "business-hours-and-p1-coverage",
-            "escalation-matrix",
-        ],
-        "body": """
+        },
+        {
+            "slug": "response-times-and-plans",
+            "title": "Response times and support plans",
+            "summary": "Targets depend on the ticket's priority and on your plan: Essentials, Business or Enterprise.",
+            "category": "plans",
+            "tags": ["SLA", "plans", "response time"],
+            "visibility": "customers",
+            "views": 233,
+            "related": [
+                "how-priorities-are-decided",
+                "business-hours-and-p1-coverage",
+                "escalation-matrix",
+            ],
+            "body": """
 How fast we respond and resolve depends on two things:
 
 1. **The priority of the ticket** — how critical and complex the incident is
@@ -184,17 +190,17 @@ send you the agreement or explain the targets.
 
 Each ticket shows its own targets and how much time is left while it is open.
 """,
-    },
-    {
-        "slug": "reset-your-password",
-        "title": "Resetting your password",
-        "summary": "Use “Forgot your password?” on the sign-in page; the emailed link is valid for a limited time.",
-        "category": "account",
-        "tags": ["password", "sign-in", "account"],
-        "visibility": "public",
-        "views": 389,
-        "related": ["two-factor-authentication", "restablecer-contrasena"],
-        "body": """
+        },
+        {
+            "slug": "reset-your-password",
+            "title": "Resetting your password",
+            "summary": "Use “Forgot your password?” on the sign-in page; the emailed link is valid for a limited time.",
+            "category": "account",
+            "tags": ["password", "sign-in", "account"],
+            "visibility": "public",
+            "views": 389,
+            "related": ["two-factor-authentication"],
+            "body": """
 If you forgot your password or cannot sign in, you can set a new one yourself:
 
 1. On the sign-in page, click **Forgot your password?**
@@ -211,41 +217,17 @@ password as soon as you receive it; if the link has expired, simply request a ne
 To change a password you still know, open your profile and choose **Change password**.
 Doing so signs out your other sessions.
 """,
-    },
-    {
-        "slug": "restablecer-contrasena",
-        "title": "Cómo restablecer su contraseña",
-        "summary": "Use “Forgot your password?” en la página de inicio de sesión y siga el enlace que recibirá por correo.",
-        "category": "account",
-        "tags": ["contraseña", "español"],
-        "visibility": "public",
-        "language": "spanish",
-        "views": 74,
-        "related": ["reset-your-password"],
-        "body": """
-Si olvidó su contraseña o no puede iniciar sesión, puede generar una nueva usted mismo:
-
-1. En la página de inicio de sesión, haga clic en **Forgot your password?**
-2. Escriba el correo electrónico de su cuenta corporativa y envíe la solicitud.
-3. Abra el mensaje que le enviaremos y siga el enlace para elegir una contraseña nueva.
-
-**¿No le llega el correo?** Revise las carpetas de *correo no deseado* o *spam*; suele
-llegar en pocos minutos.
-
-**Nota de seguridad:** el enlace sirve una sola vez y vence poco después de enviado.
-Cambie la contraseña en cuanto lo reciba; si ya venció, solicite uno nuevo.
-""",
-    },
-    {
-        "slug": "two-factor-authentication",
-        "title": "Setting up two-factor authentication",
-        "summary": "Add an authenticator app so signing in needs a code as well as your password.",
-        "category": "account",
-        "tags": ["2FA", "security", "sign-in"],
-        "visibility": "customers",
-        "views": 142,
-        "related": ["reset-your-password"],
-        "body": """
+        },
+        {
+            "slug": "two-factor-authentication",
+            "title": "Setting up two-factor authentication",
+            "summary": "Add an authenticator app so signing in needs a code as well as your password.",
+            "category": "account",
+            "tags": ["2FA", "security", "sign-in"],
+            "visibility": "customers",
+            "views": 142,
+            "related": ["reset-your-password"],
+            "body": """
 Two-factor authentication (2FA) protects your support cases even if your password is
 stolen: after the password, the portal asks for a six-digit code from an app on your
 phone.
@@ -268,5 +250,8 @@ Sign in with one of your backup codes and set up the new phone from your profile
 have no backup codes left, ask your organization admin to contact us; for your security
 we verify the request before removing 2FA from an account.
 """,
-    },
-] + FOLLOW_UP_ARTICLES
+        },
+    ]
+    + FOLLOW_UP_ARTICLES
+    + ARTICLES_ES
+)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Tenant
 
 from ..models import Article, ArticleFeedback, ArticleViews, Category, Tag
-from .visibility import POPULAR_DAYS, Viewer, visible_articles
+from .visibility import POPULAR_DAYS, Viewer, listed_articles, visible_articles
 
 
 @dataclass
@@ -22,7 +22,7 @@ class CategoryCard:
 
 
 def _visible_counts(viewer: Viewer) -> dict[int | None, int]:
-    rows = visible_articles(viewer).values("category_id").annotate(n=Count("pk")).order_by()
+    rows = listed_articles(viewer).values("category_id").annotate(n=Count("pk")).order_by()
     return {row["category_id"]: row["n"] for row in rows}
 
 
@@ -52,7 +52,7 @@ def popular_articles(*, viewer: Viewer, limit: int = 6, days: int = POPULAR_DAYS
     """The most read articles of the last ``days`` days."""
     since = timezone.now().date() - timedelta(days=days)
     return list(
-        visible_articles(viewer)
+        listed_articles(viewer)
         .filter(view_days__day__gte=since)
         .annotate(recent_views=Sum("view_days__count"))
         .select_related("category")
@@ -74,7 +74,7 @@ def view_totals(*, tenant: Tenant, articles) -> dict[int, int]:
 
 def recent_articles(*, viewer: Viewer, limit: int = 6) -> list[Article]:
     return list(
-        visible_articles(viewer)
+        listed_articles(viewer)
         .select_related("category")
         .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )
@@ -103,7 +103,10 @@ def category_for_viewer(*, viewer: Viewer, slug: str) -> tuple[Category, list[Ca
 
 
 def articles_in_category(*, viewer: Viewer, category: Category):
-    return visible_articles(viewer).filter(category=category).order_by("title")
+    return listed_articles(viewer).filter(category=category).order_by("title")
+
+
+# Tags are words of one language, so a tag lists every article carrying it, in any language.
 
 
 def tag_for_viewer(*, viewer: Viewer, slug: str) -> Tag:

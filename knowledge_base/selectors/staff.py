@@ -127,5 +127,13 @@ def category_choices(*, tenant: Tenant):
     )
 
 
+def translation_choices(*, tenant: Tenant | int, article: Article | None = None):
+    """The tenant's articles that can be picked as ``article``'s translation (any status)."""
+    rows = Article.objects.for_tenant(tenant).only("pk", "title", "language", "tenant_id")
+    if article is not None and article.pk is not None:
+        rows = rows.exclude(pk=article.pk)
+    return rows.order_by("title")
+
+
 def plans_for_tenant(*, tenant: Tenant):
     return SupportPlan.objects.for_tenant(tenant).order_by("position", "name")

@@ -4,8 +4,9 @@ in the query."""
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import get_language
 
 from accounts.models import Organization, Tenant, User
 
@@ -24,6 +25,8 @@ class Viewer:
     user: User | None = None
     is_staff: bool = False
     plan_id: int | None = None
+    # The article language the reader prefers (their site language); None: no preference.
+    language: str | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -35,17 +38,19 @@ class Viewer:
 
 
 def viewer_for(*, tenant: Tenant, user) -> Viewer:
+    """The reader of this request; they prefer articles in the language of the page."""
+    language = Language.for_locale(get_language()).value
     if user is None or not user.is_authenticated or user.tenant_id != tenant.pk:
-        return Viewer(tenant=tenant)
+        return Viewer(tenant=tenant, language=language)
     if user.is_agent:
-        return Viewer(tenant=tenant, user=user, is_staff=True)
+        return Viewer(tenant=tenant, user=user, is_staff=True, language=language)
     plan_id = (
         Organization.objects.for_tenant(tenant)
         .filter(pk=user.organization_id, is_active=True)
         .values_list("plan_id", flat=True)
         .first()
     )
-    return Viewer(tenant=tenant, user=user, plan_id=plan_id)
+    return Viewer(tenant=tenant, user=user, plan_id=plan_id, language=language)
 
 
 def _plan_rows():
@@ -68,6 +73,37 @@ def visible_articles(viewer: Viewer):
     if viewer.plan_id is not None:
         allowed |= Exists(_plan_rows().filter(supportplan_id=viewer.plan_id))
     return articles.filter(visibility__in=[Visibility.PUBLIC, Visibility.CUSTOMERS]).filter(allowed)
+
+
+def _translation_of_outer() -> Q:
+    """Rows that are the translation of the outer query's article (either direction)."""
+    return Q(pk=OuterRef("translation_of_id")) | Q(translation_of_id=OuterRef("pk"))
+
+
+def listed_articles(viewer: Viewer):
+    """What lists and search show the viewer: the articles they may read, where an article
+    whose translation in the viewer's language they may also read is left out in favour of
+    that translation, so the same article never appears twice. Still one query (the
+    translation is an EXISTS subquery)."""
+    articles = visible_articles(viewer)
+    if not viewer.language:
+        return articles
+    in_own_language = visible_articles(viewer).filter(
+        _translation_of_outer(), language=viewer.language
+    )
+    return articles.exclude(~Q(language=viewer.language) & Exists(in_own_language))
+
+
+def article_translation(*, viewer: Viewer, article: Article) -> Article | None:
+    """The same article in the other language, when it is published and the viewer may
+    read it (drafts, archived and audiences they are not in are never linked)."""
+    return (
+        visible_articles(viewer)
+        .filter(Q(pk=article.translation_of_id) | Q(translation_of_id=article.pk))
+        .exclude(pk=article.pk)
+        .only("pk", "slug", "title", "language", "tenant_id")
+        .first()
+    )
 
 
 def article_for_viewer(*, viewer: Viewer, slug: str) -> Article:
@@ -100,6 +136,18 @@ def sign_in_may_show(*, tenant: Tenant, slug: str) -> bool:
             visibility__in=[Visibility.PUBLIC, Visibility.CUSTOMERS],
         )
         .exists()
+    )
+
+
+def translation_for_editor(*, article: Article) -> Article | None:
+    """The article linked as ``article``'s translation, whatever its status (for editors)."""
+    if article.pk is None:
+        return None
+    return (
+        Article.objects.for_tenant(article.tenant_id)
+        .filter(Q(pk=article.translation_of_id) | Q(translation_of_id=article.pk))
+        .exclude(pk=article.pk)
+        .first()
     )
 
 

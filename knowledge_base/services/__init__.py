@@ -3,8 +3,10 @@
 from .articles import (
     TRANSITIONS,
     article_check_audience,
+    article_check_translation,
     article_create,
     article_index_tags,
+    article_link_translation,
     article_save,
     article_transition,
     article_update,
@@ -18,8 +20,10 @@ from .feedback import article_record_view, deflection_record, feedback_record
 __all__ = [
     "TRANSITIONS",
     "article_check_audience",
+    "article_check_translation",
     "article_create",
     "article_index_tags",
+    "article_link_translation",
     "article_record_view",
     "article_save",
     "article_transition",

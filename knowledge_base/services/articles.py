@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import Tenant, User
 from helpdesk.markdown import (
@@ -39,7 +41,7 @@ def _require_editor(actor: User | None, tenant: Tenant) -> None:
     if actor.is_superuser:
         return
     if not (actor.is_agent and actor.tenant_id == tenant.pk):
-        raise PermissionDenied("Only the help desk's staff edit articles.")
+        raise PermissionDenied(_("Only the help desk's staff edit articles."))
 
 
 def markdown_plain_text(body: str) -> str:
@@ -62,17 +64,19 @@ def category_check(*, category: Category) -> None:
     if parent is None:
         return
     if parent.tenant_id != category.tenant_id:
-        raise ValidationError({"parent": "Choose a category of this help desk."})
+        raise ValidationError({"parent": _("Choose a category of this help desk.")})
     if category.pk is not None and parent.pk == category.pk:
-        raise ValidationError({"parent": "A category cannot be its own parent."})
+        raise ValidationError({"parent": _("A category cannot be its own parent.")})
     if parent.parent_id is not None:
-        raise ValidationError({"parent": "Subcategories cannot have subcategories of their own."})
+        raise ValidationError(
+            {"parent": _("Subcategories cannot have subcategories of their own.")}
+        )
     if (
         category.pk is not None
         and Category.objects.for_tenant(category.tenant_id).filter(parent=category).exists()
     ):
         raise ValidationError(
-            {"parent": "This category has subcategories, so it must stay at the top level."}
+            {"parent": _("This category has subcategories, so it must stay at the top level.")}
         )
 
 
@@ -116,14 +120,16 @@ def _unique_slug(queryset, text: str, own_pk: int | None) -> str:
 
 def article_check_audience(*, visibility: str, plans) -> None:
     if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose who can read the article."})
+        raise ValidationError({"visibility": _("Choose who can read the article.")})
     if plans and visibility != Visibility.CUSTOMERS:
         # Plans belong to customers' organizations: a public visitor or a member of staff
         # has none, so a limit would be meaningless (and misleading) there.
         raise ValidationError(
             {
-                "plans": "Only articles for signed-in customers can be limited to plans. "
-                "Choose “Signed-in customers” or untick the plans."
+                "plans": _(
+                    "Only articles for signed-in customers can be limited to plans. "
+                    "Choose “Signed-in customers” or untick the plans."
+                )
             }
         )
 
@@ -143,15 +149,63 @@ def _check_references(
     except ValidationError as error:
         errors.update(error.message_dict)
     if category is not None and category.tenant_id != tenant.pk:
-        errors["category"] = "Choose a category of this help desk."
+        errors["category"] = _("Choose a category of this help desk.")
     if any(plan.tenant_id != tenant.pk for plan in plans):
-        errors["plans"] = "Choose plans of this help desk."
+        errors["plans"] = _("Choose plans of this help desk.")
     if any(other.tenant_id != tenant.pk for other in related):
-        errors["related"] = "Related articles must belong to this help desk."
+        errors["related"] = _("Related articles must belong to this help desk.")
     elif article_pk is not None and any(other.pk == article_pk for other in related):
-        errors["related"] = "An article cannot be related to itself."
+        errors["related"] = _("An article cannot be related to itself.")
     if errors:
         raise ValidationError(errors)
+
+
+def article_check_translation(
+    *, tenant_id: int, article_pk: int | None, language: str, translation: Article | None
+) -> None:
+    """A translation is another article of the same help desk, in the other language."""
+    if translation is None:
+        return
+    if translation.tenant_id != tenant_id:
+        raise ValidationError({"translation": _("Choose an article of this help desk.")})
+    if article_pk is not None and translation.pk == article_pk:
+        raise ValidationError({"translation": _("An article cannot be its own translation.")})
+    if translation.language == language:
+        raise ValidationError(
+            {"translation": _("The translation must be written in the other language.")}
+        )
+
+
+def _linked_translation_pk(article: Article) -> int | None:
+    return (
+        Article.objects.for_tenant(article.tenant_id)
+        .filter(Q(pk=article.translation_of_id) | Q(translation_of_id=article.pk))
+        .exclude(pk=article.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def article_link_translation(*, article: Article, translation: Article | None) -> bool:
+    """Make ``translation`` the one translation of ``article`` (None: it has none), replacing
+    any earlier link of either article. Returns whether anything changed."""
+    article_check_translation(
+        tenant_id=article.tenant_id,
+        article_pk=article.pk,
+        language=article.language,
+        translation=translation,
+    )
+    rows = Article.objects.for_tenant(article.tenant_id)
+    wanted = translation.pk if translation is not None else None
+    if _linked_translation_pk(article) == wanted:
+        return False
+    involved = [article.pk] + ([wanted] if wanted else [])
+    # Each of the two keeps only this link: earlier ones, in either direction, are undone.
+    rows.filter(Q(pk__in=involved) | Q(translation_of_id__in=involved)).update(translation_of=None)
+    if wanted is not None:
+        rows.filter(pk=article.pk).update(translation_of=wanted)
+    article.translation_of_id = wanted
+    return True
 
 
 def article_save(
@@ -165,12 +219,12 @@ def article_save(
     tenant_id = article.tenant_id
     _require_editor(actor, article.tenant)
     if article.category_id is not None and article.category.tenant_id != tenant_id:
-        raise ValidationError({"category": "Choose a category of this help desk."})
+        raise ValidationError({"category": _("Choose a category of this help desk.")})
     siblings = Article.objects.for_tenant(tenant_id)
     if not article.slug:
         article.slug = _unique_slug(siblings, article.title, article.pk)
     elif siblings.filter(slug=article.slug).exclude(pk=article.pk).exists():
-        raise ValidationError({"slug": "Another article already uses this address."})
+        raise ValidationError({"slug": _("Another article already uses this address.")})
     now = timezone.now()
     if created:
         article.created_at = now
@@ -220,6 +274,7 @@ def article_create(
     language: str = Language.ENGLISH,
     related: Iterable[Article] = (),
     status: str = ArticleStatus.DRAFT,
+    translation: Article | None = None,
 ) -> Article:
     plans, related = list(plans), list(related)
     _check_references(
@@ -229,9 +284,12 @@ def article_create(
         related=related,
         visibility=visibility,
     )
+    article_check_translation(
+        tenant_id=tenant.pk, article_pk=None, language=language, translation=translation
+    )
     tags = tags_from_names(tenant=tenant, names=tag_names)
     if status not in TRANSITIONS:
-        raise ValidationError({"status": "Unknown status."})
+        raise ValidationError({"status": _("Unknown status.")})
     article = Article(
         tenant=tenant,
         title=title.strip(),
@@ -248,6 +306,7 @@ def article_create(
     article.plans.set(plans)
     article.related.set(related)
     article_index_tags(article=article)
+    article_link_translation(article=article, translation=translation)
     return article
 
 
@@ -266,7 +325,10 @@ def article_update(
     plans: Iterable,
     language: str,
     related: Iterable[Article],
+    translation: Article | None = None,
 ) -> Article:
+    """Save the editor's form. ``translation``: the article in the other language, or None
+    for none (the earlier link, if any, is undone)."""
     tenant = article.tenant
     plans, related = list(plans), list(related)
     _check_references(
@@ -276,6 +338,9 @@ def article_update(
         related=related,
         visibility=visibility,
         article_pk=article.pk,
+    )
+    article_check_translation(
+        tenant_id=tenant.pk, article_pk=article.pk, language=language, translation=translation
     )
     tags = tags_from_names(tenant=tenant, names=tag_names)
     new_values = {
@@ -294,6 +359,8 @@ def article_update(
         changed.append("plans")
     if {other.pk for other in related} != {other.pk for other in article.related.all()}:
         changed.append("related")
+    if _linked_translation_pk(article) != (translation.pk if translation else None):
+        changed.append("translation")
     for name, value in new_values.items():
         setattr(article, name, value)
     article.category = category
@@ -307,6 +374,7 @@ def article_update(
     article.plans.set(plans)
     article.related.set(related)
     article_index_tags(article=article)
+    article_link_translation(article=article, translation=translation)
     return article
 
 
@@ -319,7 +387,8 @@ def article_transition(*, article: Article, actor: User | None, status: str) -> 
         return article
     if status not in TRANSITIONS.get(article.status, set()):
         raise ValidationError(
-            f"An article cannot go from {article.get_status_display().lower()} to {status}."
+            _("An article cannot go from %(current)s to %(status)s.")
+            % {"current": article.get_status_display().lower(), "status": status}
         )
     now = timezone.now()
     previous = article.status

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.forms import form_errors_from
@@ -59,6 +61,7 @@ def _form_values(form) -> dict:
         "plans": data["plans"],
         "language": data["language"],
         "related": data["related"],
+        "translation": data["translation"],
     }
 
 
@@ -79,7 +82,7 @@ def article_new(request):
             form_errors_from(form, error)
         else:
             messages.success(
-                request, "The article was published." if publish else "The draft was saved."
+                request, _("The article was published.") if publish else _("The draft was saved.")
             )
             return redirect(article)
     return render(request, "knowledge_base/article_form.html", {"form": form, "article": None})
@@ -110,7 +113,7 @@ def article_edit(request, slug: str):
             form_errors_from(form, error)
         else:
             messages.success(
-                request, "The article was published." if action == "publish" else "Saved."
+                request, _("The article was published.") if action == "publish" else _("Saved.")
             )
             return redirect(article)
     context = {
@@ -131,7 +134,10 @@ def article_status(request, slug: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The article is now {article.get_status_display().lower()}.")
+        messages.success(
+            request,
+            _("The article is now %(status)s.") % {"status": article.get_status_display().lower()},
+        )
     return redirect(article)
 
 
@@ -141,7 +147,10 @@ def preview(request):
     """The editor's Preview tab: the same sanitized rendering readers get."""
     # The editor's textarea stops at the article limit; a longer body is previewed up to it.
     body = request.POST.get("body", "")[: article_max_length()]
-    html = render_markdown(body) if body.strip() else '<p class="muted">Nothing to preview.</p>'
+    if body.strip():
+        html = render_markdown(body)
+    else:
+        html = format_html('<p class="muted">{}</p>', _("Nothing to preview."))
     return HttpResponse(html)
 
 

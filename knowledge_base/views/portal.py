@@ -52,7 +52,7 @@ def search_view(request):
     text = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")[:200]
     # Matches are counted up to the cap, so no page lies beyond the cap's last one.
     number = page_number(request, last=ceil(search.COUNT_CAP / RESULTS_PER_PAGE))
-    articles = selectors.visible_articles(request.kb_viewer)
+    articles = selectors.listed_articles(request.kb_viewer)
 
     def results_on(page_number: int):
         return search.search_articles(
@@ -139,6 +139,7 @@ def article(request, slug: str):
     context = {
         **_feedback_context(request, article),
         "related": selectors.related_articles(viewer=viewer, article=article),
+        "translation": selectors.article_translation(viewer=viewer, article=article),
         "from_ticket": from_ticket,
         "typed": request.GET.get("q", "")[:255] if from_ticket else "",
         "can_edit": viewer.is_staff,
@@ -222,7 +223,7 @@ def suggest(request):
     """The panel under the new-ticket title: the best matches the viewer may read."""
     typed = (request.GET.get("title") or request.GET.get("q") or "").strip()
     hits = search.top_matches(
-        selectors.visible_articles(request.kb_viewer),
+        selectors.listed_articles(request.kb_viewer),
         typed,
         limit=SUGGESTIONS,
         languages=selectors.article_languages(tenant=request.tenant),

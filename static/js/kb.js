@@ -33,7 +33,7 @@
     var before = area.value.slice(0, area.selectionStart);
     var spacer = before && !/\s$/.test(before) ? " " : "";
     replaceSelection(area, spacer + link);
-    button.textContent = "Inserted";
+    button.textContent = button.getAttribute("data-kb-inserted") || "Inserted";
   });
 
   // Enter in the picker's search box searches; it must not submit the reply form around it.
@@ -44,7 +44,8 @@
     }
   });
 
-  // --- Markdown toolbar
+  // --- Markdown toolbar (placeholders in the page's language come from the buttons'
+  // data-md-placeholder; these English ones are the fallback)
   var FORMATS = {
     bold: { before: "**", after: "**", placeholder: "bold text" },
     italic: { before: "*", after: "*", placeholder: "italic text" },
@@ -59,7 +60,9 @@
     var format = FORMATS[name];
     if (!format) { return; }
     var selected = area.value.slice(area.selectionStart, area.selectionEnd);
-    var text = selected || format.placeholder;
+    var button = document.querySelector('[data-kb-editor="' + area.id + '"] [data-md="' + name + '"]');
+    var placeholder = (button && button.getAttribute("data-md-placeholder")) || format.placeholder;
+    var text = selected || placeholder;
     if (format.line) {
       var atLineStart = area.selectionStart === 0 || area.value[area.selectionStart - 1] === "\n";
       var prefix = (atLineStart ? "" : "\n") + format.line;
