@@ -9,7 +9,7 @@ from helpdesk.emails import send_templated_email
 from helpdesk.links import tenant_url
 
 from .audit import Origin
-from .security import sign_in_failed_record
+from .security import account_for_email, sign_in_failed_record
 
 # allauth's emails carrying a link or code that opens the account: their bodies leave the
 # outbox once delivered.
@@ -37,6 +37,9 @@ class AccountAdapter(DefaultAccountAdapter):
             template=template_prefix,
             context={"request": request, "email": email, **context},
             sensitive=template_prefix in SENSITIVE_EMAILS,
+            # In the language of the account the address names here (the tenant's default
+            # for an address without one), never the language of whoever asked.
+            recipient=account_for_email(tenant=tenant, email=email),
         )
 
     def get_reset_password_from_key_url(self, key):

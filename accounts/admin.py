@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,7 +56,7 @@ class DomainInline(admin.TabularInline):
 @admin.register(Tenant)
 class TenantAdmin(TenantScopedAdmin):
     tenant_field = "pk"
-    list_display = ["name", "slug", "ticket_prefix", "time_zone", "is_active"]
+    list_display = ["name", "slug", "ticket_prefix", "time_zone", "default_language", "is_active"]
     search_fields = ["name", "slug"]
     inlines = [DomainInline]
 
@@ -168,12 +169,13 @@ class OrganizationAdmin(TenantScopedAdmin):
 
 class UserAdminForm(TenantScopedAdminForm):
     password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
         strip=False,
-        help_text="Leave empty to keep the current password (new people can use "
-        "“Forgot your password?”).",
+        help_text=_(
+            "Leave empty to keep the current password (new people can use “Forgot your password?”)."
+        ),
     )
 
     class Meta:
@@ -186,6 +188,7 @@ class UserAdminForm(TenantScopedAdminForm):
             "tier",
             "organization",
             "time_zone",
+            "language",
             "is_active",
         ]
 
@@ -232,7 +235,7 @@ class UserAdmin(TenantScopedAdmin):
         "two_factor_enabled",
         "last_login",
     ]
-    list_filter = ["role", "tier", "is_active", "two_factor_enabled"]
+    list_filter = ["role", "tier", "language", "is_active", "two_factor_enabled"]
     list_select_related = ["organization"]
     search_fields = ["email", "full_name"]
     ordering = ["email"]
@@ -269,7 +272,7 @@ class UserAdmin(TenantScopedAdmin):
             origin=Origin.from_request(request),
         )
 
-    @admin.action(description="Reset two-factor authentication (lost phone)")
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
     def reset_two_factor(self, request, queryset):
         origin = Origin.from_request(request)
         done = []
@@ -283,17 +286,22 @@ class UserAdmin(TenantScopedAdmin):
                     base_url=tenant_base_url(tenant=person.tenant),
                 )
             except PermissionDenied as error:
-                self.message_user(request, f"{person}: {error}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(person)s: %(error)s") % {"person": person, "error": error},
+                    messages.ERROR,
+                )
             else:
                 done.append(person.email)
         if done:
             self.message_user(
                 request,
-                f"Two-factor authentication was reset for {', '.join(done)}; they were emailed.",
+                gettext("Two-factor authentication was reset for %(people)s; they were emailed.")
+                % {"people": ", ".join(done)},
                 messages.SUCCESS,
             )
         else:
-            self.message_user(request, "Nobody selected had two-factor authentication on.")
+            self.message_user(request, gettext("Nobody selected had two-factor authentication on."))
 
 
 @admin.register(Invitation)
@@ -318,7 +326,7 @@ class AuditEventAdmin(TenantScopedAdmin):
     search_fields = ["email", "ip_address"]
     date_hierarchy = "created_at"
 
-    @admin.display(description="Browser")
+    @admin.display(description=_("Browser"))
     def user_agent_short(self, obj):
         return obj.user_agent[:60]
 

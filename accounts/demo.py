@@ -29,6 +29,7 @@ TENANTS = [
         "portal_title": "IVCISA Support Center",
         "ticket_prefix": "IVC",
         "time_zone": "America/Bogota",
+        "default_language": "es",
         "brand_color": "#0b5cab",
         "logo_text": "IV",
         "tagline": "Cloud, data and AI support — P1 incidents covered 24/7/365",
@@ -64,6 +65,7 @@ TENANTS = [
         "portal_title": "Invoca Support",
         "ticket_prefix": "INV",
         "time_zone": "America/Los_Angeles",
+        "default_language": "en",
         "brand_color": "#0f766e",
         "logo_text": "IN",
         "tagline": "Monday–Friday, 8 AM–5 PM PT; urgent cases watched for Mission Critical",
@@ -124,6 +126,7 @@ TENANT_FIELDS = (
     "portal_title",
     "ticket_prefix",
     "time_zone",
+    "default_language",
     "brand_color",
     "logo_text",
     "tagline",
@@ -156,6 +159,11 @@ def seed_tenants(
             slug=spec["slug"],
             defaults={key: spec[key] for key in TENANT_FIELDS},
         )
+        if not tenant.default_language:
+            # Help desks seeded before languages existed get their demo language once;
+            # a language an admin chose stays.
+            tenant.default_language = spec["default_language"]
+            tenant.save(update_fields=["default_language"])
         host = f"{spec['slug']}.{domain_suffix}"
         _seed_domain(tenant, host, reset=reset)
         url = base_url_format.format(host=host)

@@ -26,7 +26,7 @@ from helpdesk.ratelimit import limit_exceeded
 
 from .audit import Origin, audit_record
 from .models import AuditEvent, EmailChangeRequest, Tenant, User
-from .security import local_time
+from .security import local_time_text
 from .two_factor.services import password_confirm
 
 EMAIL_CHANGE_VALIDITY = timedelta(hours=24)
@@ -91,15 +91,17 @@ def _email_change_start(
     context = {
         "user": user,
         "new_email": new_email,
-        "expires": local_time(user, change.expires_at).strftime("%b %d, %Y %H:%M %Z"),
+        "expires": local_time_text(user, change.expires_at),
     }
-    if User.objects.filter(email__iexact=new_email).exists():
+    holder = User.objects.filter(email__iexact=new_email).first()
+    if holder is not None:
         # Taken by some account of the platform: its holder gets a notice, never a link.
         send_templated_email(
             tenant=tenant,
             to=[new_email],
             template="accounts/email/email_change_address_taken",
             context=context,
+            recipient=holder,
         )
     else:
         confirm_url = tenant_url(tenant=tenant, path=reverse("profile_email_confirm", args=[token]))
@@ -110,6 +112,7 @@ def _email_change_start(
             context={**context, "confirm_url": confirm_url},
             # The link changes the sign-in address: the body leaves the outbox once sent.
             sensitive=True,
+            recipient=user,
         )
     return change
 
@@ -189,9 +192,10 @@ def sign_in_address_changed(
             "old_email": old_email,
             "new_email": new_email,
             "by_admin": actor is not None and actor.pk != user.pk,
-            "when": local_time(user).strftime("%b %d, %Y %H:%M %Z"),
-            "ip": origin.ip or "unknown",
-            "user_agent": origin.user_agent or "unknown",
+            "when": local_time_text(user),
+            "ip": origin.ip or "",
+            "user_agent": origin.user_agent or "",
             "security_url": tenant_url(tenant=tenant, path=reverse("profile")),
         },
+        recipient=user,
     )

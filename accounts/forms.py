@@ -3,9 +3,12 @@ import zoneinfo
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import context as allauth_context
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
+from helpdesk.languages import language_supported
 from helpdesk.widgets import LongSelect
 
 from .models import TIME_ZONE_CHOICES, Invitation, Role, User
@@ -24,17 +27,42 @@ class TenantResetPasswordForm(ResetPasswordForm):
         return email
 
 
+def _help_desk_default_label(tenant) -> str:
+    code = language_supported(getattr(tenant, "default_language", ""))
+    if not code:
+        return str(_("The help desk's default (your browser's language)"))
+    return str(_("The help desk's default (%(language)s)") % {"language": _language_name(code)})
+
+
+def _language_name(code: str) -> str:
+    """A language's name in that language ("Español"), as people look for their own."""
+    with override(code):
+        return str(dict(settings.LANGUAGES)[code])
+
+
+def language_choices(tenant=None) -> list[tuple[str, str]]:
+    return [("", _help_desk_default_label(tenant))] + [
+        (code, _language_name(code)) for code, _name in settings.LANGUAGES
+    ]
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=[("", "The help desk's time zone")] + TIME_ZONE_CHOICES,
+        label=_("Time zone"),
+        choices=[("", _("The help desk's time zone"))] + TIME_ZONE_CHOICES,
         required=False,
         widget=LongSelect,
     )
+    language = forms.ChoiceField(label=_("Language"), required=False)
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone"]
-        labels = {"full_name": "Full name"}
+        fields = ["full_name", "time_zone", "language"]
+        labels = {"full_name": _("Full name")}
+
+    def __init__(self, *args, tenant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(tenant)
 
     def clean_time_zone(self):
         zone = self.cleaned_data["time_zone"]
@@ -42,30 +70,31 @@ class ProfileForm(forms.ModelForm):
             try:
                 zoneinfo.ZoneInfo(zone)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise forms.ValidationError("Choose a time zone from the list.") from None
+                raise forms.ValidationError(_("Choose a time zone from the list.")) from None
         return zone
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address")
-    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=Invitation._meta.get_field("role").choices,
         initial=Role.CUSTOMER,
-        help_text="Organization admins see every ticket of the organization and invite others.",
+        help_text=_("Organization admins see every ticket of the organization and invite others."),
     )
 
 
 class InvitationAcceptForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
     password1 = forms.CharField(
-        label="Password",
+        label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password (again)",
+        label=_("Password (again)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         strip=False,
     )
@@ -78,7 +107,7 @@ class InvitationAcceptForm(forms.Form):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif p1:
             probe = User(email=self.email, full_name=cleaned.get("full_name", ""))
             try:

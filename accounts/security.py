@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import lazy
 
 from helpdesk.emails import send_templated_email
 from helpdesk.zones import readable_zone
@@ -55,6 +56,21 @@ def local_time(user: User, when=None):
     return timezone.localtime(when or timezone.now(), readable_zone(zone))
 
 
+def _moment_text(moment) -> str:
+    return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+# Formatted when the email is rendered, so in its recipient's language.
+_moment_text_lazy = lazy(_moment_text, str)
+
+
+def local_time_text(user: User, when=None):
+    """``when`` as the person reads it in an email: in their zone (the template's date
+    filter would use the zone of whoever caused the email, such as an admin), written in
+    the language the email is rendered in."""
+    return _moment_text_lazy(local_time(user, when))
+
+
 def security_email_send(
     *,
     user: User,
@@ -71,14 +87,13 @@ def security_email_send(
         template=f"accounts/email/{template}",
         context={
             "user": user,
-            # Formatted here: the template's date filter would use the zone of whoever
-            # caused the email (an admin), not the recipient's.
-            "when": local_time(user).strftime("%b %d, %Y %H:%M %Z"),
-            "ip": origin.ip or "unknown",
-            "user_agent": origin.user_agent or "unknown",
+            "when": local_time_text(user),
+            "ip": origin.ip or "",
+            "user_agent": origin.user_agent or "",
             "security_url": base_url.rstrip("/") + reverse("profile"),
             **(context or {}),
         },
+        recipient=user,
     )
 
 
@@ -140,7 +155,7 @@ def sign_in_record(
     return event
 
 
-def _account_for_email(*, tenant: Tenant | None, email: str) -> User | None:
+def account_for_email(*, tenant: Tenant | None, email: str) -> User | None:
     """The account an address names on this host; never an account of another tenant."""
     if not email:
         return None
@@ -154,7 +169,7 @@ def _account_for_email(*, tenant: Tenant | None, email: str) -> User | None:
 def sign_in_failed_record(
     *, tenant: Tenant | None, email: str, origin: Origin, locked: bool = False
 ) -> AuditEvent:
-    account = _account_for_email(tenant=tenant, email=email)
+    account = account_for_email(tenant=tenant, email=email)
     return audit_record(
         kind=AuditEvent.Kind.SIGN_IN_LOCKED if locked else AuditEvent.Kind.SIGN_IN_FAILED,
         tenant=tenant,

@@ -26,7 +26,7 @@ def _require_org_admin(actor: User, tenant: Tenant, organization: Organization) 
         and actor.organization_id == organization.pk
         and organization.tenant_id == tenant.pk
     ):
-        raise PermissionDenied("Only an organization admin can manage its members.")
+        raise PermissionDenied(_("Only an organization admin can manage its members."))
 
 
 @transaction.atomic
@@ -51,7 +51,7 @@ def invitation_create(
     _require_org_admin(actor, tenant, organization)
     email = User.objects.normalize_email(email).lower()
     if role not in (Role.CUSTOMER, Role.ORG_ADMIN):
-        raise ValidationError({"role": "Choose customer or organization admin."})
+        raise ValidationError({"role": _("Choose customer or organization admin.")})
     holder = User.objects.filter(email__iexact=email).first()
     if holder is not None and holder.organization_id == organization.pk:
         raise ValidationError(
@@ -88,6 +88,7 @@ def invitation_create(
                 "organization": organization,
                 "same_help_desk": holder.tenant_id == tenant.pk,
             },
+            recipient=holder,
         )
         return invitation
     accept_url = base_url.rstrip("/") + reverse("invitation_accept", args=[token])
@@ -120,9 +121,9 @@ def invitation_accept(
 ) -> User:
     invitation = Invitation.objects.for_tenant(tenant).select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
-        raise ValidationError("This invitation is no longer valid.")
+        raise ValidationError(_("This invitation is no longer valid."))
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationError("This address already has an account: sign in instead.")
+        raise ValidationError(_("This address already has an account: sign in instead."))
     user = User.objects.create_user(
         invitation.email,
         password,
@@ -140,7 +141,7 @@ def invitation_accept(
 def member_set_active(*, actor: User, tenant: Tenant, member: User, active: bool) -> User:
     _require_org_admin(actor, tenant, member.organization)
     if member.pk == actor.pk:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(_("You cannot deactivate your own account."))
     if member.is_active != active:
         member.is_active = active
         member.save(update_fields=["is_active"])
@@ -177,18 +178,18 @@ def user_membership_errors(
     if role == Role.PLATFORM:
         return errors
     if tenant is None:
-        errors["tenant"] = "Choose the help desk this person belongs to."
+        errors["tenant"] = _("Choose the help desk this person belongs to.")
     if role in (Role.CUSTOMER, Role.ORG_ADMIN):
         if organization is None:
-            errors["organization"] = "Customers belong to an organization."
+            errors["organization"] = _("Customers belong to an organization.")
         elif tenant is not None and organization.tenant_id != tenant.pk:
-            errors["organization"] = "This organization belongs to another help desk."
+            errors["organization"] = _("This organization belongs to another help desk.")
     elif organization is not None:
-        errors["organization"] = "Staff do not belong to a customer organization."
+        errors["organization"] = _("Staff do not belong to a customer organization.")
     if role == Role.ENGINEER and not tier:
-        errors["tier"] = "Engineers have a tier (L1, L2 or L3)."
+        errors["tier"] = _("Engineers have a tier (L1, L2 or L3).")
     if role != Role.ENGINEER and tier:
-        errors["tier"] = "Only engineers have a tier."
+        errors["tier"] = _("Only engineers have a tier.")
     return errors
 
 

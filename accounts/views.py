@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -52,14 +53,17 @@ def language_switch(request):
 
 @tenant_member_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, instance=request.user, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(
+        user = services.profile_update(
             user=request.user,
             full_name=form.cleaned_data["full_name"],
             time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"],
         )
-        messages.success(request, "Your profile was saved.")
+        # The confirmation is in the language just chosen, like the page it leads to.
+        with translation.override(user.language or translation.get_language()):
+            messages.success(request, _("Your profile was saved."))
         return redirect("profile")
     user = request.user
     context = {
@@ -102,7 +106,9 @@ def members(request):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("members")
     context = {
         "organization": organization,
@@ -122,7 +128,10 @@ def invitation_revoke(request, invitation_id: int):
         actor=request.user, tenant=request.tenant, invitation_id=invitation_id
     )
     services.invitation_revoke(actor=request.user, tenant=request.tenant, invitation=invitation)
-    messages.success(request, f"The invitation for {invitation.email} was withdrawn.")
+    messages.success(
+        request,
+        _("The invitation for %(email)s was withdrawn.") % {"email": invitation.email},
+    )
     return redirect("members")
 
 
@@ -140,8 +149,8 @@ def member_active(request, member_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        state = "reactivated" if active else "deactivated"
-        messages.success(request, f"{member} was {state}.")
+        text = _("%(person)s was reactivated.") if active else _("%(person)s was deactivated.")
+        messages.success(request, text % {"person": member})
     return redirect("members")
 
 
@@ -150,7 +159,7 @@ def invitation_accept(request, token: str):
         raise Http404("No invitation here.")
     invitation = selectors.invitation_for_token(tenant=request.tenant, token=token)
     if request.user.is_authenticated:
-        messages.info(request, "You are already signed in.")
+        messages.info(request, _("You are already signed in."))
         return redirect("home")
     form = InvitationAcceptForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
@@ -168,7 +177,9 @@ def invitation_accept(request, token: str):
         else:
             login(request, user, backend="accounts.backends.TenantAuthenticationBackend")
             password_entered(request)
-            messages.success(request, f"Welcome to {request.tenant.portal_title}.")
+            messages.success(
+                request, _("Welcome to %(portal)s.") % {"portal": request.tenant.portal_title}
+            )
             return redirect("home")
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.tenancy import TenantManager
 
@@ -20,40 +22,41 @@ class AuditEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SIGN_IN = "sign_in", "Signed in with password"
-        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
-        SIGN_IN_LOCKED = "sign_in_locked", "Sign-in refused: too many attempts"
-        CODE_ACCEPTED = "code_accepted", "Two-factor code accepted"
-        BACKUP_CODE_USED = "backup_code_used", "Backup code used"
-        CODE_FAILED = "code_failed", "Wrong two-factor code"
-        CODE_LOCKED = "code_locked", "Two-factor codes locked: too many attempts"
+        SIGN_IN = "sign_in", _("Signed in with password")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        SIGN_IN_LOCKED = "sign_in_locked", _("Sign-in refused: too many attempts")
+        CODE_ACCEPTED = "code_accepted", _("Two-factor code accepted")
+        BACKUP_CODE_USED = "backup_code_used", _("Backup code used")
+        CODE_FAILED = "code_failed", _("Wrong two-factor code")
+        CODE_LOCKED = "code_locked", _("Two-factor codes locked: too many attempts")
         PASSWORD_CONFIRM_FAILED = (
             "password_confirm_failed",
-            "Wrong password when confirming a security change",
+            _("Wrong password when confirming a security change"),
         )
-        TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor authentication turned on"
-        TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor authentication turned off"
-        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset by an admin"
-        BACKUP_CODES_REGENERATED = "backup_codes_regenerated", "New backup codes generated"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        PASSWORD_RESET = "password_reset", "Password reset by email link"
-        PASSWORD_SET_BY_ADMIN = "password_set_by_admin", "Password set by an admin"
-        EMAIL_CHANGE_REQUESTED = "email_change_requested", "Sign-in address change requested"
-        EMAIL_CHANGED = "email_changed", "Sign-in address changed"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        POLICY_CHANGED = "policy_changed", "Security policy changed"
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor authentication reset by an admin")
+        BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("New backup codes generated")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by email link")
+        PASSWORD_SET_BY_ADMIN = "password_set_by_admin", _("Password set by an admin")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Sign-in address change requested")
+        EMAIL_CHANGED = "email_changed", _("Sign-in address changed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        POLICY_CHANGED = "policy_changed", _("Security policy changed")
 
     tenant = models.ForeignKey(
         Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     actor = models.ForeignKey(
         User,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who did it (empty for sign-in attempts by an unknown person).",
+        verbose_name=_("actor"),
+        help_text=_("Who did it (empty for sign-in attempts by an unknown person)."),
     )
     user = models.ForeignKey(
         User,
@@ -61,18 +64,21 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The account concerned.",
+        verbose_name=_("user"),
+        help_text=_("The account concerned."),
     )
-    email = models.CharField(max_length=254, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    email = models.CharField(_("email"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["tenant", "-created_at"], name="audit_tenant_recent_idx"),
             models.Index(fields=["user", "kind", "-created_at"], name="audit_user_kind_idx"),
@@ -95,35 +101,44 @@ class AuditEvent(models.Model):
             return f"{labels.get(details.get('from'), '?')} → {labels.get(details.get('to'), '?')}"
         if self.kind == kind.POLICY_CHANGED:
             names = {
-                "require_2fa_for_staff": "two-factor for staff",
-                "require_2fa_for_customers": "two-factor for customers",
+                "require_2fa_for_staff": {
+                    True: gettext("two-factor for staff: required"),
+                    False: gettext("two-factor for staff: optional"),
+                },
+                "require_2fa_for_customers": {
+                    True: gettext("two-factor for customers: required"),
+                    False: gettext("two-factor for customers: optional"),
+                },
             }
             return ", ".join(
-                f"{names.get(field, field)}: {'required' if change.get('to') else 'optional'}"
+                names[field][bool(change.get("to"))] if field in names else field
                 for field, change in details.items()
             )
         if self.kind == kind.SIGN_IN:
             parts = []
             if details.get("new_device"):
-                parts.append("new browser or network")
+                parts.append(gettext("new browser or network"))
             if details.get("awaiting_code"):
-                parts.append("code asked next")
+                parts.append(gettext("code asked next"))
             return ", ".join(parts)
         if self.kind in (kind.EMAIL_CHANGE_REQUESTED, kind.EMAIL_CHANGED):
             if details.get("from"):
                 return f"{details['from']} → {details.get('to', '?')}"
-            return f"to {details.get('to', '?')}"
+            return gettext("to %(email)s") % {"email": details.get("to", "?")}
         if self.kind == kind.BACKUP_CODE_USED and "remaining" in details:
-            return f"{details['remaining']} left"
+            remaining = details["remaining"]
+            return ngettext("%(count)s left", "%(count)s left", remaining) % {"count": remaining}
         if self.kind in (kind.CODE_FAILED, kind.PASSWORD_CONFIRM_FAILED):
             purposes = {
-                "sign_in": "at sign-in",
-                "enrol": "while setting up two-factor",
-                "disable": "while turning two-factor off",
-                "backup_codes": "while making backup codes",
-                "email_change": "while changing the sign-in address",
+                "sign_in": gettext("at sign-in"),
+                "enrol": gettext("while setting up two-factor"),
+                "disable": gettext("while turning two-factor off"),
+                "backup_codes": gettext("while making backup codes"),
+                "email_change": gettext("while changing the sign-in address"),
             }
             return purposes.get(details.get("purpose"), "")
         if self.kind == kind.CODE_LOCKED:
-            return "for this account" if details.get("scope") == "user" else "for this address"
+            if details.get("scope") == "user":
+                return gettext("for this account")
+            return gettext("for this address")
         return ""

@@ -14,15 +14,15 @@ from .tenants import Organization, Tenant, validate_time_zone
 
 
 class Role(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    ORG_ADMIN = "org_admin", "Organization admin"
-    ENGINEER = "engineer", "Engineer"
-    MANAGER = "manager", "Manager"
-    TENANT_ADMIN = "tenant_admin", "Tenant admin"
-    PLATFORM = "platform", "Platform superuser"
+    CUSTOMER = "customer", _("Customer")
+    ORG_ADMIN = "org_admin", _("Organization admin")
+    ENGINEER = "engineer", _("Engineer")
+    MANAGER = "manager", _("Manager")
+    TENANT_ADMIN = "tenant_admin", _("Tenant admin")
+    PLATFORM = "platform", _("Platform superuser")
     # Someone outside the organizations, put in copy of tickets by an engineer: answers
     # by email, never signs in.
-    CONTACT = "contact", "Contact in copy"
+    CONTACT = "contact", _("Contact in copy")
 
 
 CUSTOMER_ROLES = (Role.CUSTOMER, Role.ORG_ADMIN)
@@ -63,21 +63,32 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Belongs to exactly one tenant (platform superusers to none)."""
 
-    email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=150)
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
     tenant = models.ForeignKey(
-        Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="users"
+        Tenant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="users",
+        verbose_name=_("tenant"),
     )
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.RESTRICT, related_name="members"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="members",
+        verbose_name=_("organization"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
-    tier = models.CharField(max_length=2, choices=Tier.choices, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CUSTOMER)
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, blank=True)
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Times are shown in this zone; empty means the help desk's zone.",
+        help_text=_("Times are shown in this zone; empty means the help desk's zone."),
     )
     language = models.CharField(
         _("language"),
@@ -86,18 +97,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Pages and emails are in this language; empty means the help desk's."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="May open Django admin (tenant admins and superusers)."
+        _("staff status"),
+        default=False,
+        help_text=_("May open Django admin (tenant admins and superusers)."),
     )
     two_factor_enabled = models.BooleanField(
-        "Two-factor authentication",
+        _("Two-factor authentication"),
         default=False,
         editable=False,
-        help_text="Has a confirmed authenticator app. Kept by the two-factor services so "
-        "that no request needs a query to know whether a code is due.",
+        help_text=_(
+            "Has a confirmed authenticator app. Kept by the two-factor services so "
+            "that no request needs a query to know whether a code is due."
+        ),
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -107,6 +122,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=CUSTOMER_ROLES, organization__isnull=False)
@@ -162,4 +179,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def role_label(self) -> str:
         label = self.get_role_display()
-        return f"{label} ({self.tier})" if self.tier else label
+        if not self.tier:
+            return label
+        return _("%(role)s (%(tier)s)") % {"role": label, "tier": self.tier}

@@ -18,10 +18,12 @@ TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if 
 
 def validate_time_zone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known IANA time zone.")
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone."), params={"value": value}
+        )
 
 
-hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1f6feb.")
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f6feb."))
 
 
 class UnknownSenders(models.TextChoices):
@@ -37,31 +39,44 @@ class UnknownSenders(models.TextChoices):
 class Tenant(models.Model):
     """A support provider running its help desk here."""
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120)
-    portal_title = models.CharField(max_length=120, help_text="e.g. “IVCISA Support Center”.")
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    portal_title = models.CharField(
+        _("portal title"), max_length=120, help_text=_("e.g. “IVCISA Support Center”.")
+    )
     ticket_prefix = models.CharField(
+        _("ticket prefix"),
         max_length=8,
-        validators=[RegexValidator(r"^[A-Z]{2,6}$", "2–6 capital letters.")],
-        help_text="Ticket numbers start with it, e.g. IVC-1042.",
+        validators=[RegexValidator(r"^[A-Z]{2,6}$", _("2–6 capital letters."))],
+        help_text=_("Ticket numbers start with it, e.g. IVC-1042."),
     )
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    brand_color = models.CharField(max_length=7, default="#1f6feb", validators=[hex_colour])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    brand_color = models.CharField(
+        _("brand color"), max_length=7, default="#1f6feb", validators=[hex_colour]
+    )
     logo_text = models.CharField(
-        max_length=4, help_text="Initials shown in the logo badge until a logo is uploaded."
+        _("logo text"),
+        max_length=4,
+        help_text=_("Initials shown in the logo badge until a logo is uploaded."),
     )
-    tagline = models.CharField(max_length=200, blank=True)
-    support_email = models.EmailField(help_text="Sender and reply-to address of emails.")
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    support_email = models.EmailField(
+        _("support email"), help_text=_("Sender and reply-to address of emails.")
+    )
     require_2fa_for_staff = models.BooleanField(
-        "Two-factor authentication required for staff",
+        _("Two-factor authentication required for staff"),
         default=True,
-        help_text="Engineers, managers and tenant admins must sign in with an authenticator "
-        "app; without one they are sent to set it up right after signing in.",
+        help_text=_(
+            "Engineers, managers and tenant admins must sign in with an authenticator "
+            "app; without one they are sent to set it up right after signing in."
+        ),
     )
     require_2fa_for_customers = models.BooleanField(
-        "Two-factor authentication required for customers",
+        _("Two-factor authentication required for customers"),
         default=False,
-        help_text="Customers and organization admins must sign in with an authenticator app.",
+        help_text=_("Customers and organization admins must sign in with an authenticator app."),
     )
     unknown_senders = models.CharField(
         _("emails from unknown senders"),
@@ -79,11 +94,13 @@ class Tenant(models.Model):
             "visitor's browser language."
         ),
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
 
     def __str__(self):
         return self.name
@@ -96,12 +113,16 @@ class Tenant(models.Model):
 class Domain(models.Model):
     """A host name that serves one tenant's portal (e.g. ivcisa.localhost)."""
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(max_length=253, unique=True)
-    is_primary = models.BooleanField(default=False)
+    tenant = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, related_name="domains", verbose_name=_("tenant")
+    )
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:
         ordering = ["-is_primary", "domain"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant"], condition=Q(is_primary=True), name="one_primary_domain"
@@ -119,16 +140,23 @@ class Domain(models.Model):
 class Organization(TenantOwnedModel):
     """A customer company of a tenant, with its contracted support plan."""
 
-    name = models.CharField(max_length=160)
-    slug = models.SlugField()
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"))
     plan = models.ForeignKey(
-        "sla.SupportPlan", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+        "sla.SupportPlan",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name=_("plan"),
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "slug"], name="org_slug_per_tenant"),
         ]
@@ -143,7 +171,10 @@ class OrganizationEmailDomain(TenantOwnedModel):
     customer of it). A domain belongs to one organization of a tenant."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="email_domains"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="email_domains",
+        verbose_name=_("organization"),
     )
     domain = models.CharField(_("domain"), max_length=253)
 

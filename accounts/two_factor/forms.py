@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 def _code_field(*, label: str, help_text: str, numeric: bool) -> forms.CharField:
@@ -15,31 +16,31 @@ def _code_field(*, label: str, help_text: str, numeric: bool) -> forms.CharField
         max_length=32,
         help_text=help_text,
         widget=forms.TextInput(attrs=attrs),
-        error_messages={"required": "Enter the code."},
+        error_messages={"required": _("Enter the code.")},
     )
 
 
-def _password_field(label: str = "Your password") -> forms.CharField:
+def _password_field(label: str = _("Your password")) -> forms.CharField:
     return forms.CharField(
         label=label,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
+        error_messages={"required": _("Enter your password.")},
     )
 
 
 class SignInCodeForm(forms.Form):
     code = _code_field(
-        label="Code",
-        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        label=_("Code"),
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
         numeric=False,
     )
 
 
 class EnrolForm(forms.Form):
     code = _code_field(
-        label="Code from the app",
-        help_text="After adding the account, the app shows a 6-digit code. Type it here.",
+        label=_("Code from the app"),
+        help_text=_("After adding the account, the app shows a 6-digit code. Type it here."),
         numeric=True,
     )
 
@@ -58,8 +59,8 @@ class PasswordConfirmForm(forms.Form):
 class DisableForm(forms.Form):
     password = _password_field()
     code = _code_field(
-        label="Code",
-        help_text="A current code from your authenticator app, or one of your backup codes.",
+        label=_("Code"),
+        help_text=_("A current code from your authenticator app, or one of your backup codes."),
         numeric=False,
     )
 

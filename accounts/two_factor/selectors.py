@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
@@ -59,8 +60,8 @@ def backup_codes_remaining(*, user: User) -> int:
 
 
 PEOPLE_GROUPS = {
-    "staff": ("Staff", STAFF_ROLES),
-    "customers": ("Customers", CUSTOMER_ROLES),
+    "staff": (_("Staff"), STAFF_ROLES),
+    "customers": (_("Customers"), CUSTOMER_ROLES),
 }
 
 

@@ -7,6 +7,7 @@ which applies django-otp's per-device throttling and the account/address lock-ou
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,9 +24,10 @@ class CodeRejected(Exception):
 
     def __init__(
         self,
-        message: str = "That code is not correct. Check your app and try again.",
+        message: str | None = None,
         field: str = "code",
     ):
+        message = message or gettext("That code is not correct. Check your app and try again.")
         super().__init__(message)
         self.message = message
         self.field = field
@@ -85,7 +87,7 @@ def password_confirm(*, user: User, password: str, origin: Origin, purpose: str)
     _ensure_not_locked(user=user, origin=origin)
     if not user.check_password(password or ""):
         _count_failure(user=user, origin=origin, purpose=purpose, what="password")
-        raise CodeRejected("That password is not correct.", field="password")
+        raise CodeRejected(gettext("That password is not correct."), field="password")
 
 
 def _check_device(device, token: str) -> bool:
@@ -190,7 +192,9 @@ def two_factor_enable(
             .first()
         )
         if device is None:
-            raise CodeRejected("This setup has expired. Scan the new QR code and try again.")
+            raise CodeRejected(
+                gettext("This setup has expired. Scan the new QR code and try again.")
+            )
         accepted = token.isdigit() and _check_device(device, token)
     if not accepted:
         _count_failure(user=user, origin=origin, purpose="enrol", what="code")
@@ -221,7 +225,7 @@ def backup_codes_regenerate(
 ) -> list[str]:
     """New backup codes after the password is confirmed; the old ones stop working."""
     if not user.two_factor_enabled:
-        raise PermissionDenied("Two-factor authentication is not on.")
+        raise PermissionDenied(gettext("Two-factor authentication is not on."))
     # Checked outside the transaction below, so a wrong password stays in the audit log.
     password_confirm(user=user, password=password, origin=origin, purpose="backup_codes")
     with transaction.atomic():
@@ -275,7 +279,9 @@ def two_factor_reset(
     """An admin removes a person's authenticator and backup codes (a lost phone). The person
     is emailed; under a 2FA requirement they set up a new app at their next sign-in."""
     if actor.pk == user.pk:
-        raise PermissionDenied("Turn off your own two-factor authentication from your profile.")
+        raise PermissionDenied(
+            gettext("Turn off your own two-factor authentication from your profile.")
+        )
     same_tenant = (
         tenant is not None
         and actor.is_tenant_admin
@@ -283,7 +289,7 @@ def two_factor_reset(
         and user.tenant_id == tenant.pk
     )
     if not (actor.is_superuser or same_tenant):
-        raise PermissionDenied("Only an admin of this help desk can reset two-factor.")
+        raise PermissionDenied(gettext("Only an admin of this help desk can reset two-factor."))
     _devices_remove(user=user)
     ratelimit.clear(user_id=user.pk)
     audit_record(

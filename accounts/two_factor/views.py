@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -52,17 +54,27 @@ def _security_home(request) -> str:
 def lockout_message(error: CodesLocked) -> str:
     if error.scope == "device":
         seconds = max(int((error.until - timezone.now()).total_seconds()) + 1, 1)
-        return (
-            f"Too many wrong codes in a row. Wait {seconds} second{'s' if seconds != 1 else ''} "
-            "and try again with a fresh code."
+        return ngettext(
+            "Too many wrong codes in a row. Wait %(seconds)d second and try again with a "
+            "fresh code.",
+            "Too many wrong codes in a row. Wait %(seconds)d seconds and try again with a "
+            "fresh code.",
+            seconds,
+        ) % {"seconds": seconds}
+    until = formats.time_format(timezone.localtime(error.until), "TIME_FORMAT")
+    if error.scope == "user":
+        text = _(
+            "Too many wrong codes. For your security, code entry is locked for this account "
+            "until %(until)s. If you lost your authenticator, ask your help desk's "
+            "administrator to reset your two-factor authentication."
         )
-    until = timezone.localtime(error.until).strftime("%H:%M")
-    who = "this account" if error.scope == "user" else "your network"
-    return (
-        f"Too many wrong codes. For your security, code entry is locked for {who} until "
-        f"{until}. If you lost your authenticator, ask your help desk's administrator to "
-        "reset your two-factor authentication."
-    )
+    else:
+        text = _(
+            "Too many wrong codes. For your security, code entry is locked for your network "
+            "until %(until)s. If you lost your authenticator, ask your help desk's "
+            "administrator to reset your two-factor authentication."
+        )
+    return text % {"until": until}
 
 
 def _base_url(request) -> str:
@@ -98,8 +110,14 @@ def two_factor_verify(request):
                 left = selectors.backup_codes_remaining(user=user)
                 messages.warning(
                     request,
-                    f"You signed in with a backup code; it cannot be used again. "
-                    f"{left} backup code{'s' if left != 1 else ''} left.",
+                    ngettext(
+                        "You signed in with a backup code; it cannot be used again. "
+                        "%(count)d backup code left.",
+                        "You signed in with a backup code; it cannot be used again. "
+                        "%(count)d backup codes left.",
+                        left,
+                    )
+                    % {"count": left},
                 )
             return redirect(next_url)
     elif request.method == "GET":
@@ -121,7 +139,7 @@ def two_factor_setup(request):
     user = request.user
     next_url = safe_next(request, default=_security_home(request))
     if user.two_factor_enabled:
-        messages.info(request, "Two-factor authentication is already on.")
+        messages.info(request, _("Two-factor authentication is already on."))
         return redirect(_security_home(request))
     forced = pending_step(request) == STEP_SETUP
     device = services.totp_device_start(user=user)
@@ -146,7 +164,7 @@ def two_factor_setup(request):
             django_otp.login(request, device)
             request.session.cycle_key()
             request.session[NEW_CODES_SESSION_KEY] = codes
-            messages.success(request, "Two-factor authentication is on.")
+            messages.success(request, _("Two-factor authentication is on."))
             return redirect(reverse("two_factor_backup_codes") + "?next=" + quote(next_url))
     context = {
         "form": form,
@@ -182,7 +200,7 @@ def two_factor_backup_codes(request):
             form.add_error("password", error.message)
         else:
             request.session[NEW_CODES_SESSION_KEY] = codes
-            messages.success(request, "New backup codes were made; the old ones no longer work.")
+            messages.success(request, _("New backup codes were made; the old ones no longer work."))
             return redirect("two_factor_backup_codes")
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None) if request.method == "GET" else None
     context = {
@@ -197,10 +215,11 @@ def two_factor_backup_codes(request):
 
 def _codes_download(request, codes: list[str]) -> dict:
     """A data: link, so the codes are downloadable without being kept anywhere to serve."""
-    where = request.tenant.portal_title if request.tenant else "Help desk platform"
+    where = request.tenant.portal_title if request.tenant else _("Help desk platform")
     lines = [
-        f"Backup codes for {request.user.email} at {where}",
-        "Each code signs you in once when your authenticator app is not at hand.",
+        _("Backup codes for %(email)s at %(where)s")
+        % {"email": request.user.email, "where": where},
+        _("Each code signs you in once when your authenticator app is not at hand."),
         "",
         *codes,
         "",
@@ -238,10 +257,12 @@ def two_factor_disable(request):
             if required:
                 messages.warning(
                     request,
-                    "Two-factor authentication is off. Your help desk requires it: set up "
-                    "your authenticator app again to continue.",
+                    _(
+                        "Two-factor authentication is off. Your help desk requires it: set "
+                        "up your authenticator app again to continue."
+                    ),
                 )
                 return redirect("two_factor_setup")
-            messages.success(request, "Two-factor authentication is off.")
+            messages.success(request, _("Two-factor authentication is off."))
             return redirect(_security_home(request))
     return render(request, "accounts/two_factor_disable.html", {"form": form, "required": required})
