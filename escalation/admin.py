@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 
@@ -27,8 +28,8 @@ class EscalationLevelInline(TenantScopedInline):
         (None, {"fields": [("rank", "name"), ("audience", "tier"), "users", "ticket_types"]}),
         (None, {"fields": ["emails"]}),
     ]
-    verbose_name = "level"
-    verbose_name_plural = "Levels: who handles an escalation, first line (rank 1) upwards"
+    verbose_name = _("level")
+    verbose_name_plural = _("Levels: who handles an escalation, first line (rank 1) upwards")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("users", "ticket_types")
@@ -38,8 +39,8 @@ class EscalationRuleInline(TenantScopedInline):
     model = EscalationRule
     form = EscalationRuleForm
     formset = EscalationRuleFormSet
-    verbose_name = "rule"
-    verbose_name_plural = (
+    verbose_name = _("rule")
+    verbose_name_plural = _(
         "Rules: when a ticket's SLA clock reaches a point, notify a level "
         "(a level added above can be chosen once saved)"
     )
@@ -64,8 +65,10 @@ class EscalationMatrixAdmin(TenantScopedAdmin):
             None,
             {
                 "fields": ["tenant", "is_active", "on_call_fallback_emails"],
-                "description": "Levels say who handles an escalated ticket; rules say when "
-                "the SLA clock sends it up. Saving plans every open ticket again.",
+                "description": _(
+                    "Levels say who handles an escalated ticket; rules say when "
+                    "the SLA clock sends it up. Saving plans every open ticket again."
+                ),
             },
         )
     ]
@@ -99,11 +102,11 @@ class EscalationMatrixAdmin(TenantScopedAdmin):
             )
         )
 
-    @admin.display(description="Levels", ordering="level_total")
+    @admin.display(description=_("Levels"), ordering="level_total")
     def level_count(self, obj):
         return obj.level_total
 
-    @admin.display(description="Rules", ordering="rule_total")
+    @admin.display(description=_("Rules"), ordering="rule_total")
     def rule_count(self, obj):
         return obj.rule_total
 
@@ -131,11 +134,11 @@ class EscalationMatrixAdmin(TenantScopedAdmin):
 
 
 class ShiftWhenFilter(admin.SimpleListFilter):
-    title = "when"
+    title = _("when")
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
-        return [("now", "On call now"), ("upcoming", "Upcoming"), ("past", "Past")]
+        return [("now", _("On call now")), ("upcoming", _("Upcoming")), ("past", _("Past"))]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -160,6 +163,6 @@ class OnCallShiftAdmin(TenantScopedAdmin):
     search_fields = ["user__full_name", "user__email", "note"]
     ordering = ["starts_at"]
 
-    @admin.display(description="On call now", boolean=True)
+    @admin.display(description=_("On call now"), boolean=True)
     def on_call_now(self, obj):
         return obj.starts_at <= timezone.now() < obj.ends_at

@@ -3,7 +3,9 @@
 IVCISA covers P1 incidents 24/7/365 with on-call engineers; Invoca works Monday to Friday,
 8 AM–5 PM Pacific and watches urgent Mission Critical cases outside those hours. Both climb
 the same ladder: L1 engineer → L2 senior engineer → L3 support manager → L4 head of
-support and the account team.
+support and the account team. IVCISA's people read Spanish, so its levels and rota are
+named in Spanish; the rules name levels by their key (the English name), whatever the tenant
+calls them.
 
 ``seed_escalation()`` is idempotent and keeps an admin's work: a tenant without a matrix gets
 the demo matrix with its levels and rules; an existing matrix (its fallback addresses, levels
@@ -40,6 +42,7 @@ HANDOVER = time(8)  # shifts change on Monday morning, local time
 @dataclass(frozen=True)
 class LevelSeed:
     rank: int
+    key: str  # the English name: what the rules point at, and what earlier seeds named it
     name: str
     audience: str
     tier: str = ""
@@ -53,7 +56,7 @@ class RuleSeed:
     metric: str
     threshold: str
     amount: int = 0
-    level: str = ""  # a level's name; "" warns the assignee only
+    level: str = ""  # a level's key; "" warns the assignee only
     warn: bool = False
     business_hours_only: bool = False
 
@@ -74,12 +77,26 @@ L1, L2, L3, L4 = (
 )
 
 
-def _ladder(account_team: str) -> tuple[LevelSeed, ...]:
+# How IVCISA calls the rungs of the ladder.
+SPANISH_LADDER = {
+    L1: "N1 Ingeniero",
+    L2: "N2 Ingeniero sénior",
+    L3: "N3 Gerente de soporte",
+    L4: "N4 Jefe de soporte / gerente de cuenta",
+}
+
+
+def _ladder(account_team: str, names: dict[str, str] | None = None) -> tuple[LevelSeed, ...]:
+    names = names or {}
+
+    def seed(rank, key, audience, **options):
+        return LevelSeed(rank, key, names.get(key, key), audience, **options)
+
     return (
-        LevelSeed(1, L1, Audience.ENGINEERS, tier="L1"),
-        LevelSeed(2, L2, Audience.ENGINEERS, tier="L2"),
-        LevelSeed(3, L3, Audience.MANAGERS),
-        LevelSeed(4, L4, Audience.NAMED, named_roles=(Role.TENANT_ADMIN,), emails=account_team),
+        seed(1, L1, Audience.ENGINEERS, tier="L1"),
+        seed(2, L2, Audience.ENGINEERS, tier="L2"),
+        seed(3, L3, Audience.MANAGERS),
+        seed(4, L4, Audience.NAMED, named_roles=(Role.TENANT_ADMIN,), emails=account_team),
     )
 
 
@@ -117,9 +134,9 @@ RULES = (
 
 SEEDS = {
     "ivcisa": MatrixSeed(
-        levels=_ladder("account.managers@ivcisa.example"),
+        levels=_ladder("account.managers@ivcisa.example", SPANISH_LADDER),
         fallback="oncall@ivcisa.example",
-        rota_note="P1 on call, 24/7/365",
+        rota_note="Guardia P1, 24/7/365",
         rules=RULES,
     ),
     "invoca": MatrixSeed(
@@ -164,11 +181,16 @@ def _seed_matrix(tenant: Tenant, matrix: EscalationMatrix, spec: MatrixSeed) -> 
     )
     levels = {}
     for seed in spec.levels:
-        level = EscalationLevel.objects.filter(tenant=tenant, name=seed.name).first()
-        level = level or EscalationLevel(tenant=tenant, name=seed.name)
+        # A level seeded under its English name takes the tenant's name for it on a reset.
+        level = (
+            EscalationLevel.objects.filter(tenant=tenant, name=seed.name).first()
+            or EscalationLevel.objects.filter(tenant=tenant, name=seed.key).first()
+            or EscalationLevel(tenant=tenant, name=seed.name)
+        )
         changed |= _save_if_changed(
             level,
             {
+                "name": seed.name,
                 "matrix": matrix,
                 "rank": seed.rank,
                 "audience": seed.audience,
@@ -184,7 +206,7 @@ def _seed_matrix(tenant: Tenant, matrix: EscalationMatrix, spec: MatrixSeed) -> 
         if set(level.users.values_list("pk", flat=True)) != people:
             level.users.set(people)
             changed = True
-        levels[seed.name] = level
+        levels[seed.key] = level
     for seed in spec.rules:
         level = levels[seed.level] if seed.level else None
         identity = {

@@ -1,6 +1,7 @@
 """Escalating and de-escalating a ticket from its page."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import EscalationLevel
 
@@ -12,8 +13,8 @@ class _LevelForm(forms.Form):
     """A choice among the levels offered on the ticket page; ``cleaned_data["level"]`` is
     the level itself (None for "Not escalated" where that is offered)."""
 
-    level_label = "Level"
-    level_error = "Choose one of the levels listed."
+    level_label = _("Level")
+    level_error = _("Choose one of the levels listed.")
 
     def __init__(self, *args, levels: list[EscalationLevel], blank_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,31 +34,31 @@ class _LevelForm(forms.Form):
 
 
 class EscalateForm(_LevelForm):
-    level_label = "Escalate to"
-    level_error = "Choose a level above the ticket's current one that handles this ticket."
+    level_label = _("Escalate to")
+    level_error = _("Choose a level above the ticket's current one that handles this ticket.")
     reason = forms.CharField(
-        label="Why it needs escalating",
+        label=_("Why it needs escalating"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "short-text"}),
-        error_messages={"required": "Say why the ticket needs escalating."},
-        help_text="Sent to the level's people and recorded on the timeline (staff only).",
+        error_messages={"required": _("Say why the ticket needs escalating.")},
+        help_text=_("Sent to the level's people and recorded on the timeline (staff only)."),
     )
     hand_over = forms.BooleanField(
-        label="Hand over: unassign the ticket so the level's people pick it up",
+        label=_("Hand over: unassign the ticket so the level's people pick it up"),
         required=False,
     )
 
 
 class DeescalateForm(_LevelForm):
-    level_label = "Bring down to"
-    level_error = "Choose a level below the ticket's current one."
+    level_label = _("Bring down to")
+    level_error = _("Choose a level below the ticket's current one.")
     reason = forms.CharField(
-        label="Why it comes down",
+        label=_("Why it comes down"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "short-text"}),
-        error_messages={"required": "Say why the ticket comes down."},
-        help_text="Recorded on the timeline, visible to staff only.",
+        error_messages={"required": _("Say why the ticket comes down.")},
+        help_text=_("Recorded on the timeline, visible to staff only."),
     )
 
     def __init__(self, *args, levels: list[EscalationLevel], **kwargs):
-        super().__init__(*args, levels=levels, blank_label="Not escalated", **kwargs)
+        super().__init__(*args, levels=levels, blank_label=_("Not escalated"), **kwargs)

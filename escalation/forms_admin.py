@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from helpdesk.admin import TenantScopedAdminForm, TenantScopedInlineFormSet
@@ -58,7 +60,7 @@ def clean_addresses(text: str) -> str:
             invalid.append(address)
     if invalid:
         raise ValidationError(
-            "Not an email address: %(addresses)s.", params={"addresses": ", ".join(invalid)}
+            _("Not an email address: %(addresses)s."), params={"addresses": ", ".join(invalid)}
         )
     return "\n".join(addresses)
 
@@ -82,7 +84,7 @@ class EscalationLevelForm(forms.ModelForm):
     def clean_rank(self):
         rank = self.cleaned_data.get("rank")
         if rank is not None and rank < 1:
-            raise ValidationError("Ranks start at 1 (the first line).")
+            raise ValidationError(_("Ranks start at 1 (the first line)."))
         return rank
 
     def clean_name(self):
@@ -95,7 +97,7 @@ class EscalationLevelForm(forms.ModelForm):
         cleaned = super().clean()
         audience = cleaned.get("audience")
         if cleaned.get("tier") and audience != Audience.ENGINEERS:
-            self.add_error("tier", "A tier narrows the engineers group only.")
+            self.add_error("tier", _("A tier narrows the engineers group only."))
         if (
             audience == Audience.NAMED
             and not cleaned.get("users")
@@ -104,7 +106,7 @@ class EscalationLevelForm(forms.ModelForm):
             and "emails" not in self.errors
         ):
             self.add_error(
-                "users", "Name the people or addresses of this level, or choose a group."
+                "users", _("Name the people or addresses of this level, or choose a group.")
             )
         return cleaned
 
@@ -134,15 +136,21 @@ class EscalationLevelFormSet(TenantScopedInlineFormSet):
             if not name:
                 continue
             if name.casefold() in seen:
-                form.add_error("name", f"Another level is called “{seen[name.casefold()]}”.")
+                form.add_error(
+                    "name",
+                    _("Another level is called “%(name)s”.") % {"name": seen[name.casefold()]},
+                )
             else:
                 seen[name.casefold()] = name
         for level in removed:
             still = self._rules_kept_on(level)
             if still:
                 raise ValidationError(
-                    f"Rules still escalate to {level.name} ({'; '.join(still)}): point them "
-                    "at another level or delete them in the same save."
+                    _(
+                        "Rules still escalate to %(level)s (%(rules)s): point them at another "
+                        "level or delete them in the same save."
+                    )
+                    % {"level": level.name, "rules": "; ".join(still)}
                 )
 
     def before_rows_saved(self) -> None:
@@ -205,20 +213,18 @@ class EscalationRuleForm(forms.ModelForm):
         cleaned = super().clean()
         threshold, amount = cleaned.get("threshold"), cleaned.get("amount")
         if threshold == Threshold.PERCENT and amount is not None and not 1 <= amount <= 1000:
-            self.add_error("amount", "A share of the target runs from 1 to 1000 %.")
-        elif threshold in (Threshold.BEFORE_DUE, Threshold.AFTER_DUE) and not amount:
-            self.add_error(
-                "amount",
-                "Say how many minutes "
-                f"{'before' if threshold == Threshold.BEFORE_DUE else 'after'} the due time.",
-            )
+            self.add_error("amount", _("A share of the target runs from 1 to 1000 %."))
+        elif threshold == Threshold.BEFORE_DUE and not amount:
+            self.add_error("amount", _("Say how many minutes before the due time."))
+        elif threshold == Threshold.AFTER_DUE and not amount:
+            self.add_error("amount", _("Say how many minutes after the due time."))
         elif threshold == Threshold.AT_DUE:
             cleaned["amount"] = 0
         if "level" not in self.errors and not cleaned.get("level"):
             if not cleaned.get("notify_assignee"):
-                self.add_error("level", "Choose a level to escalate to, or warn the assignee.")
+                self.add_error("level", _("Choose a level to escalate to, or warn the assignee."))
             if cleaned.get("reassign"):
-                self.add_error("reassign", "Handing over needs a level to hand over to.")
+                self.add_error("reassign", _("Handing over needs a level to hand over to."))
         return cleaned
 
 
@@ -253,7 +259,7 @@ class EscalationRuleFormSet(TenantScopedInlineFormSet):
                 data.get("notify_assignee"),
             )
             if key in seen:
-                form.add_error(None, "The same rule is listed twice.")
+                form.add_error(None, _("The same rule is listed twice."))
             seen.add(key)
 
 
@@ -266,19 +272,19 @@ class OnCallShiftForm(TenantScopedAdminForm):
         super().__init__(*args, **kwargs)
         if self.admin_tenant_id is not None and "user" in self.fields:
             self.fields["user"].queryset = active_staff(self.admin_tenant_id)
-            self.fields["user"].label = "Person"
+            self.fields["user"].label = gettext_lazy("Person")
 
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
-            self.add_error("ends_at", "The shift must end after it starts.")
+            self.add_error("ends_at", _("The shift must end after it starts."))
         user = cleaned.get("user")
         tenant = cleaned.get("tenant")
         tenant_id = self.admin_tenant_id or (tenant.pk if tenant else None)
         if user is not None and tenant_id is not None:
             if user.tenant_id != tenant_id or not user.is_agent:
-                self.add_error("user", "Choose a member of this help desk's staff.")
+                self.add_error("user", _("Choose a member of this help desk's staff."))
             elif not user.is_active:
-                self.add_error("user", f"{user} is deactivated.")
+                self.add_error("user", _("%(person)s is deactivated.") % {"person": user})
         return cleaned

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -52,15 +54,22 @@ def ticket_escalate_view(request, reference):
             if notified:
                 messages.success(
                     request,
-                    f"{ticket.reference} is escalated to {event.level_name}: "
-                    f"{notified} {'person' if notified == 1 else 'people'} notified.",
+                    ngettext(
+                        "%(reference)s is escalated to %(level)s: %(count)s person notified.",
+                        "%(reference)s is escalated to %(level)s: %(count)s people notified.",
+                        notified,
+                    )
+                    % {"reference": ticket.reference, "level": event.level_name, "count": notified},
                 )
             else:
                 messages.warning(
                     request,
-                    f"{ticket.reference} is escalated to {event.level_name}, but nobody was "
-                    "notified: the level has no active people or addresses. Ask a tenant "
-                    "admin to complete it in the escalation matrix.",
+                    _(
+                        "%(reference)s is escalated to %(level)s, but nobody was notified: the "
+                        "level has no active people or addresses. Ask a tenant admin to complete "
+                        "it in the escalation matrix."
+                    )
+                    % {"reference": ticket.reference, "level": event.level_name},
                 )
             return redirect(f"{ticket.get_absolute_url()}#escalation-title")
     return render_ticket_page(request, ticket, status=400, parts=STAFF_PARTS, escalate_form=form)
@@ -73,7 +82,7 @@ def ticket_escalate_view(request, reference):
 def ticket_deescalate_view(request, reference):
     ticket = _ticket(request, reference)
     if not request.user.is_manager:
-        messages.error(request, "Only managers de-escalate tickets.")
+        messages.error(request, _("Only managers de-escalate tickets."))
         return redirect(ticket)
     _up, down = ticket_escalation_levels(tenant=request.tenant, ticket=ticket)
     form = DeescalateForm(request.POST, levels=down, prefix="deescalate")
@@ -86,7 +95,15 @@ def ticket_deescalate_view(request, reference):
         except (ValidationError, PermissionDenied) as error:
             show_refusal(form, error)
         else:
-            where = f"down to {level.name}" if level else "off the escalation ladder"
-            messages.success(request, f"{ticket.reference} is {where}.")
+            if level is not None:
+                message = _("%(reference)s is down to %(level)s.") % {
+                    "reference": ticket.reference,
+                    "level": level.name,
+                }
+            else:
+                message = _("%(reference)s is off the escalation ladder.") % {
+                    "reference": ticket.reference
+                }
+            messages.success(request, message)
             return redirect(f"{ticket.get_absolute_url()}#escalation-title")
     return render_ticket_page(request, ticket, status=400, parts=STAFF_PARTS, deescalate_form=form)

@@ -6,10 +6,10 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from helpdesk.admin import TenantScopedAdmin, TenantScopedInline
 from helpdesk.forms import form_errors_from
@@ -31,8 +31,8 @@ from .selectors import calendar_from_rows
 class WeeklyIntervalInline(TenantScopedInline):
     model = WeeklyInterval
     formset = IntervalFormSet
-    verbose_name = "opening interval"
-    verbose_name_plural = "Opening hours (local time; an end of 00:00 means midnight)"
+    verbose_name = gettext_lazy("opening interval")
+    verbose_name_plural = gettext_lazy("Opening hours (local time; an end of 00:00 means midnight)")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 5 if obj is None else 0
@@ -42,7 +42,7 @@ class HolidayInline(TenantScopedInline):
     model = Holiday
     formset = HolidayFormSet
     template = "admin/sla/businesscalendar/holiday_inline.html"
-    verbose_name_plural = "Holidays (closed all day, local dates)"
+    verbose_name_plural = gettext_lazy("Holidays (closed all day, local dates)")
 
     def get_queryset(self, request):
         # Listed by year with what is still to come first, so the page can fold the past
@@ -85,26 +85,28 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
             )
         )
 
-    @admin.display(description="Opening hours")
+    @admin.display(description=gettext_lazy("Opening hours"))
     def opening_hours(self, obj):
         if obj.always_open:
-            return "24/7"
+            return _("24/7")
         intervals = [(i.weekday, i.start, i.end) for i in obj.intervals.all()]
         try:
             return calendar_from_rows(obj, intervals, ()).describe()
         except ValueError as error:
-            return f"Invalid: {error}"
+            return _("Invalid: %(error)s") % {"error": error}
 
-    @admin.display(description="Business day")
+    @admin.display(description=gettext_lazy("Business day"))
     def business_day(self, obj):
         hours, minutes = divmod(obj.business_day_minutes, 60)
-        return f"{hours} h {minutes} m" if minutes else f"{hours} h"
+        if minutes:
+            return _("%(hours)s h %(minutes)s m") % {"hours": hours, "minutes": minutes}
+        return _("%(hours)s h") % {"hours": hours}
 
-    @admin.display(description="Holidays", ordering="holiday_total")
+    @admin.display(description=gettext_lazy("Holidays"), ordering="holiday_total")
     def holiday_count(self, obj):
         return obj.holiday_total
 
-    @admin.display(description="Plans", ordering="plan_total")
+    @admin.display(description=gettext_lazy("Plans"), ordering="plan_total")
     def plan_count(self, obj):
         return obj.plan_total
 
@@ -118,12 +120,12 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Import public holidays into the selected calendar")
+    @admin.action(description=gettext_lazy("Import public holidays into the selected calendar"))
     def import_holidays_action(self, request, queryset):
         calendars = list(queryset[:2])
         if len(calendars) != 1:
             self.message_user(
-                request, "Choose one calendar to import holidays into.", messages.WARNING
+                request, _("Choose one calendar to import holidays into."), messages.WARNING
             )
             return None
         return HttpResponseRedirect(
@@ -133,7 +135,7 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
     def import_holidays_view(self, request, object_id):
         calendar = self.get_object(request, unquote(object_id))
         if calendar is None:
-            raise Http404("No such calendar.")
+            raise Http404(_("No such calendar."))
         if not self.has_change_permission(request, calendar):
             raise PermissionDenied
         form = HolidayImportForm(request.POST or None)
@@ -144,14 +146,25 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
                     country=form.cleaned_data["country"],
                     subdivision=form.cleaned_data["subdivision"].strip().upper(),
                     years=form.years(),
+                    language=translation.get_language(),
                 )
             except ValidationError as error:
                 form_errors_from(form, error)
             else:
                 self.message_user(
                     request,
-                    f"Imported {result.created} holidays into “{calendar}” "
-                    f"({result.unchanged + result.renamed} were already there).",
+                    ngettext(
+                        "Imported %(count)s holiday into “%(calendar)s” (%(present)s were "
+                        "already there).",
+                        "Imported %(count)s holidays into “%(calendar)s” (%(present)s were "
+                        "already there).",
+                        result.created,
+                    )
+                    % {
+                        "count": result.created,
+                        "calendar": calendar,
+                        "present": result.unchanged + result.renamed,
+                    },
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -161,7 +174,7 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": calendar,
-            "title": f"Import public holidays into {calendar}",
+            "title": _("Import public holidays into %(calendar)s") % {"calendar": calendar},
             "form": form,
         }
         return TemplateResponse(request, "admin/sla/businesscalendar/import_holidays.html", context)
@@ -176,12 +189,12 @@ class SupportPlanAdmin(TenantScopedAdmin):
     search_fields = ["name"]
     actions = ["recompute_open_tickets"]
 
-    @admin.display(description="SLA targets")
+    @admin.display(description=gettext_lazy("SLA targets"))
     def matrix_link(self, obj):
         url = reverse("admin:sla_supportplan_matrix", args=[obj.pk])
-        return format_html('<a href="{}">Edit SLA matrix</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Edit SLA matrix"))
 
-    @admin.display(description="Example values", boolean=True)
+    @admin.display(description=gettext_lazy("Example values"), boolean=True)
     def example_values(self, obj):
         return obj.targets_are_examples
 
@@ -206,7 +219,9 @@ class SupportPlanAdmin(TenantScopedAdmin):
             services.plan_matrix_revise(plan=obj)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Recompute the SLA of open tickets of the selected plans")
+    @admin.action(
+        description=gettext_lazy("Recompute the SLA of open tickets of the selected plans")
+    )
     def recompute_open_tickets(self, request, queryset):
         """Shows what would move first; the preview page applies it."""
         query = "&".join(f"plan={pk}" for pk in queryset.values_list("pk", flat=True))
@@ -220,7 +235,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
         for value in source.getlist("plan"):
             plan = self.get_object(request, unquote(value)) if value.isdigit() else None
             if plan is None:
-                raise Http404("No such support plan.")
+                raise Http404(_("No such support plan."))
             if not self.has_change_permission(request, plan):
                 raise PermissionDenied
             plans.append(plan)
@@ -262,7 +277,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
     def matrix_view(self, request, object_id):
         plan = self.get_object(request, unquote(object_id))
         if plan is None:
-            raise Http404("No such support plan.")
+            raise Http404(_("No such support plan."))
         if not self.has_change_permission(request, plan):
             raise PermissionDenied
         tenant = plan.tenant
@@ -308,7 +323,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": plan,
-            "title": f"SLA matrix: {plan}",
+            "title": _("SLA matrix: %(plan)s") % {"plan": plan},
             "form": form,
             "rows": form.rows(),
             "metric_labels": form.metric_labels(),

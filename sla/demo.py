@@ -97,6 +97,26 @@ IVCISA_MATRIX = {
     ),
 }
 
+# What each plan offers, as the help desk's customers read it (IVCISA writes in Spanish).
+# Set when a plan is created; an admin's own wording stays.
+DESCRIPTIONS = {
+    "invoca": {
+        "Mission Critical": "Around-the-clock first response for P1 incidents and the fastest "
+        "resolution targets, for operations that cannot wait.",
+        "Premium": "Priority handling in business hours with resolution targets for P1 and P2.",
+        "Core": "Business-hours support with first-response targets for every priority.",
+        "Basic": "Business-hours support for everyday questions.",
+    },
+    "ivcisa": {
+        "Enterprise": "Atención 24/7/365 de los incidentes P1 con los objetivos de primera "
+        "respuesta y resolución más cortos, para operaciones que no pueden detenerse.",
+        "Business": "Atención 24/7 de los incidentes P1 y soporte en horario hábil para las "
+        "demás prioridades, con objetivos de resolución.",
+        "Essentials": "Soporte en horario hábil para las consultas del día a día; los "
+        "incidentes P1 se atienden 24/7.",
+    },
+}
+
 SEEDS = {
     "invoca": {
         "calendar": CalendarSeed(
@@ -155,7 +175,10 @@ def _seed_calendar(tenant: Tenant, cal_seed: CalendarSeed, *, reset: bool) -> tu
     if not years:
         return calendar, 0
     imported = calendar_import_holidays(
-        calendar=calendar, country=cal_seed.holiday_country, years=years
+        calendar=calendar,
+        country=cal_seed.holiday_country,
+        years=years,
+        language=tenant.default_language or None,
     )
     return calendar, imported.created
 
@@ -187,8 +210,16 @@ def seed_tenant_sla(tenant: Tenant, *, reset: bool = False) -> dict:
         new_plan = plan is None
         if new_plan:
             plan = SupportPlan.objects.create(
-                tenant=tenant, name=name, slug=slugify(name), position=position
+                tenant=tenant,
+                name=name,
+                slug=slugify(name),
+                position=position,
+                description=DESCRIPTIONS.get(tenant.slug, {}).get(name, ""),
             )
+        elif not plan.description and DESCRIPTIONS.get(tenant.slug, {}).get(name):
+            # A plan seeded before it had a description gets one; a written one stays.
+            plan.description = DESCRIPTIONS[tenant.slug][name]
+            plan.save(update_fields=["description"])
         present = set(
             SlaTarget.objects.for_tenant(tenant).filter(plan=plan).values_list("priority", "metric")
         )

@@ -15,6 +15,10 @@ once with :func:`sla.selectors.plan_book_for` and calls :func:`evaluate`. The ru
    breached (``previous``) is kept.
 7. The plan is the one passed in (the organization's plan at the time of computing).
 8. No plan, or N/A: state "none", no due time, never breaches.
+
+What people read (labels, the explanation, durations, dates) comes out in the active language
+through :mod:`sla.words`, which asks Django only when a word is wanted: this module still
+imports, and computes, without Django (English then).
 """
 
 from __future__ import annotations
@@ -26,11 +30,16 @@ from datetime import datetime
 from . import clock
 from .clock import Calendar
 from .targets import ALWAYS, TargetSpec, format_target
+from .words import date_time, gettext, gettext_noop, ngettext
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"
 METRICS = (FIRST_RESPONSE, RESOLUTION)
-METRIC_LABELS = {FIRST_RESPONSE: "First response", RESOLUTION: "Resolution"}
+# English; shown through :func:`metric_label` (the active language).
+METRIC_LABELS = {
+    FIRST_RESPONSE: gettext_noop("First response"),
+    RESOLUTION: gettext_noop("Resolution"),
+}
 
 RUNNING = "running"
 PAUSED = "paused"
@@ -40,7 +49,12 @@ NONE = "none"
 FINAL_STATES = (MET, BREACHED)
 
 AT_RISK_FRACTION = 0.75
-NO_TARGET_LABEL = "No target"
+NO_TARGET_LABEL = gettext_noop("No target")
+
+
+def metric_label(metric: str) -> str:
+    """ "First response" / "Resolution" in the active language."""
+    return gettext(METRIC_LABELS[metric])
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,9 @@ class MetricStatus:
     remaining_seconds: int | None
     explanation: tuple[str, ...]  # human lines for a "how was this computed" disclosure
     clock: str = ""  # "business" | "24x7" | "" (no target)
+    # The target itself, so its label can be written in each reader's language (an email
+    # rendered for several recipients); ``target_label`` is in the language of the evaluation.
+    target: TargetSpec | None = None
 
     @property
     def at_risk(self) -> bool:
@@ -80,7 +97,14 @@ class MetricStatus:
 
     @property
     def metric_label(self) -> str:
-        return METRIC_LABELS[self.metric]
+        return metric_label(self.metric)
+
+    @property
+    def target_text(self) -> str:
+        """The target in the active language ("4 business hours", "4 horas hábiles")."""
+        if self.target is None:
+            return self.target_label if self.clock else gettext(NO_TARGET_LABEL)
+        return format_target(self.target)
 
 
 @dataclass(frozen=True)
@@ -203,13 +227,24 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
         lines = ()
         if explain:
             if book is None:
-                lines = ("The organization has no support plan, so no target applies.",)
+                lines = (gettext("The organization has no support plan, so no target applies."),)
+            elif metric == FIRST_RESPONSE:
+                lines = (
+                    gettext(
+                        "%(plan)s has no first response target for %(priority)s (N/A): no due "
+                        "time, never breached."
+                    )
+                    % {"plan": book.plan_name, "priority": facts.priority},
+                )
             else:
                 lines = (
-                    f"{book.plan_name} has no {METRIC_LABELS[metric].lower()} target for "
-                    f"{facts.priority} (N/A): no due time, never breached.",
+                    gettext(
+                        "%(plan)s has no resolution target for %(priority)s (N/A): no due "
+                        "time, never breached."
+                    )
+                    % {"plan": book.plan_name, "priority": facts.priority},
                 )
-        return MetricStatus(metric, NO_TARGET_LABEL, None, NONE, None, None, None, lines)
+        return MetricStatus(metric, gettext(NO_TARGET_LABEL), None, NONE, None, None, None, lines)
 
     calendar = rule.calendar
     amount = _seconds_of(rule) * clock.US
@@ -294,6 +329,7 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
         remaining_seconds=int(remaining),
         explanation=lines,
         clock=rule.spec.clock,
+        target=rule.spec,
     )
 
 
@@ -319,73 +355,130 @@ def _normalise_pauses(raw, opened, horizon, stopped):
 
 
 def format_duration(seconds: int | float) -> str:
-    """ "1 h 40 m", "45 m", "2 d 3 h" (days only beyond 48 hours), "0 m"."""
+    """ "1 h 40 m", "45 m", "2 d 3 h" (days only beyond 48 hours), "0 m"; in Spanish
+    "1 h 40 min", "45 min", "2 d 3 h"."""
     seconds = int(abs(seconds))
     minutes = seconds // 60
     hours, minutes = divmod(minutes, 60)
+    values = {"seconds": seconds, "minutes": minutes, "hours": hours}
     if hours >= 48:
         days, hours = divmod(hours, 24)
-        return f"{days} d {hours} h" if hours else f"{days} d"
+        values.update(days=days, hours=hours)
+        if hours:
+            return gettext("%(days)s d %(hours)s h") % values
+        return gettext("%(days)s d") % values
     if hours and minutes:
-        return f"{hours} h {minutes} m"
+        return gettext("%(hours)s h %(minutes)s m") % values
     if hours:
-        return f"{hours} h"
-    if minutes or seconds >= 60:
-        return f"{minutes} m"
-    return f"{seconds} s" if seconds else "0 m"
+        return gettext("%(hours)s h") % values
+    if minutes or seconds >= 60 or not seconds:
+        return gettext("%(minutes)s m") % values
+    return gettext("%(seconds)s s") % values
 
 
 def format_local(moment: datetime, tz) -> str:
+    """``moment`` on the calendar's wall clock, as people read it: "Mon 9 Feb 2026, 08:00
+    PST" (the active language's DATETIME_FORMAT; "lun. 9 feb. 2026, 08:00 PST")."""
     # Imported here: importing the helpdesk package starts Django's Celery app, and this
     # module imports without Django (the arithmetic is pure).
-    from helpdesk.zones import zone_abbreviation
+    from helpdesk.zones import readable_zone, zone_abbreviation
 
     local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone_abbreviation(local)}"
+    fallback = f"{local:%a} {local.day} {local:%b %Y, %H:%M} {zone_abbreviation(local)}"
+    key = getattr(tz, "key", None)
+    return date_time(local.astimezone(readable_zone(key)) if key else local, fallback)
 
 
 def _explain(*, book, rule, facts, metric, pauses, due, state, ended, kept, stopped_by_resolution):
     cal = rule.calendar
     tz = cal.zone
-    name = METRIC_LABELS[metric].lower()
-    lines = [f"{book.plan_name}, {facts.priority}: {name} target {format_target(rule.spec)}."]
-    if rule.spec.clock == ALWAYS:
-        lines.append("It runs on the 24/7 clock: real elapsed time, nights and holidays included.")
+    values = {
+        "plan": book.plan_name,
+        "priority": facts.priority,
+        "target": format_target(rule.spec),
+    }
+    if metric == FIRST_RESPONSE:
+        lines = [gettext("%(plan)s, %(priority)s: first response target %(target)s.") % values]
     else:
-        day = format_duration(cal.business_day_minutes * 60)
-        label = f" “{rule.calendar_name}”" if rule.calendar_name else ""
+        lines = [gettext("%(plan)s, %(priority)s: resolution target %(target)s.") % values]
+    if rule.spec.clock == ALWAYS:
         lines.append(
-            f"It runs on business hours{label}: {cal.describe()}, holidays excluded; "
-            f"a business day is {day}."
+            gettext("It runs on the 24/7 clock: real elapsed time, nights and holidays included.")
         )
-    lines.append(f"Opened {format_local(facts.opened_at, tz)}.")
+    else:
+        hours = {"hours": cal.describe(), "day": format_duration(cal.business_day_minutes * 60)}
+        if rule.calendar_name:
+            lines.append(
+                gettext(
+                    "It runs on business hours “%(calendar)s”: %(hours)s, holidays excluded; a "
+                    "business day is %(day)s."
+                )
+                % {**hours, "calendar": rule.calendar_name}
+            )
+        else:
+            lines.append(
+                gettext(
+                    "It runs on business hours: %(hours)s, holidays excluded; a business day "
+                    "is %(day)s."
+                )
+                % hours
+            )
+    lines.append(gettext("Opened %(when)s.") % {"when": format_local(facts.opened_at, tz)})
     if rule.spec.clock != ALWAYS:
         start = clock.next_open(cal, facts.opened_at)
         if start > facts.opened_at:
-            lines.append(f"Outside business hours: the clock started at {format_local(start, tz)}.")
+            lines.append(
+                gettext("Outside business hours: the clock started at %(when)s.")
+                % {"when": format_local(start, tz)}
+            )
     if metric == FIRST_RESPONSE:
-        lines.append("The first public reply by staff stops this clock; it never pauses.")
+        lines.append(gettext("The first public reply by staff stops this clock; it never pauses."))
         if stopped_by_resolution:
-            lines.append("The ticket was resolved without a public reply, which stopped it.")
+            lines.append(
+                gettext("The ticket was resolved without a public reply, which stopped it.")
+            )
     elif pauses:
         paused_us = sum(cal.between_us(a, b) for a, b in pauses if b is not None)
         count = len(pauses)
-        times = "once" if count == 1 else f"{count} times"
-        text = f"Paused {times} (On hold or Resolved)"
         if paused_us:
-            text += (
-                f"; {format_duration(paused_us // clock.US)} of "
-                f"{'business' if rule.spec.clock != ALWAYS else 'elapsed'} time did not count"
+            duration = format_duration(paused_us // clock.US)
+            if rule.spec.clock != ALWAYS:
+                text = ngettext(
+                    "Paused once (On hold or Resolved); %(duration)s of business time did not "
+                    "count.",
+                    "Paused %(count)s times (On hold or Resolved); %(duration)s of business "
+                    "time did not count.",
+                    count,
+                )
+            else:
+                text = ngettext(
+                    "Paused once (On hold or Resolved); %(duration)s of elapsed time did not "
+                    "count.",
+                    "Paused %(count)s times (On hold or Resolved); %(duration)s of elapsed "
+                    "time did not count.",
+                    count,
+                )
+        else:
+            duration = ""
+            text = ngettext(
+                "Paused once (On hold or Resolved).",
+                "Paused %(count)s times (On hold or Resolved).",
+                count,
             )
-        lines.append(text + ".")
+        lines.append(text % {"count": count, "duration": duration})
     if due is not None:
-        lines.append(f"Due {format_local(due, tz)}.")
+        lines.append(gettext("Due %(when)s.") % {"when": format_local(due, tz)})
     elif state == PAUSED:
-        lines.append("No due time while the clock is paused; it resumes when the ticket does.")
+        lines.append(
+            gettext("No due time while the clock is paused; it resumes when the ticket does.")
+        )
     if kept:
-        lines.append(f"{state.title()} before the last recomputation; the outcome is kept.")
+        if state == MET:
+            lines.append(gettext("Met before the last recomputation; the outcome is kept."))
+        else:
+            lines.append(gettext("Breached before the last recomputation; the outcome is kept."))
     elif state == MET and ended is not None:
-        lines.append(f"Met at {format_local(ended, tz)}.")
+        lines.append(gettext("Met at %(when)s.") % {"when": format_local(ended, tz)})
     elif state == BREACHED and ended is not None:
-        lines.append(f"Breached at {format_local(ended, tz)}.")
+        lines.append(gettext("Breached at %(when)s.") % {"when": format_local(ended, tz)})
     return tuple(lines)

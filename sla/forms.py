@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helpdesk.admin import TenantScopedAdminForm, TenantScopedInlineFormSet
 from helpdesk.priorities import Priority
@@ -92,25 +94,31 @@ class HolidayFormSet(TenantScopedInlineFormSet):
         ]
         if kept:
             raise ValidationError(
-                "A 24/7 calendar never closes: remove its holidays or untick “24/7”."
+                _("A 24/7 calendar never closes: remove its holidays or untick “24/7”.")
             )
 
 
 class HolidayImportForm(forms.Form):
-    country = forms.ChoiceField(help_text="Public holidays with their observed dates.")
+    country = forms.ChoiceField(
+        label=gettext_lazy("Country"),
+        help_text=gettext_lazy("Public holidays with their observed dates."),
+    )
     subdivision = forms.CharField(
+        label=gettext_lazy("Subdivision"),
         required=False,
         max_length=10,
-        help_text="Optional state or province code, e.g. CA for California.",
+        help_text=gettext_lazy("Optional state or province code, e.g. CA for California."),
     )
-    first_year = forms.IntegerField(min_value=1950, max_value=2100)
-    last_year = forms.IntegerField(min_value=1950, max_value=2100)
+    first_year = forms.IntegerField(
+        label=gettext_lazy("First year"), min_value=1950, max_value=2100
+    )
+    last_year = forms.IntegerField(label=gettext_lazy("Last year"), min_value=1950, max_value=2100)
 
     MAX_YEARS = 20
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country…")] + [
+        self.fields["country"].choices = [("", _("Choose a country…"))] + [
             (code, f"{name} ({code})") for code, name in services.supported_holiday_countries()
         ]
         year = timezone.now().year
@@ -122,16 +130,22 @@ class HolidayImportForm(forms.Form):
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         if first is not None and last is not None:
             if last < first:
-                self.add_error("last_year", "The last year cannot be before the first.")
+                self.add_error("last_year", _("The last year cannot be before the first."))
             elif last - first >= self.MAX_YEARS:
-                self.add_error("last_year", f"Import at most {self.MAX_YEARS} years at a time.")
+                self.add_error(
+                    "last_year",
+                    _("Import at most %(count)s years at a time.") % {"count": self.MAX_YEARS},
+                )
         return cleaned
 
     def years(self) -> range:
         return range(self.cleaned_data["first_year"], self.cleaned_data["last_year"] + 1)
 
 
-METRICS = [(Metric.FIRST_RESPONSE, "First response"), (Metric.RESOLUTION, "Resolution")]
+METRICS = [
+    (Metric.FIRST_RESPONSE, gettext_lazy("First response")),
+    (Metric.RESOLUTION, gettext_lazy("Resolution")),
+]
 
 
 def cell_name(priority: str, metric: str) -> str:
@@ -144,14 +158,18 @@ class PlanMatrixForm(forms.Form):
     calendar = forms.ModelChoiceField(
         queryset=BusinessCalendar.objects.none(),
         required=False,
-        empty_label="— no business calendar —",
-        label="Business calendar",
-        help_text="Business-hours targets run on this calendar's opening hours and holidays.",
+        empty_label=gettext_lazy("— no business calendar —"),
+        label=gettext_lazy("Business calendar"),
+        help_text=gettext_lazy(
+            "Business-hours targets run on this calendar's opening hours and holidays."
+        ),
     )
     targets_are_examples = forms.BooleanField(
         required=False,
-        label="These targets are example values",
-        help_text="Untick once the cells hold the values of the customers' contracts.",
+        label=gettext_lazy("These targets are example values"),
+        help_text=gettext_lazy(
+            "Untick once the cells hold the values of the customers' contracts."
+        ),
     )
 
     def __init__(self, *args, plan: SupportPlan, existing: dict, calendars, **kwargs):
@@ -164,10 +182,11 @@ class PlanMatrixForm(forms.Form):
             for metric, metric_label in METRICS:
                 row = existing.get((priority.value, metric.value))
                 self.fields[cell_name(priority.value, metric.value)] = forms.CharField(
-                    label=f"{priority.label}: {metric_label.lower()}",
+                    label=_("%(priority)s: %(metric)s")
+                    % {"priority": priority.label, "metric": str(metric_label).lower()},
                     max_length=60,
                     initial=row.label if row is not None else format_target(NA),
-                    error_messages={"required": "Enter a target or N/A."},
+                    error_messages={"required": _("Enter a target or N/A.")},
                 )
 
     def _clean_cell(self, name):

@@ -2,6 +2,7 @@ from datetime import time
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_time_zone
 from helpdesk.priorities import Priority
@@ -11,33 +12,33 @@ from . import targets
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class Metric(models.TextChoices):
-    FIRST_RESPONSE = "first_response", "First response"
-    RESOLUTION = "resolution", "Resolution"
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
 
 
 class Clock(models.TextChoices):
-    BUSINESS = targets.BUSINESS, "Business hours (the plan's calendar)"
-    ALWAYS = targets.ALWAYS, "24/7"
-    NONE = targets.NO_TARGET, "N/A (no target)"
+    BUSINESS = targets.BUSINESS, _("Business hours (the plan's calendar)")
+    ALWAYS = targets.ALWAYS, _("24/7")
+    NONE = targets.NO_TARGET, _("N/A (no target)")
 
 
 class Unit(models.TextChoices):
-    MINUTES = targets.MINUTES, "minutes"
-    HOURS = targets.HOURS, "hours"
-    DAYS = targets.DAYS, "days"
+    MINUTES = targets.MINUTES, _("minutes")
+    HOURS = targets.HOURS, _("hours")
+    DAYS = targets.DAYS, _("days")
 
 
-INTERVAL_ORDER_MESSAGE = (
+INTERVAL_ORDER_MESSAGE = _(
     "The start must be before the end (an end of 00:00 means midnight at the end of the day)."
 )
 
@@ -45,26 +46,30 @@ INTERVAL_ORDER_MESSAGE = (
 class BusinessCalendar(TenantOwnedModel):
     """When SLA clocks run: weekly opening hours in a time zone, minus holidays."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(_("name"), max_length=80)
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         validators=[validate_time_zone],
-        help_text="IANA time zone the opening hours and holidays are read in, e.g. "
-        "America/Los_Angeles.",
+        help_text=_(
+            "IANA time zone the opening hours and holidays are read in, e.g. America/Los_Angeles."
+        ),
     )
     business_day_minutes = models.PositiveIntegerField(
-        "business day (minutes)",
+        _("business day (minutes)"),
         default=8 * 60,
-        help_text="Length of one “business day” target, e.g. 540 for a 9-hour day.",
+        help_text=_("Length of one “business day” target, e.g. 540 for a 9-hour day."),
     )
     always_open = models.BooleanField(
-        "24/7",
+        _("24/7"),
         default=False,
-        help_text="Always open, no holidays: targets count real elapsed time.",
+        help_text=_("Always open, no holidays: targets count real elapsed time."),
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="calendar_name_per_tenant"),
             models.CheckConstraint(
@@ -80,14 +85,19 @@ class WeeklyInterval(TenantOwnedModel):
     """An open interval on one weekday, in the calendar's local time."""
 
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="intervals"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="intervals",
+        verbose_name=_("calendar"),
     )
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = models.TimeField()
-    end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"), help_text=_("00:00 means midnight at the end of the day."))
 
     class Meta:
         ordering = ["weekday", "start"]
+        verbose_name = _("weekly interval")
+        verbose_name_plural = _("weekly intervals")
         constraints = [
             models.CheckConstraint(
                 condition=Q(weekday__gte=0, weekday__lte=6), name="interval_weekday_range"
@@ -107,13 +117,18 @@ class Holiday(TenantOwnedModel):
     """A local date on which the calendar does not open."""
 
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="holidays",
+        verbose_name=_("calendar"),
     )
-    date = models.DateField()
-    name = models.CharField(max_length=120, blank=True)
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
         constraints = [
             models.UniqueConstraint(fields=["calendar", "date"], name="holiday_date_per_calendar"),
         ]
@@ -125,23 +140,25 @@ class Holiday(TenantOwnedModel):
 class SupportPlan(TenantOwnedModel):
     """A support package a tenant sells (e.g. Essentials, Business, Enterprise)."""
 
-    name = models.CharField(max_length=80)
-    slug = models.SlugField()
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"))
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists.")
+    )
     calendar = models.ForeignKey(
         BusinessCalendar,
         null=True,
         blank=True,
         on_delete=models.RESTRICT,
         related_name="plans",
-        verbose_name="business calendar",
-        help_text="Business-hours targets of this plan run on this calendar.",
+        verbose_name=_("business calendar"),
+        help_text=_("Business-hours targets of this plan run on this calendar."),
     )
     targets_are_examples = models.BooleanField(
-        "targets are example values",
+        _("targets are example values"),
         default=False,
-        help_text="Shown as a warning in admin until the contract's values replace them.",
+        help_text=_("Shown as a warning in admin until the contract's values replace them."),
     )
     # When the matrix (cells or calendar) last changed, and when the plan's open tickets
     # last moved to the matrix in force: until then they keep the terms they were given.
@@ -150,6 +167,8 @@ class SupportPlan(TenantOwnedModel):
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("support plan")
+        verbose_name_plural = _("support plans")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "slug"], name="plan_slug_per_tenant"),
             models.UniqueConstraint(fields=["tenant", "name"], name="plan_name_per_tenant"),
@@ -162,15 +181,19 @@ class SupportPlan(TenantOwnedModel):
 class SlaTarget(TenantOwnedModel):
     """One cell of a plan's matrix: plan × priority × metric → a duration on a clock, or N/A."""
 
-    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="targets")
-    priority = models.CharField(max_length=2, choices=Priority.choices)
-    metric = models.CharField(max_length=20, choices=Metric.choices)
-    clock = models.CharField(max_length=10, choices=Clock.choices)
-    amount = models.PositiveIntegerField(null=True, blank=True)
-    unit = models.CharField(max_length=10, choices=Unit.choices, blank=True)
+    plan = models.ForeignKey(
+        SupportPlan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("plan")
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
+    amount = models.PositiveIntegerField(_("amount"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, blank=True)
 
     class Meta:
         ordering = ["plan", "priority", "metric"]
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "plan", "priority", "metric"], name="one_target_per_cell"
@@ -214,6 +237,8 @@ class SlaMatrixRevision(TenantOwnedModel):
 
     class Meta:
         ordering = ["plan", "replaced_at"]
+        verbose_name = _("SLA matrix revision")
+        verbose_name_plural = _("SLA matrix revisions")
         indexes = [
             models.Index(fields=["tenant", "plan", "replaced_at"], name="sla_revision_plan_time")
         ]

@@ -10,6 +10,7 @@ import holidays as holidays_lib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk.priorities import Priority
 
@@ -41,10 +42,10 @@ def calendar_interval_errors(*, always_open: bool, intervals: Iterable[tuple]) -
     intervals = list(intervals)
     if always_open:
         if intervals:
-            return ["A 24/7 calendar is always open: remove its opening hours or untick “24/7”."]
+            return [_("A 24/7 calendar is always open: remove its opening hours or untick “24/7”.")]
         return []
     if not intervals:
-        return ["Add at least one opening interval (e.g. Monday 08:00–17:00)."]
+        return [_("Add at least one opening interval (e.g. Monday 08:00–17:00).")]
     return clock.weekly_interval_errors(
         (weekday, clock.seconds_of_day(start), clock.seconds_of_day(end, is_end=True))
         for weekday, start, end in intervals
@@ -99,36 +100,73 @@ def supported_holiday_countries() -> list[tuple[str, str]]:
     return sorted(names.items(), key=lambda item: item[1])
 
 
-def public_holidays(*, country: str, years: Iterable[int], subdivision: str = "") -> dict:
+def holiday_language(*, country: str, language: str | None) -> str | None:
+    """The ``holidays`` package's language for a country's holiday names in ``language``
+    ("es", "en"): Colombia's in Spanish for a Spanish reader and in English for an English
+    one; None (the country's own language) where the package has no such translation."""
+    if not language:
+        return None
+    entity = holidays_lib.country_holidays(country)
+    supported = getattr(entity, "supported_languages", ()) or ()
+    base = language.split("-")[0].lower()
+    for code in supported:
+        if code.lower() == language.lower() or code.split("_")[0].lower() == base:
+            return code
+    return None
+
+
+def public_holidays(
+    *, country: str, years: Iterable[int], subdivision: str = "", language: str | None = None
+) -> dict:
     """{date: name} of a country's public holidays with observed dates (a holiday falling on
-    a weekend is also observed on the weekday the country moves it to)."""
+    a weekend is also observed on the weekday the country moves it to), named in
+    ``language`` where the ``holidays`` package has it (else in the country's language)."""
     country = country.strip().upper()
     supported = holidays_lib.list_supported_countries()
     if country not in supported:
-        raise ValidationError({"country": f"No holiday list for country “{country}”."})
-    if subdivision and subdivision not in supported[country]:
-        choices = ", ".join(supported[country]) or "none"
         raise ValidationError(
-            {"subdivision": f"{country} has no subdivision “{subdivision}” (known: {choices})."}
+            {"country": _("No holiday list for country “%(country)s”.") % {"country": country}}
+        )
+    if subdivision and subdivision not in supported[country]:
+        choices = ", ".join(supported[country]) or _("none")
+        raise ValidationError(
+            {
+                "subdivision": _(
+                    "%(country)s has no subdivision “%(subdivision)s” (known: %(choices)s)."
+                )
+                % {"country": country, "subdivision": subdivision, "choices": choices}
+            }
         )
     found = holidays_lib.country_holidays(
-        country, subdiv=subdivision or None, years=list(years), observed=True
+        country,
+        subdiv=subdivision or None,
+        years=list(years),
+        observed=True,
+        language=holiday_language(country=country, language=language),
     )
     return dict(found.items())
 
 
 @transaction.atomic
 def calendar_import_holidays(
-    *, calendar: BusinessCalendar, country: str, years: Iterable[int], subdivision: str = ""
+    *,
+    calendar: BusinessCalendar,
+    country: str,
+    years: Iterable[int],
+    subdivision: str = "",
+    language: str | None = None,
 ) -> HolidayImport:
-    """Add a country's public holidays (observed dates) for ``years`` to the calendar.
+    """Add a country's public holidays (observed dates) for ``years`` to the calendar, named
+    in ``language`` (the importing admin's) where the ``holidays`` package translates them.
 
     Dates already on the calendar keep their row; an imported name fills an empty one.
     Hand-added holidays are never removed.
     """
     if calendar.always_open:
-        raise ValidationError("A 24/7 calendar has no holidays.")
-    found = public_holidays(country=country, years=years, subdivision=subdivision)
+        raise ValidationError(_("A 24/7 calendar has no holidays."))
+    found = public_holidays(
+        country=country, years=years, subdivision=subdivision, language=language
+    )
     existing = {
         h.date: h for h in Holiday.objects.for_tenant(calendar.tenant_id).filter(calendar=calendar)
     }
@@ -158,7 +196,7 @@ def calendar_import_holidays(
 
 def plan_calendar_errors(*, plan: SupportPlan, calendar: BusinessCalendar | None) -> list[str]:
     if calendar is not None and calendar.tenant_id != plan.tenant_id:
-        return ["Choose a calendar of the plan's own help desk."]
+        return [_("Choose a calendar of the plan's own help desk.")]
     return []
 
 
@@ -171,12 +209,17 @@ def plan_matrix_errors(
     errors = plan_calendar_errors(plan=plan, calendar=calendar)
     if calendar is None and any(spec.clock == BUSINESS for spec in cells.values()):
         errors.append(
-            "Business-hours targets need a business calendar: choose one for this plan, or "
-            "write the targets as 24/7."
+            _(
+                "Business-hours targets need a business calendar: choose one for this plan, or "
+                "write the targets as 24/7."
+            )
         )
     for priority, metric in cells:
         if priority not in Priority.values or metric not in Metric.values:
-            errors.append(f"Unknown cell {priority} × {metric}.")
+            errors.append(
+                _("Unknown cell %(priority)s × %(metric)s.")
+                % {"priority": priority, "metric": metric}
+            )
     return errors
 
 
@@ -273,7 +316,7 @@ def plan_set_matrix(
 def plans_to_recompute(*, tenant, plan: SupportPlan | None = None):
     """The plans a recompute of ``tenant``'s open tickets covers (``plan``, or all)."""
     if plan is not None and plan.tenant_id != tenant.pk:
-        raise ValidationError("That plan belongs to another help desk.")
+        raise ValidationError(_("That plan belongs to another help desk."))
     plans = SupportPlan.objects.for_tenant(tenant)
     return plans.filter(pk=plan.pk) if plan is not None else plans
 

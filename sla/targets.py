@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .clock import DAY_SECONDS, Calendar
+from .words import gettext, ngettext
 
 BUSINESS = "business"
 ALWAYS = "24x7"
@@ -20,7 +21,11 @@ DAYS = "days"
 
 UNIT_SECONDS = {MINUTES: 60, HOURS: 3600}
 
-EXAMPLES = "“2 business hours”, “1 hour (24/7)”, “3 business days”, “30 minutes (24/7)” or “N/A”"
+
+def examples() -> str:
+    return gettext(
+        "“2 business hours”, “1 hour (24/7)”, “3 business days”, “30 minutes (24/7)” or “N/A”"
+    )
 
 
 class TargetSyntaxError(ValueError):
@@ -57,7 +62,18 @@ class TargetSpec:
 
 NA = TargetSpec(clock=NO_TARGET)
 
-_NA_WORDS = {"n/a", "na", "none", "no target", "-", "—", "not applicable"}
+# Spanish words are read too: the matrix shows its cells in the reader's language.
+_NA_WORDS = {
+    "n/a",
+    "na",
+    "none",
+    "no target",
+    "-",
+    "—",
+    "not applicable",
+    "no aplica",
+    "sin objetivo",
+}
 _UNIT_WORDS = {
     "m": MINUTES,
     "min": MINUTES,
@@ -72,10 +88,19 @@ _UNIT_WORDS = {
     "d": DAYS,
     "day": DAYS,
     "days": DAYS,
+    "minuto": MINUTES,
+    "minutos": MINUTES,
+    "hora": HOURS,
+    "horas": HOURS,
+    "día": DAYS,
+    "días": DAYS,
+    "dia": DAYS,
+    "dias": DAYS,
 }
 _SHORT_BUSINESS = {"bm": MINUTES, "bh": HOURS, "bd": DAYS}
 _PATTERN = re.compile(
-    r"^(?P<amount>\d+)\s*(?P<business>business\s+)?(?P<unit>[a-z]+)"
+    r"^(?P<amount>\d+)\s*(?P<business>business\s+)?(?P<unit>[^\W\d_]+)"
+    r"(?P<business_es>\s+h[áa]bil(?:es)?)?"
     r"\s*,?\s*(?P<clock>\(?\s*24\s*[/x]\s*7(?:\s*/\s*365)?\s*\)?)?$",
     re.IGNORECASE,
 )
@@ -89,15 +114,20 @@ def parse_target(text: str) -> TargetSpec:
     """
     cleaned = " ".join((text or "").split())
     if not cleaned:
-        raise TargetSyntaxError(f"Enter a target or N/A, e.g. {EXAMPLES}.")
+        raise TargetSyntaxError(
+            gettext("Enter a target or N/A, e.g. %(examples)s.") % {"examples": examples()}
+        )
     if cleaned.lower().rstrip(".") in _NA_WORDS:
         return NA
     match = _PATTERN.match(cleaned)
     if match is None:
-        raise TargetSyntaxError(f"“{cleaned}” is not a target we can read. Write e.g. {EXAMPLES}.")
+        raise TargetSyntaxError(
+            gettext("“%(text)s” is not a target we can read. Write e.g. %(examples)s.")
+            % {"text": cleaned, "examples": examples()}
+        )
     amount = int(match["amount"])
     unit_word = match["unit"].lower()
-    business = bool(match["business"])
+    business = bool(match["business"] or match["business_es"])
     always = bool(match["clock"])
     if unit_word in _SHORT_BUSINESS:
         unit, business = _SHORT_BUSINESS[unit_word], True
@@ -105,33 +135,51 @@ def parse_target(text: str) -> TargetSpec:
         unit = _UNIT_WORDS[unit_word]
     else:
         raise TargetSyntaxError(
-            f"“{match['unit']}” is not a unit. Use minutes, hours or days, e.g. {EXAMPLES}."
+            gettext("“%(unit)s” is not a unit. Use minutes, hours or days, e.g. %(examples)s.")
+            % {"unit": match["unit"], "examples": examples()}
         )
     if amount <= 0:
-        raise TargetSyntaxError("A target must be longer than zero; write N/A for no target.")
+        raise TargetSyntaxError(
+            gettext("A target must be longer than zero; write N/A for no target.")
+        )
     if business and always:
         raise TargetSyntaxError(
-            f"“{cleaned}” names both business time and 24/7; choose one, e.g. {EXAMPLES}."
+            gettext("“%(text)s” names both business time and 24/7; choose one, e.g. %(examples)s.")
+            % {"text": cleaned, "examples": examples()}
         )
     if not business and not always:
         raise TargetSyntaxError(
-            f"Say which clock “{cleaned}” runs on: “{amount} business {_plural(unit, amount)}” "
-            f"(business calendar) or “{amount} {_plural(unit, amount)} (24/7)”."
+            gettext(
+                "Say which clock “%(text)s” runs on: “%(business)s” (business calendar) or "
+                "“%(always)s”."
+            )
+            % {
+                "text": cleaned,
+                "business": format_target(TargetSpec(BUSINESS, amount, unit)),
+                "always": format_target(TargetSpec(ALWAYS, amount, unit)),
+            }
         )
     return TargetSpec(clock=BUSINESS if business else ALWAYS, amount=amount, unit=unit)
 
 
-def _plural(unit: str, amount: int) -> str:
-    word = unit[:-1] if unit.endswith("s") else unit
-    return word if amount == 1 else word + "s"
-
-
 def format_target(spec: TargetSpec) -> str:
-    """The label shown in the matrix and on tickets: "2 business hours", "1 hour (24/7)",
-    "No target"."""
+    """The label shown in the matrix and on tickets, in the active language: "2 business
+    hours", "1 hour (24/7)", "N/A" ("2 horas hábiles", "1 hora (24/7)"). The matrix reads
+    it back, in either language."""
     if not spec.is_target:
-        return "N/A"
-    words = _plural(spec.unit, spec.amount)
+        return gettext("N/A")
+    count = spec.amount
     if spec.clock == BUSINESS:
-        return f"{spec.amount} business {words}"
-    return f"{spec.amount} {words} (24/7)"
+        if spec.unit == MINUTES:
+            text = ngettext("%(count)s business minute", "%(count)s business minutes", count)
+        elif spec.unit == HOURS:
+            text = ngettext("%(count)s business hour", "%(count)s business hours", count)
+        else:
+            text = ngettext("%(count)s business day", "%(count)s business days", count)
+    elif spec.unit == MINUTES:
+        text = ngettext("%(count)s minute (24/7)", "%(count)s minutes (24/7)", count)
+    elif spec.unit == HOURS:
+        text = ngettext("%(count)s hour (24/7)", "%(count)s hours (24/7)", count)
+    else:
+        text = ngettext("%(count)s day (24/7)", "%(count)s days (24/7)", count)
+    return text % {"count": count}

@@ -7,6 +7,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.priorities import Priority
@@ -43,24 +44,26 @@ def ticket_escalate(
     those handling its type; never its current or a lower one), notifying it as a rule
     would; ``hand_over`` also unassigns the ticket so the level's people pick it up."""
     if not actor.is_agent or actor.tenant_id != ticket.tenant_id:
-        raise PermissionDenied("Only engineers escalate tickets.")
+        raise PermissionDenied(_("Only engineers escalate tickets."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the ticket needs escalating.")
+        raise ValidationError(_("Say why the ticket needs escalating."))
     ticket = ticket_lock(ticket)
     if not ticket.is_open:
-        raise ValidationError(f"This ticket is {ticket.get_status_display().lower()}.")
+        raise ValidationError(
+            _("This ticket is %(status)s.") % {"status": ticket.get_status_display().lower()}
+        )
     ladder = ticket_ladder(tenant=ticket.tenant, ticket=ticket)
     if level is None:
         if not ladder.up:
-            raise ValidationError("This ticket is already at the top of the escalation ladder.")
+            raise ValidationError(_("This ticket is already at the top of the escalation ladder."))
         level = ladder.up[0]
     elif level.pk not in {item.pk for item in ladder.levels}:
-        raise ValidationError("Choose a level that handles this ticket.")
+        raise ValidationError(_("Choose a level that handles this ticket."))
     elif level.pk not in {item.pk for item in ladder.up}:
         raise ValidationError(
-            f"The ticket is at {ladder.standing.name} already: choose a higher level "
-            "(managers de-escalate)."
+            _("The ticket is at %(level)s already: choose a higher level (managers de-escalate).")
+            % {"level": ladder.standing.name}
         )
     now = timezone.now()
     evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
@@ -109,16 +112,16 @@ def ticket_deescalate(
 ) -> EscalationEvent:
     """Bring a ticket down to ``level`` (None: off the ladder). Managers only."""
     if not actor.is_manager or actor.tenant_id != ticket.tenant_id:
-        raise PermissionDenied("Only managers de-escalate tickets.")
+        raise PermissionDenied(_("Only managers de-escalate tickets."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the ticket comes down.")
+        raise ValidationError(_("Say why the ticket comes down."))
     ticket = ticket_lock(ticket)
     current = ticket.escalation_level
     if current is None:
-        raise ValidationError("This ticket is not escalated.")
+        raise ValidationError(_("This ticket is not escalated."))
     if level is not None and (level.tenant_id != ticket.tenant_id or level.rank >= current.rank):
-        raise ValidationError(f"Choose a level below {current.name}.")
+        raise ValidationError(_("Choose a level below %(level)s.") % {"level": current.name})
     now = timezone.now()
     event = EscalationEvent.objects.create(
         tenant_id=ticket.tenant_id,

@@ -13,6 +13,13 @@ from ..models import EscalationEvent
 from ..models import EventKind as EscalationKind
 from ..selectors import fired_keys, matrix_for, on_call_now
 from .notify import on_call_audience, send_escalation
+from .reasons import (
+    in_tenant_language,
+    lazy_on_call_reason,
+    on_call_engineer,
+    on_call_level_name,
+    on_call_reason,
+)
 
 ON_CALL_KEY = "on_call"
 
@@ -38,15 +45,15 @@ def escalation_page_on_call_if_needed(*, item: Evaluated, now) -> EscalationEven
     audience = on_call_audience(
         tenant=tenant, on_call=on_call, fallback=settings_row.on_call_fallback_emails
     )
-    names = ", ".join(str(user) for user in on_call) or "nobody on the rota"
-    reason = f"P1 outside business hours: on-call paged ({names})."
+    names = [str(user) for user in on_call]
+    reason = in_tenant_language(tenant, on_call_reason, names)
     event = EscalationEvent.objects.create(
         tenant_id=ticket.tenant_id,
         ticket=ticket,
         cycle=ticket.escalation_cycle,
         key=ON_CALL_KEY,
         kind=EscalationKind.ON_CALL,
-        level_name="On call",
+        level_name=in_tenant_language(tenant, on_call_level_name),
         reason=reason,
         metric="first_response",
         due_at=item.outcome["first_response"].due_at if item.outcome else None,
@@ -55,7 +62,11 @@ def escalation_page_on_call_if_needed(*, item: Evaluated, now) -> EscalationEven
         created_at=now,
     )
     ticket_escalation_note(
-        ticket=ticket, level_name="the on-call engineer", reason=reason, by="on_call", now=now
+        ticket=ticket,
+        level_name=in_tenant_language(tenant, on_call_engineer),
+        reason=reason,
+        by="on_call",
+        now=now,
     )
     send_escalation(
         ticket=ticket,
@@ -64,5 +75,6 @@ def escalation_page_on_call_if_needed(*, item: Evaluated, now) -> EscalationEven
         sla=item.outcome.get("first_response") if item.outcome else None,
         base_url=tenant_base_url(tenant=tenant),
         template="escalation/email/on_call",
+        extra={"reason": lazy_on_call_reason(names)},
     )
     return event

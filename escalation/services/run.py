@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from helpdesk.links import tenant_base_url
 from helpdesk.priorities import Priority
-from sla.engine import METRIC_LABELS
 from sla.selectors import plan_books_for_tenant
 from tickets.models import Ticket
 from tickets.services import TicketBatch
@@ -41,6 +40,7 @@ from .notify import (
     on_call_audience,
     send_escalation,
 )
+from .reasons import in_tenant_language, lazy_reason, rule_reason
 
 logger = logging.getLogger(__name__)
 
@@ -192,11 +192,9 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
     ticket, rule, now = item.ticket, entry.rule, run.now
     status = item.outcome.get(rule.metric)
     level = run.levels.get(rule.level_id) if rule.level_id else None
-    metric_label = METRIC_LABELS[rule.metric]
-    if rule.at_or_after_breach:
-        reason = f"{metric_label} target breached ({rule.label})."
-    else:
-        reason = f"{metric_label} target at risk ({rule.label})."
+    # Stored in the help desk's language; each email says it in its recipient's.
+    reason = in_tenant_language(run.tenant, rule_reason, rule)
+    emailed = {"reason": lazy_reason(rule)}
     audience = level_audience(tenant=run.tenant, level=level, cache=run.recipients_cache)
     if (
         level is not None
@@ -234,6 +232,7 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
             audience=audience,
             sla=status,
             base_url=run.base_url,
+            extra=emailed,
             outbox=writes.outbox,
         )
     if warning is not None:
@@ -244,6 +243,7 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
             sla=status,
             base_url=run.base_url,
             template="escalation/email/warning",
+            extra=emailed,
             outbox=writes.outbox,
         )
     if rule.raise_priority_to:

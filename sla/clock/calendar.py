@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from ..words import gettext
 from .units import _EPOCH_ORDINAL, DAY, DAY_SECONDS, US, WEEKDAY_NAMES
 from .zones import _zone_table, _ZoneTable
 
@@ -33,12 +34,15 @@ def weekly_interval_errors(intervals: Iterable[tuple[int, int, int]]) -> list[st
     by_day: dict[int, list[tuple[int, int]]] = {}
     for weekday, start, end in intervals:
         if not 0 <= weekday <= 6:
-            errors.append(f"Weekday {weekday} is not between 0 (Monday) and 6 (Sunday).")
+            errors.append(
+                gettext("Weekday %(weekday)s is not between 0 (Monday) and 6 (Sunday).")
+                % {"weekday": weekday}
+            )
             continue
         if not 0 <= start < end <= DAY_SECONDS:
             errors.append(
-                f"{WEEKDAY_NAMES[weekday]} {_hhmm(start)}–{_hhmm(end)}: "
-                "the start must be before the end."
+                gettext("%(day)s %(start)s–%(end)s: the start must be before the end.")
+                % {"day": weekday_name(weekday), "start": _hhmm(start), "end": _hhmm(end)}
             )
             continue
         by_day.setdefault(weekday, []).append((start, end))
@@ -47,8 +51,14 @@ def weekly_interval_errors(intervals: Iterable[tuple[int, int, int]]) -> list[st
         for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
             if s2 < e1:
                 errors.append(
-                    f"{WEEKDAY_NAMES[weekday]} {_hhmm(s1)}–{_hhmm(e1)} overlaps "
-                    f"{_hhmm(s2)}–{_hhmm(e2)}."
+                    gettext("%(day)s %(start)s–%(end)s overlaps %(other_start)s–%(other_end)s.")
+                    % {
+                        "day": weekday_name(weekday),
+                        "start": _hhmm(s1),
+                        "end": _hhmm(e1),
+                        "other_start": _hhmm(s2),
+                        "other_end": _hhmm(e2),
+                    }
                 )
     return errors
 
@@ -250,7 +260,7 @@ class Calendar:
     def describe(self) -> str:
         """e.g. "Mon–Fri 08:00–17:00 (America/Los_Angeles)" or "24/7"."""
         if self.always_open:
-            return "24/7 (real elapsed time)"
+            return gettext("24/7 (real elapsed time)")
         groups: list[tuple[int, int, tuple]] = []
         for day, spans in enumerate(self.weekly):
             if groups and groups[-1][2] == spans and groups[-1][1] == day - 1:
@@ -261,10 +271,15 @@ class Calendar:
         for first, last, spans in groups:
             if not spans:
                 continue
-            days = WEEKDAY_NAMES[first] + (f"–{WEEKDAY_NAMES[last]}" if last > first else "")
+            days = weekday_name(first) + (f"–{weekday_name(last)}" if last > first else "")
             hours = ", ".join(f"{_hhmm(s)}–{_hhmm(e)}" for s, e in spans)
             parts.append(f"{days} {hours}")
         return f"{'; '.join(parts)} ({self.tz})"
+
+
+def weekday_name(weekday: int) -> str:
+    """ "Mon" (Monday is 0), in the active language ("lun")."""
+    return gettext(WEEKDAY_NAMES[weekday])
 
 
 def _hhmm(seconds: int) -> str:

@@ -11,6 +11,7 @@ Pages that show badges link the stylesheet ``sla/sla.css``.
 """
 
 from django import template
+from django.utils.translation import gettext_lazy, pgettext
 
 from sla.engine import BREACHED, MET, NONE, PAUSED, RUNNING, format_duration
 
@@ -19,7 +20,7 @@ register = template.Library()
 
 @register.filter
 def sla_duration(seconds) -> str:
-    """Seconds as "1 h 40 m", "45 m", "3 d 2 h"."""
+    """Seconds as "1 h 40 m", "45 m", "3 d 2 h" (Spanish: "1 h 40 min")."""
     if seconds is None:
         return ""
     return format_duration(seconds)
@@ -28,19 +29,31 @@ def sla_duration(seconds) -> str:
 @register.filter
 def sla_badge_text(status) -> str:
     if status is None or status.state == NONE:
-        return "no target"
+        return pgettext("sla badge", "no target")
     if status.state == MET:
-        return "met"
+        return pgettext("sla badge", "met")
     if status.state == PAUSED:
-        return "paused"
+        return pgettext("sla badge", "paused")
     remaining = status.remaining_seconds or 0
     if status.state == BREACHED:
         overdue = -remaining
-        return f"breached {format_duration(overdue)} ago" if overdue >= 60 else "breached just now"
+        if overdue < 60:
+            return pgettext("sla badge", "breached just now")
+        return pgettext("sla badge", "breached %(duration)s ago") % {
+            "duration": format_duration(overdue)
+        }
     if remaining <= 0:
-        return "due now"
-    clock = "business time left" if status.is_business_clock else "left"
-    return f"{format_duration(remaining)} {clock}"
+        return pgettext("sla badge", "due now")
+    values = {"duration": format_duration(remaining)}
+    if status.is_business_clock:
+        return pgettext("sla badge", "%(duration)s business time left") % values
+    return pgettext("sla badge", "%(duration)s left") % values
+
+
+@register.filter
+def sla_target(status) -> str:
+    """The status's target in the active language ("4 business hours" / "4 horas hábiles")."""
+    return "" if status is None else status.target_text
 
 
 @register.filter
@@ -65,6 +78,9 @@ def sla_promise(status):
 
 
 @register.inclusion_tag("sla/explanation.html")
-def sla_explanation(statuses, summary="How was this computed?"):
+def sla_explanation(statuses, summary=None):
     values = statuses.values() if hasattr(statuses, "values") else statuses
-    return {"statuses": [s for s in values if s.explanation], "summary": summary}
+    return {
+        "statuses": [s for s in values if s.explanation],
+        "summary": summary or gettext_lazy("How was this computed?"),
+    }

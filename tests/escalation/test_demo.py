@@ -22,6 +22,16 @@ LADDER = [
     "L3 Support manager",
     "L4 Head of support / account manager",
 ]
+# IVCISA reads Spanish: the same rungs, in its words.
+LADDERS = {
+    "invoca": LADDER,
+    "ivcisa": [
+        "N1 Ingeniero",
+        "N2 Ingeniero sénior",
+        "N3 Gerente de soporte",
+        "N4 Jefe de soporte / gerente de cuenta",
+    ],
+}
 
 
 @pytest.fixture
@@ -48,7 +58,8 @@ def matrix_state():
 def test_each_demo_tenant_climbs_the_same_ladder(demo, slug):
     tenant = demo[slug]
     levels = list(EscalationLevel.objects.for_tenant(tenant).order_by("rank"))
-    assert [lv.name for lv in levels] == LADDER
+    assert [lv.name for lv in levels] == LADDERS[slug]
+    l2, l3, l4 = LADDERS[slug][1:]
     assert [(lv.audience, lv.tier) for lv in levels[:3]] == [
         ("engineers", "L1"),
         ("engineers", "L2"),
@@ -59,16 +70,16 @@ def test_each_demo_tenant_climbs_the_same_ladder(demo, slug):
     assert head.emails  # the account team's address
     rules = {r.describe() for r in EscalationRule.objects.for_tenant(tenant)}
     assert {
-        "P1, first response at 50 %: L2 Senior engineer",
-        "P1, first response at breach: L3 Support manager",
-        "P1, first response 1 h after due: L4 Head of support / account manager",
+        f"P1, first response at 50 %: {l2}",
+        f"P1, first response at breach: {l3}",
+        f"P1, first response 1 h after due: {l4}",
         "P1, resolution at 75 %: warn the assignee",
-        "P1, resolution at breach: L3 Support manager",
+        f"P1, resolution at breach: {l3}",
         "P2, first response at 75 %: warn the assignee",
-        "P2, first response at breach: L2 Senior engineer",
-        "P2, first response 2 h after due: L3 Support manager",
+        f"P2, first response at breach: {l2}",
+        f"P2, first response 2 h after due: {l3}",
         "P3, resolution at 90 %: warn the assignee",
-        "P4, resolution at breach: L2 Senior engineer",
+        f"P4, resolution at breach: {l2}",
     } <= rules
     # P1 is covered around the clock; everything else waits for business hours.
     for rule in EscalationRule.objects.for_tenant(tenant):
