@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.markdown import MarkdownFormField, text_max_length
 from helpdesk.priorities import Priority
 
-from .models import Channel, Status, TicketType
+from .models import STAFF_STATUS_LABELS, Channel, Status, TicketType
 from .services.attachments import ALLOWED_TYPES
 
 
@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentsMixin(forms.Form):
-    files = MultipleFileField(label="Attachments")
+    files = MultipleFileField(label=_("Attachments"))
     # Files already uploaded with an earlier, rejected submission of this form.
     kept = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -50,29 +50,32 @@ class TypeChoiceField(forms.ModelChoiceField):
 
 class TicketCreateForm(AttachmentsMixin):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="One line that says what is wrong, e.g. “VPN tunnel to AWS down since 09:10”.",
+        help_text=_("One line that says what is wrong, e.g. “VPN tunnel to AWS down since 09:10”."),
     )
-    ticket_type = TypeChoiceField(queryset=None, label="Type", empty_label="Choose a type…")
-    priority = forms.ChoiceField(choices=Priority.choices, widget=forms.RadioSelect)
+    ticket_type = TypeChoiceField(queryset=None, label=_("Type"), empty_label=_("Choose a type…"))
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=Priority.choices, widget=forms.RadioSelect
+    )
     affected_service = forms.CharField(
-        label="Affected service or resource",
+        label=_("Affected service or resource"),
         max_length=200,
-        help_text="E.g. the account, project, instance, URL or integration that fails.",
+        help_text=_("E.g. the account, project, instance, URL or integration that fails."),
     )
     text = MarkdownFormField(
         limit=text_max_length,
-        label="Description",
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What happens, since when, and what you expected. Markdown is supported.",
+        help_text=_("What happens, since when, and what you expected. Markdown is supported."),
     )
     steps = MarkdownFormField(
         limit=text_max_length,
-        label="Steps that caused the failure",
+        label=_("Steps that caused the failure"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The actions just before the problem, one per line.",
+        help_text=_("The actions just before the problem, one per line."),
     )
     field_order = ["title", "ticket_type", "priority", "affected_service", "text", "steps"]
 
@@ -86,7 +89,7 @@ class TicketCreateForm(AttachmentsMixin):
             groups.setdefault(entry.parent.name if entry.parent_id else "", []).append(
                 (entry.pk, entry.name)
             )
-        choices = [("", "Choose a type…")]
+        choices = [("", _("Choose a type…"))]
         for group, entries in groups.items():
             if group:
                 choices.append((group, entries))
@@ -102,18 +105,18 @@ class ReplyForm(AttachmentsMixin):
     KEEP = ""
     body = MarkdownFormField(
         limit=text_max_length,
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    internal = forms.BooleanField(label="Internal note (only staff see it)", required=False)
+    internal = forms.BooleanField(label=_("Internal note (only staff see it)"), required=False)
     status = forms.ChoiceField(
-        label="Then set status to",
+        label=_("Then set status to"),
         required=False,
         choices=[
-            ("", "Keep the status"),
-            (Status.IN_PROGRESS, "In progress"),
-            (Status.ON_HOLD, "On hold – waiting on customer"),
-            (Status.RESOLVED, "Resolved"),
+            ("", _("Keep the status")),
+            (Status.IN_PROGRESS, STAFF_STATUS_LABELS[Status.IN_PROGRESS]),
+            (Status.ON_HOLD, STAFF_STATUS_LABELS[Status.ON_HOLD]),
+            (Status.RESOLVED, STAFF_STATUS_LABELS[Status.RESOLVED]),
         ],
     )
 
@@ -127,7 +130,7 @@ class ReplyForm(AttachmentsMixin):
 class EvidenceForm(AttachmentsMixin):
     comment = MarkdownFormField(
         limit=text_max_length,
-        label="Comment",
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -135,19 +138,23 @@ class EvidenceForm(AttachmentsMixin):
 
 
 class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(choices=Priority.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     reason = forms.CharField(
-        max_length=500, help_text="Recorded on the timeline, visible to staff only."
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Recorded on the timeline, visible to staff only."),
     )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
-    reason = forms.CharField(max_length=500, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=None, required=False, empty_label="Nobody")
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +162,7 @@ class AssignForm(forms.Form):
 
 
 class TypeForm(forms.Form):
-    ticket_type = TypeChoiceField(queryset=None, label="Type", empty_label=None)
+    ticket_type = TypeChoiceField(queryset=None, label=_("Type"), empty_label=None)
 
     def __init__(self, *args, tenant, types, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,7 +220,7 @@ RECEIVED_AT_FORMAT = "%Y-%m-%dT%H:%M"
 class TicketForCustomerForm(TicketCreateForm):
     """A ticket an engineer opens for a customer who called or wrote."""
 
-    customer = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None, widget=forms.HiddenInput)
     channel = forms.ChoiceField(
         label=_("Came in by"),
         choices=Channel.choices,

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.admin import (
     TenantScopedAdmin,
@@ -36,13 +37,17 @@ class TicketTypeForm(TenantScopedAdminForm):
         if parent is not None:
             if parent.parent_id is not None:
                 raise ValidationError(
-                    {"parent": "Sub-categories sit under a top-level entry (two levels at most)."}
+                    {
+                        "parent": _(
+                            "Sub-categories sit under a top-level entry (two levels at most)."
+                        )
+                    }
                 )
             if self.instance.pk and parent.pk == self.instance.pk:
-                raise ValidationError({"parent": "An entry cannot be its own parent."})
+                raise ValidationError({"parent": _("An entry cannot be its own parent.")})
             tenant_id = self.edited_tenant_id()
             if tenant_id and parent.tenant_id != tenant_id:
-                raise ValidationError({"parent": "Choose an entry of the same help desk."})
+                raise ValidationError({"parent": _("Choose an entry of the same help desk.")})
         return cleaned
 
 
@@ -56,6 +61,10 @@ class TicketTypeAdmin(TenantScopedAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     ordering = ["parent__position", "parent__name", "position", "name"]
+
+    @admin.display(description=_("Full name"))
+    def full_name(self, obj):
+        return obj.full_name
 
     def save_model(self, request, obj, form, change):
         if not self._is_platform(request):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CUSTOMER_ROLES, OrganizationEmailDomain, Role, UnknownSenders, User
 from helpdesk.emails import render_email, tenant_email
+from helpdesk.languages import language_of
 from helpdesk.services import email_queue
 
 from ..models import Channel, InboundEmail, Status, Ticket
@@ -147,7 +148,7 @@ def answer(work: Work, ticket: Ticket, user: User | None) -> Outcome:
     else:
         return Outcome(State.IGNORED, _("Ignored: empty reply to %s") % reference, ticket)
     if files.refused:
-        _files_refused_reply(work, ticket=ticket, refused=files.refused)
+        _files_refused_reply(work, ticket=ticket, user=user, refused=files.refused)
     return Outcome(State.DONE, outcome, ticket)
 
 
@@ -249,7 +250,7 @@ def _new_ticket(work: Work, user: User, follow_up: Ticket | None = None) -> Outc
     )
     _colleagues_in_copy(work, ticket=ticket, requester=user)
     if files.refused:
-        _files_refused_reply(work, ticket=ticket, refused=files.refused)
+        _files_refused_reply(work, ticket=ticket, user=user, refused=files.refused)
     return Outcome(State.DONE, _("New ticket %s") % ticket.reference, ticket)
 
 
@@ -276,8 +277,17 @@ def _colleagues_in_copy(work: Work, *, ticket: Ticket, requester: User) -> None:
 # --- automatic answers -------------------------------------------------------------------
 
 
-def _auto_reply(work: Work, *, template: str, context: dict, ticket: Ticket | None = None):
-    """Answer the sender automatically, at most once per ``INBOUND_AUTO_REPLY_HOURS``.
+def _auto_reply(
+    work: Work,
+    *,
+    template: str,
+    user: User | None,
+    context=None,
+    ticket: Ticket | None = None,
+):
+    """Answer the sender automatically, at most once per ``INBOUND_AUTO_REPLY_HOURS``, in
+    their language (``user``: their account, if any; else the tenant's default).
+    ``context``: a function giving the template's own context, called in that language.
 
     Marked ``Auto-Submitted: auto-replied`` (RFC 3834) so that responders do not answer
     it; never sent to a sender who asked responders to stay quiet."""
@@ -302,19 +312,19 @@ def _auto_reply(work: Work, *, template: str, context: dict, ticket: Ticket | No
     )
     if answered:
         return
-    context = {
-        "tenant": work.tenant,
-        "portal_title": work.tenant.portal_title,
-        "portal_url": work.base_url,
-        "sender": work.sender,
-        "subject": parsed.subject,
-        **context,
-    }
-    email = tenant_email(
-        tenant=work.tenant,
-        to=[work.sender],
-        rendered=render_email(f"tickets/email/{template}", context),
-    )
+    with language_of(user, work.tenant):
+        rendered = render_email(
+            f"tickets/email/{template}",
+            {
+                "tenant": work.tenant,
+                "portal_title": work.tenant.portal_title,
+                "portal_url": work.base_url,
+                "sender": work.sender,
+                "subject": parsed.subject,
+                **(context() if context else {}),
+            },
+        )
+    email = tenant_email(tenant=work.tenant, to=[work.sender], rendered=rendered)
     headers = {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"}
     if parsed.message_id:
         headers.update({"In-Reply-To": parsed.message_id, "References": parsed.message_id})
@@ -328,18 +338,16 @@ def _auto_reply(work: Work, *, template: str, context: dict, ticket: Ticket | No
 
 
 def _unknown_sender_reply(work: Work) -> None:
-    _auto_reply(work, template="intake_unknown_sender", context={})
+    _auto_reply(work, template="intake_unknown_sender", user=None)
 
 
-def _files_refused_reply(work: Work, *, ticket: Ticket, refused) -> None:
-    _auto_reply(
-        work,
-        template="intake_files_refused",
-        context={
+def _files_refused_reply(work: Work, *, ticket: Ticket, user: User, refused) -> None:
+    def context() -> dict:
+        return {
             "ticket": ticket,
-            "refused": list(refused),
-            "allowed": ALLOWED_DESCRIPTION,
+            "refused": [" ".join(error.messages) for error in refused],
+            "allowed": str(ALLOWED_DESCRIPTION),
             "ticket_url": work.base_url.rstrip("/") + ticket.get_absolute_url(),
-        },
-        ticket=ticket,
-    )
+        }
+
+    _auto_reply(work, template="intake_files_refused", user=user, context=context, ticket=ticket)

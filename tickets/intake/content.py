@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mailparser_reply import EmailMessage as ReplyText
 from markdownify import MarkdownConverter
 
@@ -71,7 +72,7 @@ class _Converter(MarkdownConverter):
         if not (el.get("src") or "").lower().startswith("cid:"):
             return ""
         alt = (el.get("alt") or "").strip()
-        return f"[{_('image')}: {alt}]" if alt else f"[{_('image')}]"
+        return _("[image: %(description)s]") % {"description": alt} if alt else _("[image]")
 
 
 def html_to_markdown(html: str) -> str:
@@ -123,7 +124,9 @@ def new_text(parsed: ParsedEmail, *, strip_quoted: bool = True) -> str:
 @dataclass(frozen=True)
 class Files:
     staged: tuple  # Attachment rows, pending uploads of the sender
-    refused: tuple[str, ...]  # one sentence per refused file, for the sender
+    # One error per refused file, for the sender: read (``" ".join(error.messages)``) in
+    # the language of the email that tells them.
+    refused: tuple[ValidationError, ...]
 
 
 # The files written for the message being processed: if its work is rolled back, their
@@ -147,15 +150,19 @@ def files_stage(*, parts: tuple[Part, ...], actor, tenant) -> Files:
     for part in parts:
         if len(staged) >= limit:
             refused.append(
-                _("“%(name)s” was not added: a message carries at most %(limit)s files.")
-                % {"name": part.name, "limit": limit}
+                ValidationError(
+                    gettext_lazy(
+                        "“%(name)s” was not added: a message carries at most %(limit)s files."
+                    ),
+                    params={"name": part.name, "limit": limit},
+                )
             )
             continue
         upload = SimpleUploadedFile(part.name, part.data, content_type=part.content_type)
         try:
             checked = attachment_check(upload)
         except ValidationError as error:
-            refused.append(" ".join(error.messages))
+            refused.append(error)
             continue
         attachment = attachment_stage(actor=actor, tenant=tenant, checked=checked)
         written = staged_files.get()

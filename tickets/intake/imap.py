@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.languages import language_of
 from helpdesk.secrets import SecretUnreadable
 
 from ..models import Mailbox
@@ -68,6 +69,7 @@ def mailbox_fetch(*, mailbox_id: int) -> str:
     mailbox = (
         Mailbox.objects.filter(pk=mailbox_id, is_active=True, transport=Mailbox.Transport.IMAP)
         .exclude(imap_host="")
+        .select_related("tenant")
         .first()
     )
     if mailbox is None:
@@ -80,7 +82,9 @@ def mailbox_fetch(*, mailbox_id: int) -> str:
     if not cache.add(key, token, timeout=lock_seconds()):
         return "another fetch is running"
     try:
-        return _fetch_locked(mailbox)
+        # What went wrong is stored for the tenant's admins: in the tenant's language.
+        with language_of(None, mailbox.tenant):
+            return _fetch_locked(mailbox)
     finally:
         if cache.get(key) == token:
             cache.delete(key)

@@ -19,10 +19,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from helpdesk.bounces import bounce_of, bounce_record
+from helpdesk.languages import language_of
 from helpdesk.links import tenant_base_url
+from helpdesk.zones import readable_zone, zone_abbreviation
 
 from ..models import InboundEmail
 from . import content, loops, routing
@@ -51,24 +54,30 @@ def inbound_process(*, inbound_id: int) -> str:
             )
             if inbound is None:
                 return NOT_PENDING
-            written = []
-            token = content.staged_files.set(written)
-            try:
-                with transaction.atomic():
-                    outcome = _decide(inbound)
-            except TRANSIENT:
-                content.staged_files_delete(written)
-                raise
-            except Exception as error:  # noqa: BLE001 - recorded on the row, retried
-                content.staged_files_delete(written)
-                return _failed(inbound, error)
-            finally:
-                content.staged_files.reset(token)
-            _finish(inbound, outcome)
-            return inbound.outcome
+            # The outcome is stored for the tenant's admins: in the tenant's language.
+            with language_of(None, inbound.tenant):
+                return _process_locked(inbound)
     except TRANSIENT:
         logger.warning("Received email %s not processed: database unavailable", inbound_id)
         return DATABASE_UNAVAILABLE
+
+
+def _process_locked(inbound: InboundEmail) -> str:
+    written = []
+    token = content.staged_files.set(written)
+    try:
+        with transaction.atomic():
+            outcome = _decide(inbound)
+    except TRANSIENT:
+        content.staged_files_delete(written)
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the row, retried
+        content.staged_files_delete(written)
+        return _failed(inbound, error)
+    finally:
+        content.staged_files.reset(token)
+    _finish(inbound, outcome)
+    return inbound.outcome
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -88,8 +97,11 @@ def _failed(inbound: InboundEmail, error: Exception) -> str:
         inbound.outcome = _("Failed after %(count)s attempts") % {"count": inbound.attempts}
     else:
         inbound.next_attempt_at = now + retry_delay(inbound.attempts)
-        inbound.outcome = _("Failed; trying again at %(time)s") % {
-            "time": inbound.next_attempt_at.strftime("%H:%M UTC")
+        # Read by the tenant's admins: the time in the tenant's zone.
+        at = timezone.localtime(inbound.next_attempt_at, readable_zone(inbound.tenant.time_zone))
+        inbound.outcome = _("Failed; trying again at %(time)s %(zone)s") % {
+            "time": date_format(at, "TIME_FORMAT"),
+            "zone": zone_abbreviation(at),
         }
     inbound.save(
         update_fields=["attempts", "error", "claimed_until", "state", "next_attempt_at", "outcome"]

@@ -188,11 +188,13 @@ class InboundEmail(TenantOwnedModel):
         WEBHOOK = "webhook", _("Provider webhook")
         ADMIN = "admin", _("Uploaded")
 
-    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.PROTECT, related_name="messages", verbose_name=_("mailbox")
+    )
     message_id = models.CharField(_("Message-ID"), max_length=255)
-    raw = models.FileField(upload_to=inbound_key, max_length=255)
-    size = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=10, choices=Source.choices)
+    raw = models.FileField(_("raw"), upload_to=inbound_key, max_length=255)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     from_address = models.CharField(_("from"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -203,13 +205,18 @@ class InboundEmail(TenantOwnedModel):
     # What processing did, for people: "New ticket IVC-1042", "Ignored: auto-reply".
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     # A processing task is queued (or running) until then; the re-drive leaves the row.
     claimed_until = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticket"),
     )
     # An automatic answer went to the sender (portal pointer, refused files): auto-replies
     # to one address are limited per day.

@@ -16,13 +16,16 @@ class TicketParticipant(TenantOwnedModel):
     account they see the ticket in the portal. Removing someone keeps the row
     (``removed_at``) and writes the timeline."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="participants")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="participants", verbose_name=_("ticket")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="ticket_copies",
+        verbose_name=_("user"),
     )
     email = models.EmailField(_("email address"))
     added_by = models.ForeignKey(
@@ -31,9 +34,10 @@ class TicketParticipant(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField()
-    removed_at = models.DateTimeField(null=True, blank=True)
+    added_at = models.DateTimeField(_("added at"))
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["added_at", "pk"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helpdesk.markdown import RenderedMarkdownField
 from helpdesk.priorities import Priority
@@ -22,22 +23,22 @@ def _detail_url(script_prefix: str) -> str:
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    IN_PROGRESS = "in_progress", "In progress"
-    ON_HOLD = "on_hold", "On hold – waiting on you"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    IN_PROGRESS = "in_progress", pgettext_lazy("ticket status", "In progress")
+    ON_HOLD = "on_hold", pgettext_lazy("ticket status", "On hold – waiting on you")
+    RESOLVED = "resolved", pgettext_lazy("ticket status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.ON_HOLD)
 
 # Staff see the hold state from their side of the conversation.
 STAFF_STATUS_LABELS = {
-    Status.NEW: "New",
-    Status.IN_PROGRESS: "In progress",
-    Status.ON_HOLD: "On hold – waiting on customer",
-    Status.RESOLVED: "Resolved",
-    Status.CLOSED: "Closed",
+    Status.NEW: Status.NEW.label,
+    Status.IN_PROGRESS: Status.IN_PROGRESS.label,
+    Status.ON_HOLD: pgettext_lazy("ticket status", "On hold – waiting on customer"),
+    Status.RESOLVED: Status.RESOLVED.label,
+    Status.CLOSED: Status.CLOSED.label,
 }
 
 
@@ -50,11 +51,11 @@ class Channel(models.TextChoices):
 
 
 class SlaState(models.TextChoices):
-    NONE = "none", "No target"
-    RUNNING = "running", "Running"
-    PAUSED = "paused", "Paused"
-    MET = "met", "Met"
-    BREACHED = "breached", "Breached"
+    NONE = "none", pgettext_lazy("SLA state", "No target")
+    RUNNING = "running", pgettext_lazy("SLA state", "Running")
+    PAUSED = "paused", pgettext_lazy("SLA state", "Paused")
+    MET = "met", pgettext_lazy("SLA state", "Met")
+    BREACHED = "breached", pgettext_lazy("SLA state", "Breached")
 
 
 class TicketType(TenantOwnedModel):
@@ -66,22 +67,26 @@ class TicketType(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="children",
-        help_text="Leave empty for a top-level entry (a case reason or a flat type).",
+        verbose_name=_("parent"),
+        help_text=_("Leave empty for a top-level entry (a case reason or a flat type)."),
     )
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
     default_priority = models.CharField(
+        _("default priority"),
         max_length=2,
         choices=Priority.choices,
         default=Priority.P3,
-        help_text="Priority proposed on the new-ticket form for this type.",
+        help_text=_("Priority proposed on the new-ticket form for this type."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "slug"], name="ticket_type_slug_per_tenant"),
         ]
@@ -99,12 +104,16 @@ class TicketType(TenantOwnedModel):
 class PriorityDefinition(TenantOwnedModel):
     """What a priority means for one tenant's customers, shown beside the choice."""
 
-    priority = models.CharField(max_length=2, choices=Priority.choices)
-    summary = models.CharField(max_length=120, help_text="E.g. “Critical – service down”.")
-    description = models.TextField(blank=True)
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    summary = models.CharField(
+        _("summary"), max_length=120, help_text=_("E.g. “Critical – service down”.")
+    )
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["priority"]
+        verbose_name = _("priority definition")
+        verbose_name_plural = _("priority definitions")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "priority"], name="priority_definition_per_tenant"
@@ -132,12 +141,18 @@ class TicketCounter(models.Model):
 
 
 class Ticket(TenantOwnedModel):
-    number = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(_("number"))
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.RESTRICT, related_name="tickets"
+        "accounts.Organization",
+        on_delete=models.RESTRICT,
+        related_name="tickets",
+        verbose_name=_("organization"),
     )
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="requested_tickets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,45 +160,52 @@ class Ticket(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="assigned_tickets",
+        verbose_name=_("assignee"),
     )
     ticket_type = models.ForeignKey(
-        TicketType, on_delete=models.RESTRICT, related_name="tickets", verbose_name="type"
+        TicketType, on_delete=models.RESTRICT, related_name="tickets", verbose_name=_("type")
     )
-    title = models.CharField(max_length=200)
-    text = models.TextField()
-    affected_service = models.CharField("affected service or resource", max_length=200)
-    steps = models.TextField("steps that caused the failure", blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    affected_service = models.CharField(_("affected service or resource"), max_length=200)
+    steps = models.TextField(_("steps that caused the failure"), blank=True)
     # The description and steps rendered when written (helpdesk.markdown): pages show these.
     text_html = RenderedMarkdownField()
     steps_html = RenderedMarkdownField()
     markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
-    priority = models.CharField(max_length=2, choices=Priority.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
     )
 
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    last_customer_reply_at = models.DateTimeField(null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    reply_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    last_customer_reply_at = models.DateTimeField(
+        _("last customer reply at"), null=True, blank=True
+    )
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reply_count = models.PositiveIntegerField(_("reply count"), default=0)
 
     # SLA outcome per metric, kept current by the SLA services; sla_due_at is the nearest
     # due time of a running metric, which queues sort by.
-    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due at"), null=True, blank=True)
     first_response_state = models.CharField(
-        max_length=10, choices=SlaState.choices, default=SlaState.NONE
+        _("first response state"), max_length=10, choices=SlaState.choices, default=SlaState.NONE
     )
-    first_response_ended_at = models.DateTimeField(null=True, blank=True)
-    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_ended_at = models.DateTimeField(
+        _("first response ended at"), null=True, blank=True
+    )
+    resolution_due_at = models.DateTimeField(_("resolution due at"), null=True, blank=True)
     resolution_state = models.CharField(
-        max_length=10, choices=SlaState.choices, default=SlaState.NONE
+        _("resolution state"), max_length=10, choices=SlaState.choices, default=SlaState.NONE
     )
-    resolution_ended_at = models.DateTimeField(null=True, blank=True)
-    sla_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_ended_at = models.DateTimeField(_("resolution ended at"), null=True, blank=True)
+    sla_due_at = models.DateTimeField(_("SLA due at"), null=True, blank=True)
 
     # Escalation, kept by the escalation services: the level the ticket stands at, the SLA
     # cycle (a reopened ticket starts a new one) and the next instant a rule can fire,
@@ -194,12 +216,15 @@ class Ticket(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("escalation level"),
     )
-    escalation_cycle = models.PositiveSmallIntegerField(default=1)
-    escalation_check_at = models.DateTimeField(null=True, blank=True)
+    escalation_cycle = models.PositiveSmallIntegerField(_("escalation cycle"), default=1)
+    escalation_check_at = models.DateTimeField(_("escalation check at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="ticket_number_per_tenant"),
         ]
@@ -258,14 +283,19 @@ class Ticket(TenantOwnedModel):
 class Message(TenantOwnedModel):
     """A public reply (seen by both sides) or an internal note (staff only)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+"
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
     )
-    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("body"))
     body_html = RenderedMarkdownField()
     markdown_version = models.PositiveSmallIntegerField(default=0, editable=False)
-    is_internal = models.BooleanField(default=False)
+    is_internal = models.BooleanField(_("internal"), default=False)
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
     )
@@ -276,16 +306,20 @@ class Message(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("inbound email"),
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
 
     def __str__(self):
-        kind = "note" if self.is_internal else "reply"
-        return f"{kind} on ticket {self.ticket_id}"
+        if self.is_internal:
+            return _("note on ticket %(ticket)s") % {"ticket": self.ticket_id}
+        return _("reply on ticket %(ticket)s") % {"ticket": self.ticket_id}
 
 
 def attachment_key(instance, filename) -> str:
@@ -301,23 +335,38 @@ class Attachment(TenantOwnedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+        Ticket,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("ticket"),
     )
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    file = models.FileField(upload_to=attachment_key, max_length=255)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    is_internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
+    file = models.FileField(_("file"), upload_to=attachment_key, max_length=255)
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    is_internal = models.BooleanField(_("internal"), default=False)
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="attachment_ticket"),
             models.Index(
@@ -332,42 +381,50 @@ class Attachment(TenantOwnedModel):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Created"
-    STATUS = "status", "Status changed"
-    PRIORITY = "priority", "Priority changed"
-    TYPE = "type", "Type changed"
-    ASSIGNED = "assigned", "Assigned"
-    REPLY = "reply", "Replied"
-    NOTE = "note", "Internal note"
-    ATTACHMENT = "attachment", "Attachment added"
-    CC_ADDED = "cc_added", "Added in copy"
-    CC_REMOVED = "cc_removed", "Removed from copy"
-    ESCALATED = "escalated", "Escalated"
-    DEESCALATED = "deescalated", "De-escalated"
-    SLA = "sla", "SLA"
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    PRIORITY = "priority", _("Priority changed")
+    TYPE = "type", _("Type changed")
+    ASSIGNED = "assigned", _("Assigned")
+    REPLY = "reply", _("Replied")
+    NOTE = "note", _("Internal note")
+    ATTACHMENT = "attachment", _("Attachment added")
+    CC_ADDED = "cc_added", _("Added in copy")
+    CC_REMOVED = "cc_removed", _("Removed from copy")
+    ESCALATED = "escalated", _("Escalated")
+    DEESCALATED = "deescalated", _("De-escalated")
+    SLA = "sla", _("SLA")
 
 
 class TicketEvent(TenantOwnedModel):
     """One row per change of a ticket: the timeline, with who, when and the parameters."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("actor"),
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    data = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     is_internal = models.BooleanField(
-        default=False, help_text="Shown to staff only (notes, internal reasons)."
+        _("internal"), default=False, help_text=_("Shown to staff only (notes, internal reasons).")
     )
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on ticket {self.ticket_id}"
+        return _("%(kind)s on ticket %(ticket)s") % {
+            "kind": self.get_kind_display(),
+            "ticket": self.ticket_id,
+        }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_ROLES, Organization, User
 
@@ -203,17 +204,17 @@ SORTS = {
     "updated": ("-updated_at", "-pk"),
 }
 SORT_LABELS = {
-    "sla": "SLA due",
-    "priority": "Priority",
-    "oldest": "Oldest first",
-    "newest": "Newest first",
-    "customer_reply": "Last customer reply",
-    "updated": "Last update",
+    "sla": _("SLA due"),
+    "priority": _("Priority"),
+    "oldest": _("Oldest first"),
+    "newest": _("Newest first"),
+    "customer_reply": _("Last customer reply"),
+    "updated": _("Last update"),
 }
 QUEUES = {
-    "unassigned": "Unassigned",
-    "mine": "Mine",
-    "open": "All open",
+    "unassigned": _("Unassigned"),
+    "mine": _("Mine"),
+    "open": _("All open"),
 }
 
 

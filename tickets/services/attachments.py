@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Attachment
 
@@ -34,8 +35,8 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 # Raster images a browser may show inline; everything else is downloaded.
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
-ALLOWED_DESCRIPTION = (
-    "images (PNG, JPG, GIF, WebP), PDF, text and log files, CSV, JSON, ZIP and Office documents"  # noqa: E501
+ALLOWED_DESCRIPTION = _(
+    "images (PNG, JPG, GIF, WebP), PDF, text and log files, CSV, JSON, ZIP and Office documents"
 )
 
 
@@ -59,19 +60,27 @@ def clean_name(name: str) -> str:
 
 
 def attachment_check(upload) -> CheckedFile:
-    """Raise ValidationError with a message a user understands, or return what to store."""
+    """Raise ValidationError with a message a user understands, or return what to store.
+
+    The message is read in the language active when it is shown (a form, or the email that
+    tells a sender which files were not added)."""
     name = clean_name(upload.name or "file")
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED_TYPES:
         raise ValidationError(
-            f"“{name}” is not a file type we accept. Allowed: {ALLOWED_DESCRIPTION}."
+            _("“%(name)s” is not a file type we accept. Allowed: %(allowed)s."),
+            params={"name": name, "allowed": ALLOWED_DESCRIPTION},
         )
     if upload.size == 0:
-        raise ValidationError(f"“{name}” is empty.")
+        raise ValidationError(_("“%(name)s” is empty."), params={"name": name})
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            f"“{name}” is {_human_size(upload.size)}; "
-            f"files can be at most {_human_size(settings.ATTACHMENT_MAX_BYTES)}."
+            _("“%(name)s” is %(size)s; files can be at most %(limit)s."),
+            params={
+                "name": name,
+                "size": _human_size(upload.size),
+                "limit": _human_size(settings.ATTACHMENT_MAX_BYTES),
+            },
         )
     return CheckedFile(upload=upload, name=name, content_type=ALLOWED_TYPES[ext], size=upload.size)
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.db import update_rows
@@ -72,7 +73,7 @@ def escalation_level_apply(
                 ticket=ticket,
                 actor=actor,
                 assignee=None,
-                reason=f"Handed over to {level.name}.",
+                reason=_("Handed over to %(level)s.") % {"level": level.name},
                 now=now,
             )
         )
@@ -95,7 +96,7 @@ def ticket_escalation_level_set(
     timeline entries of :func:`escalation_level_apply`. Who may, and to which level, is the
     escalation app's rule; ``actor`` None is the help desk itself. The SLA does not move."""
     if actor is not None and actor.tenant_id != ticket.tenant_id:
-        raise PermissionDenied("Only the help desk's staff move tickets on its ladder.")
+        raise PermissionDenied(_("Only the help desk's staff move tickets on its ladder."))
     ticket = ticket_lock(ticket)
     now = now or timezone.now()
     written = escalation_level_apply(

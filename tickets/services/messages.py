@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.markdown import (
@@ -43,13 +44,15 @@ def ticket_reply(
     """
     body = body.strip()
     if not body:
-        raise ValidationError("Write a message.")
+        raise ValidationError(_("Write a message."))
     markdown_check_length(fields={"body": body}, limit=text_max_length())
     if internal and not actor.is_agent:
-        raise PermissionDenied("Only staff write internal notes.")
+        raise PermissionDenied(_("Only staff write internal notes."))
     ticket = ticket_lock(ticket)
     if not can_reply(actor, ticket):
-        raise PermissionDenied(f"This ticket is {ticket.get_status_display().lower()}.")
+        raise PermissionDenied(
+            _("This ticket is %(status)s.") % {"status": ticket.get_status_display().lower()}
+        )
     now = timezone.now()
     if at is not None:
         now = max(min(at, now), ticket.updated_at)
@@ -131,12 +134,12 @@ def ticket_add_evidence(
         return list(message.attachments.all())
     ticket = ticket_lock(ticket)
     if not can_add_evidence(actor, ticket):
-        raise PermissionDenied("Evidence can be added while the ticket is open.")
+        raise PermissionDenied(_("Evidence can be added while the ticket is open."))
     files = attachments_claim(
         actor=actor, tenant=ticket.tenant, ticket=ticket, public_ids=attachment_ids
     )
     if not files:
-        raise ValidationError("Choose at least one file.")
+        raise ValidationError(_("Choose at least one file."))
     now = timezone.now()
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at"])

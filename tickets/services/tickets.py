@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from helpdesk.markdown import (
@@ -158,8 +159,8 @@ def status_change_apply(
         return None
     if actor is not None and not can_transition(actor, ticket, to_status, now):
         raise PermissionDenied(
-            f"A ticket that is {ticket.get_status_display()} cannot be moved to "
-            f"{Status(to_status).label}."
+            _("A ticket that is %(status)s cannot be moved to %(new_status)s.")
+            % {"status": ticket.get_status_display(), "new_status": Status(to_status).label}
         )
     old_status = ticket.status
     _apply_status(ticket, to_status, now)
@@ -204,15 +205,15 @@ def ticket_transition(
 def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None, base_url: str) -> Ticket:
     """Engineers take tickets themselves; managers assign to anyone on the tenant's staff."""
     if not actor.is_agent:
-        raise PermissionDenied("Only engineers assign tickets.")
+        raise PermissionDenied(_("Only engineers assign tickets."))
     ticket = ticket_lock(ticket)
     if assignee is not None:
         if assignee.tenant_id != ticket.tenant_id or not assignee.is_agent:
-            raise ValidationError("Choose an engineer of this help desk.")
+            raise ValidationError(_("Choose an engineer of this help desk."))
         if not assignee.is_active:
-            raise ValidationError(f"{assignee} is deactivated.")
+            raise ValidationError(_("%(name)s is deactivated.") % {"name": assignee})
     if assignee != actor and not can_assign_to_others(actor):
-        raise PermissionDenied("Only managers assign tickets to someone else.")
+        raise PermissionDenied(_("Only managers assign tickets to someone else."))
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
     now = timezone.now()
@@ -256,7 +257,7 @@ def ticket_unassign(*, ticket: Ticket, actor: User | None = None, reason: str, n
     over to an escalation level). The caller decides who may; ``actor`` None is the help
     desk itself."""
     if actor is not None and (not actor.is_agent or actor.tenant_id != ticket.tenant_id):
-        raise PermissionDenied("Only engineers hand tickets over.")
+        raise PermissionDenied(_("Only engineers hand tickets over."))
     ticket = ticket_lock(ticket)
     now = now or timezone.now()
     event = assignee_apply(ticket=ticket, actor=actor, assignee=None, reason=reason, now=now)
@@ -310,10 +311,10 @@ def ticket_priority_change(
     """Change the priority, saying why; the SLA targets follow it. ``raise_only``: only
     ever raise it (an escalation rule). ``actor`` None is the help desk itself."""
     if actor is not None and not can_change_priority(actor):
-        raise PermissionDenied("Only engineers change the priority of a ticket.")
+        raise PermissionDenied(_("Only engineers change the priority of a ticket."))
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the priority changes.")
+        raise ValidationError(_("Say why the priority changes."))
     ticket = ticket_lock(ticket)
     now = now or timezone.now()
     event = priority_apply(
@@ -362,7 +363,12 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
         ticket=ticket,
         actor=None,
         to_status=Status.CLOSED,
-        reason=f"Closed automatically {settings.TICKET_REOPEN_DAYS} days after resolution.",
+        reason=ngettext(
+            "Closed automatically %(days)d day after resolution.",
+            "Closed automatically %(days)d days after resolution.",
+            settings.TICKET_REOPEN_DAYS,
+        )
+        % {"days": settings.TICKET_REOPEN_DAYS},
         now=now,
     )
     return True
@@ -372,9 +378,9 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
 def ticket_change_type(*, ticket: Ticket, actor: User, ticket_type: TicketType) -> Ticket:
     """Re-file a ticket under another entry of the catalogue (staff); the priority stays."""
     if not actor.is_agent:
-        raise PermissionDenied("Only engineers change the type of a ticket.")
+        raise PermissionDenied(_("Only engineers change the type of a ticket."))
     if ticket_type.tenant_id != ticket.tenant_id or not ticket_type.is_active:
-        raise ValidationError("Choose a type from this help desk's catalogue.")
+        raise ValidationError(_("Choose a type from this help desk's catalogue."))
     ticket = ticket_lock(ticket)
     if ticket.ticket_type_id == ticket_type.pk:
         return ticket
