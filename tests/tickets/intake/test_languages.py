@@ -2,9 +2,12 @@
 history cut at the reply marker of either language."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from tickets.intake import actions
+from tickets.intake.process import inbound_process
+from tickets.intake.store import inbound_store
 from tickets.models import InboundEmail, Message
 from tickets.reply_address import REPLY_MARKER
 
@@ -69,3 +72,22 @@ def test_a_reply_quoting_the_spanish_marker_keeps_only_the_new_text(
 
     message = Message.objects.get(ticket=ticket)
     assert message.body == "Ya funciona, gracias."
+
+
+def test_a_failure_says_when_it_is_tried_again_in_the_tenants_language_and_zone(
+    acme, mailbox, monkeypatch
+):
+    acme.tenant.default_language = "es"
+    acme.tenant.time_zone = "America/Bogota"
+    acme.tenant.save(update_fields=["default_language", "time_zone"])
+    stored = inbound_store(mailbox=mailbox, raw=email_bytes(), source=InboundEmail.Source.PIPE)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(actions, "_new_ticket", crash)
+    outcome = inbound_process(inbound_id=stored.email.pk)
+
+    stored.email.refresh_from_db()
+    at = timezone.localtime(stored.email.next_attempt_at, timezone.get_fixed_timezone(-300))
+    assert outcome == f"Falló; se intenta de nuevo a las {at:%H:%M} COT"
