@@ -26,18 +26,18 @@ TENANTS = [
     {
         "slug": "ivcisa",
         "name": "IVCISA",
-        "portal_title": "IVCISA Support Center",
+        "portal_title": "Centro de Soporte IVCISA",
         "ticket_prefix": "IVC",
         "time_zone": "America/Bogota",
         "default_language": "es",
         "brand_color": "#0b5cab",
         "logo_text": "IV",
-        "tagline": "Cloud, data and AI support — P1 incidents covered 24/7/365",
+        "tagline": "Soporte de nube, datos e IA — incidentes P1 atendidos 24/7/365",
         "support_email": "support@ivcisa.example",
         "plans": [
-            ("Essentials", "Standard window Monday to Friday; P1 incidents 24/7/365."),
-            ("Business", "Faster targets Monday to Friday; P1 incidents 24/7/365."),
-            ("Enterprise", "Our fastest targets; P1 incidents 24/7/365."),
+            ("Essentials", "Horario estándar de lunes a viernes; incidentes P1 24/7/365."),
+            ("Business", "Objetivos más rápidos de lunes a viernes; incidentes P1 24/7/365."),
+            ("Enterprise", "Nuestros objetivos más rápidos; incidentes P1 24/7/365."),
         ],
         "organizations": [
             ("Andes Retail S.A.S.", "Enterprise", "andes-retail.example"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.links import tenant_base_url
@@ -58,8 +59,11 @@ def person_two_factor_reset(request, person_id: int):
     else:
         messages.success(
             request,
-            f"Two-factor authentication of {person} was reset; they were emailed. They set "
-            "up a new authenticator app when they next sign in.",
+            _(
+                "Two-factor authentication of %(person)s was reset; they were emailed. They "
+                "set up a new authenticator app when they next sign in."
+            )
+            % {"person": person},
         )
     return redirect("security_people")
 
