@@ -26,7 +26,7 @@ IVCISA_TICKETS = [
         0,
         "networking",
         Priority.P2,
-        "La VPN site-to-site hacia AWS se cae cada 30 minutos",
+        "La VPN sitio a sitio hacia AWS se cae cada 30 minutos",
         "Túnel VPN bog-prod ↔ vpc-0a12 (us-east-1)",
         "Desde el lunes, el túnel IPsec entre nuestra oficina de Bogotá y la VPC de producción "
         "se renegocia más o menos cada 30 minutos y tumba las sesiones activas.\n\nEl tiempo "
