@@ -53,7 +53,11 @@ class TenantScopedAdminForm(forms.ModelForm):
             )
             if clash:
                 label = model._meta.get_field(name).verbose_name
-                self.add_error(name, f"Another {model._meta.verbose_name} has this {label}.")
+                message = _("Another %(model)s has this %(field)s.") % {
+                    "model": model._meta.verbose_name,
+                    "field": label,
+                }
+                self.add_error(name, message)
 
 
 class TenantScopedInlineFormSet(forms.BaseInlineFormSet):

@@ -7,6 +7,8 @@ from django.db.models import Field
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.two_factor.policy import pending_step, two_factor_satisfied
 
@@ -86,9 +88,9 @@ class HelpdeskAdminSite(admin.AdminSite):
     """Django admin for platform superusers (all tenants) and tenant admins (their own
     tenant, on their own host)."""
 
-    site_title = "Help desk admin"
-    site_header = "Help desk administration"
-    index_title = "Administration"
+    site_title = _("Help desk admin")
+    site_header = _("Help desk administration")
+    index_title = _("Administration")
 
     def has_permission(self, request):
         user = request.user
@@ -142,6 +144,8 @@ class HelpdeskAdminSite(admin.AdminSite):
         context = super().each_context(request)
         tenant = getattr(request, "tenant", None)
         if tenant is not None:
-            context["site_header"] = f"{tenant.portal_title} — administration"
+            context["site_header"] = gettext("%(portal)s — administration") % {
+                "portal": tenant.portal_title
+            }
             context["site_title"] = tenant.portal_title
         return context

@@ -28,6 +28,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import migrations, models, transaction
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
@@ -140,7 +141,10 @@ def too_long_message(limit: int, length: int) -> str:
         "Keep this to %(limit)s character or fewer (it has %(length)s).",
         "Keep this to %(limit)s characters or fewer (it has %(length)s).",
         limit,
-    ) % {"limit": f"{limit:,}", "length": f"{length:,}"}
+    ) % {
+        "limit": number_format(limit, force_grouping=True),
+        "length": number_format(length, force_grouping=True),
+    }
 
 
 def markdown_check_length(*, fields: dict[str, str], limit: int) -> None:

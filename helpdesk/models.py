@@ -19,35 +19,44 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     tenant = models.ForeignKey(
-        "accounts.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "accounts.Tenant",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("tenant"),
     )
-    to = models.JSONField(help_text=_("List of recipient addresses."))
-    from_email = models.CharField(max_length=254)
-    reply_to = models.JSONField(default=list, blank=True)
-    subject = models.CharField(max_length=255)
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)
+    to = models.JSONField(_("to"), help_text=_("List of recipient addresses."))
+    from_email = models.CharField(_("from email"), max_length=254)
+    reply_to = models.JSONField(_("reply to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("body text"), blank=True)
+    body_html = models.TextField(_("body HTML"), blank=True)
     # A link or code in the body opens an account: the body is removed once the email is
     # delivered (or given up) and never shown in admin.
-    sensitive = models.BooleanField(default=False)
-    message_id = models.CharField(max_length=255, blank=True)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     # More headers of the email: In-Reply-To and References (the ticket's thread),
     # Auto-Submitted on automatic answers.
-    headers = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     # What the email is about, for finding it again from a reply: "ticket:<pk>".
-    thread = models.CharField(max_length=64, blank=True)
-    bounced_at = models.DateTimeField(null=True, blank=True)
-    bounce_reason = models.CharField(max_length=300, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    thread = models.CharField(_("thread"), max_length=64, blank=True)
+    bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
+    dedupe_key = models.CharField(
+        _("dedupe key"), max_length=200, null=True, blank=True, unique=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     # A delivery task for the row is queued (or running) until then; the re-drive leaves it.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    retry_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    retry_until = models.DateTimeField(_("retry until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox email")
@@ -79,7 +88,12 @@ class BouncedAddress(models.Model):
     """An address our emails bounced from: admins see it and why."""
 
     tenant = models.ForeignKey(
-        "accounts.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "accounts.Tenant",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("tenant"),
     )
     address = models.EmailField(_("address"))
     bounces = models.PositiveIntegerField(_("bounces"), default=0)

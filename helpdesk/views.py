@@ -8,6 +8,7 @@ import logging
 import sys
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError, connection
@@ -16,9 +17,11 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from helpdesk.celery import app as celery_app
+from helpdesk.languages import language_supported
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +66,9 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return service_unavailable(request)
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    with translation.override(_outage_language(request)):
+        page = loader.render_to_string("500.html")
+    return HttpResponse(page, status=500)
 
 
 def service_unavailable(request):
@@ -76,7 +81,9 @@ def service_unavailable(request):
         "retry_after": RETRY_AFTER_SECONDS,
         "again_url": _page_to_try_again(request),
     }
-    response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+    with translation.override(_outage_language(request)):
+        page = loader.render_to_string("503.html", context)
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -101,6 +108,22 @@ def readyz(request):
     )
     add_never_cache_headers(response)
     return response
+
+
+def _outage_language(request) -> str:
+    """The page's language from what the request already carries, never the database: the
+    one chosen for this request if that ran (the person's own), else the switch's cookie,
+    the tenant's default when the tenant was loaded, or the browser's."""
+    chosen = getattr(request, "LANGUAGE_CODE", "")
+    if chosen:
+        return chosen
+    cookie = language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    tenant = getattr(request, "tenant", None)
+    return (
+        cookie
+        or language_supported(getattr(tenant, "default_language", ""))
+        or translation.get_language_from_request(request)
+    )
 
 
 def _form_problem(request, problem: str):

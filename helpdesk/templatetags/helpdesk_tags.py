@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -7,12 +8,12 @@ register = template.Library()
 def _duration_text(seconds: int) -> str:
     if seconds % 86400 == 0:
         days = seconds // 86400
-        return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minutes = max(seconds // 60, 1)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 @register.simple_tag

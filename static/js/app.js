@@ -1,6 +1,12 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  // A text for people in the page's language, written by base.html into #script-texts
+  // (data-md-bold is pageText("mdBold")); the English fallback when a page has none.
+  window.pageText = function (name, fallback) {
+    var texts = document.getElementById("script-texts");
+    return (texts && texts.dataset[name]) || fallback;
+  };
   // htmx sends the CSRF token with every request it makes.
   document.addEventListener("htmx:configRequest", function (event) {
     var cookie = document.cookie.split("; ").find(function (c) { return c.indexOf("csrftoken=") === 0; });
