@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
@@ -9,7 +10,7 @@ from helpdesk.forms import form_errors_from
 from helpdesk.markdown import MarkdownFormField, article_max_length
 
 from . import selectors, services
-from .forms import TranslationChoiceField
+from .forms import ArticleOptions, TranslationChoiceField
 from .models import Article, ArticleFeedback, Category, Deflection, Tag
 
 
@@ -63,6 +64,10 @@ class TagAdmin(TenantScopedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticleFilteredSelectMultiple(ArticleOptions, FilteredSelectMultiple):
+    pass
 
 
 class ArticleAdminForm(TenantScopedAdminForm):
@@ -130,7 +135,7 @@ class ArticleAdminForm(TenantScopedAdminForm):
 @admin.register(Article)
 class ArticleAdmin(TenantScopedAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "category", "language", "visibility", "status", "updated_at"]
+    list_display = ["title_shown", "category", "language", "visibility", "status", "updated_at"]
     list_filter = ["status", "visibility", "language"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
@@ -147,12 +152,23 @@ class ArticleAdmin(TenantScopedAdmin):
         (_("History"), {"fields": ["author", "created_at", "updated_at", "published_at"]}),
     ]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            kwargs["widget"] = ArticleFilteredSelectMultiple(
+                db_field.verbose_name, is_stacked=False
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             first = fieldsets[0]
             fieldsets = [(first[0], {"fields": ["tenant", *first[1]["fields"]]}), *fieldsets[1:]]
         return fieldsets
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_shown(self, obj):
+        return format_html('<span lang="{}">{}</span>', obj.locale, obj.title)
 
     @admin.display(description=_("In the portal"))
     def portal_links(self, obj):

@@ -34,11 +34,33 @@ def _category_tree_order(categories) -> list[Category]:
     return ordered
 
 
+class ArticleOptions:
+    """Each option says which language its article's title is in (``lang``)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        article = getattr(value, "instance", None)
+        if isinstance(article, Article):
+            option["attrs"]["lang"] = article.locale
+        return option
+
+
+class ArticleSelect(ArticleOptions, forms.Select):
+    pass
+
+
+class ArticleSelectMultiple(ArticleOptions, forms.SelectMultiple):
+    pass
+
+
 class TranslationChoiceField(forms.ModelChoiceField):
+    widget = ArticleSelect
+
     def label_from_instance(self, obj):
         return _("%(title)s (%(language)s)") % {
             "title": obj.title,
-            "language": obj.get_language_display(),
+            # In the article's own language, like the option's ``lang``.
+            "language": obj.autonym,
         }
 
 
@@ -97,7 +119,7 @@ class ArticleForm(forms.Form):
         queryset=Article.objects.none(),
         required=False,
         label=_("Related articles"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=ArticleSelectMultiple(attrs={"size": 6}),
         help_text=_("Shown under the article. Hold Ctrl (⌘ on a Mac) to pick several."),
     )
     slug = forms.SlugField(
@@ -117,7 +139,7 @@ class ArticleForm(forms.Form):
             for c in _category_tree_order(self.fields["category"].queryset)
         ]
         self.fields["plans"].queryset = plans
-        related = Article.objects.for_tenant(tenant).only("pk", "title", "tenant_id")
+        related = Article.objects.for_tenant(tenant).only("pk", "title", "language", "tenant_id")
         if article is not None:
             related = related.exclude(pk=article.pk)
         self.fields["related"].queryset = related.order_by("title")

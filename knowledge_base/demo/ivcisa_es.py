@@ -207,7 +207,7 @@ su teléfono.
 ## Actívela
 
 1. Instale una aplicación de autenticación en su teléfono (cualquiera que admita códigos
-   basados en el tiempo, como las de Microsoft, Google o 1Password).
+   basados en el tiempo, como las de Microsoft o Google).
 2. Abra su **perfil** (su nombre en la navegación) y, en *Verificación en dos pasos*, haga
    clic en **Configurar la verificación en dos pasos**.
 3. Escanee el código QR con la aplicación y escriba el código que muestra para confirmar.

@@ -101,7 +101,14 @@ def tag(request, slug: str):
     articles = paginate(
         request, selectors.articles_with_tag(viewer=viewer, tag=tag), ARTICLES_PER_PAGE
     )
-    return render(request, "knowledge_base/tag_detail.html", {"tag": tag, "page": articles})
+    # A tag is a word of its articles' language (when they share one).
+    locales = {article.locale for article in articles.object_list}
+    context = {
+        "tag": tag,
+        "page": articles,
+        "tag_locale": locales.pop() if len(locales) == 1 else "",
+    }
+    return render(request, "knowledge_base/tag_detail.html", context)
 
 
 def _count_view_once(request, article) -> None:
