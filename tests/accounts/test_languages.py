@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Tenant, User
+from accounts.models import Organization, Tenant, User
 from helpdesk.languages import SESSION_CHOSEN
 from helpdesk.models import OutboxEmail
 from tests.factories import PASSWORD, CustomerFactory
@@ -54,6 +54,8 @@ def spanish_help_desk(world) -> None:
     Tenant.objects.filter(pk=world.tenant.pk).update(
         default_language="es", name="Acme", portal_title="Centro de soporte Acme", tagline=""
     )
+    Organization.objects.filter(pk=world.org.pk).update(name="Andes Retail")
+    Organization.objects.filter(pk=world.other_org.pk).update(name="Nimbus Fintech")
 
 
 def speaks(user, language: str):
@@ -321,3 +323,103 @@ def test_seeding_again_sets_a_missing_language_and_keeps_a_chosen_one(db):
     assert tenants["invoca"].default_language == "es"
     # Nothing else of an existing help desk changes.
     assert tenants["invoca"].name == "Invoca (renamed)"
+
+
+# Admin.
+
+
+def test_the_tenant_admin_sets_the_help_desk_default_language(acme):
+    client = signed_in(acme, acme.tenant_admin)
+    form = client.get(f"/admin/accounts/tenant/{acme.tenant.pk}/change/").content.decode()
+    assert re.search(r'<select name="default_language"[^>]*>', form)
+    assert '<option value="es">Español</option>' in form
+
+
+def test_people_admin_sets_a_person_language_and_reads_spanish(acme):
+    client = signed_in(acme, speaks(acme.tenant_admin, "es"))
+    form = client.get("/admin/accounts/user/add/").content.decode()
+    assert '<label for="id_language">Idioma:</label>' in form
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "nuevo@acme.test",
+            "full_name": "Nuevo Ingeniero",
+            "role": "engineer",
+            "tier": "L1",
+            "organization": "",
+            "time_zone": "",
+            "language": "es",
+            "is_active": "on",
+            "password1": "a-long-enough-secret",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(email="nuevo@acme.test").language == "es"
+
+
+# Two-factor pages read in Spanish.
+
+
+def spanish_pages(responses) -> dict:
+    return {
+        name: english_leftovers(response.content.decode())
+        for name, response in responses.items()
+        if english_leftovers(response.content.decode())
+    }
+
+
+def test_two_factor_pages_read_spanish_from_set_up_to_turning_off(acme, totp_clock):
+    from tests.accounts.test_two_factor import enrol
+
+    spanish_help_desk(acme)
+    client = signed_in(acme, acme.customer)
+    seen = {"setup": client.get("/accounts/2fa/setup/")}
+    seen["wrong code"] = client.post(
+        "/accounts/2fa/setup/", {"password": PASSWORD, "code": "000000"}
+    )
+    assert "Ese código no es correcto." in seen["wrong code"].content.decode()
+    totp_clock.tick()
+    _page, key, done = enrol(client, totp_clock)
+    seen["new codes"] = client.get(done["Location"])
+    assert "Guarde sus códigos de respaldo" in seen["new codes"].content.decode()
+    seen["backup codes"] = client.get("/accounts/2fa/backup-codes/")
+    assert "10</strong> códigos de respaldo sin usar" in seen["backup codes"].content.decode()
+    seen["profile"] = client.get("/profile/")
+
+    again = Client(HTTP_HOST=acme.host)
+    again.post(LOGIN, {"login": acme.customer.email, "password": PASSWORD})
+    seen["verify"] = again.get("/accounts/2fa/verify/")
+    assert "Escriba su código" in seen["verify"].content.decode()
+    seen["disable"] = client.get("/accounts/2fa/disable/")
+    seen["disable, empty"] = client.post("/accounts/2fa/disable/", {})
+    assert spanish_pages(seen) == {}
+
+
+@pytest.mark.parametrize(
+    ("who", "paths"),
+    [
+        ("customer", ["/", "/profile/", "/profile/email/", "/accounts/password/change/"]),
+        ("org_admin", ["/", "/organization/members/"]),
+        ("engineer", ["/", "/profile/"]),
+        ("tenant_admin", ["/", "/security/people/", "/security/audit/", "/profile/"]),
+    ],
+)
+def test_accounts_pages_read_spanish(acme, who, paths):
+    spanish_help_desk(acme)
+    client = signed_in(acme, getattr(acme, who))
+    client.post("/accounts/login/", {"login": "nadie@acme.test", "password": "x"})
+    invite(acme, "nueva@acme.test")
+    seen = {path: client.get(path) for path in paths}
+    assert all(response.status_code == 200 for response in seen.values())
+    assert spanish_pages(seen) == {}
+
+
+def test_the_invitation_page_reads_spanish(acme):
+    spanish_help_desk(acme)
+    invite(acme, "nueva@acme.test")
+    (email,) = emails_to("nueva@acme.test")
+    link = re.search(r"http://\S+(/invitations/\S+/)", email.body_text).group(1)
+    newcomer = Client(HTTP_HOST=acme.host)
+    seen = {"form": newcomer.get(link), "empty": newcomer.post(link, {})}
+    assert "Únase a Andes Retail" in seen["form"].content.decode()
+    assert spanish_pages(seen) == {}
