@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EscalationConfig(AppConfig):
     name = "escalation"
-    verbose_name = "Escalation"
+    verbose_name = _("Escalation")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .engine import BREACHED, METRIC_LABELS, MetricStatus
+from .engine import BREACHED, MetricStatus, metric_label
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class DueMove:
 
     @property
     def metric_label(self) -> str:
-        return METRIC_LABELS[self.metric]
+        return metric_label(self.metric)
 
     @property
     def shift(self) -> timedelta | None:
