@@ -77,7 +77,7 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+        return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
 
     @property
     def body_removed(self) -> bool:
