@@ -2,9 +2,9 @@
 
 Idempotent and respectful of editors: running it again creates the categories and articles
 that are missing and leaves every existing one as the help desk's editors left it.
-``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content. An
-article written as the translation of another (``translation_of``) is linked to it unless
-an editor has linked either of the two to another translation. The read
+``reset=True`` (``manage.py reset_demo``) brings the demo rows back to this content. A new
+article written as the translation of another (``translation_of``) is linked to it, unless
+an editor has already linked that one to another translation. The read
 counts are starting figures for the demo's “Popular” lists, recorded once on the day of the
 first seeding.
 """
@@ -106,7 +106,7 @@ def _seed_tenant(tenant: Tenant, content, *, reset: bool) -> int:
             )
     for spec in content.ARTICLES:
         original = articles.get(spec.get("translation_of", ""))
-        if spec["slug"] in articles and original is not None:
+        if spec["slug"] in seeded and original is not None:
             _link_translation(articles[spec["slug"]], original, reset=reset)
     return len(articles)
 

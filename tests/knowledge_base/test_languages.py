@@ -6,7 +6,9 @@ build compiles it)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
+from accounts.models import Tenant
 from knowledge_base import services
 from knowledge_base.models import Article, ArticleStatus, Language, Visibility
 
@@ -225,3 +227,62 @@ def test_counts_read_right_in_both_languages(acme, pair, client_for, headers, on
     home = client.get("/kb/").content.decode()
     assert two[0] in home
     assert two[1] in client.get("/kb/search/?q=zebra").content.decode()
+
+
+# --- the demo help centres ------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo():
+    from accounts.demo import seed_tenants
+    from knowledge_base.demo import seed_knowledge_base
+
+    seed_tenants(base_url_format="http://{host}:8000/")
+    seed_knowledge_base()
+    return seed_knowledge_base
+
+
+def _translation_slug(article) -> str | None:
+    other = Article.objects.filter(
+        Q(pk=article.translation_of_id) | Q(translation_of=article)
+    ).exclude(pk=article.pk)
+    return other.values_list("slug", flat=True).first()
+
+
+def test_ivcisas_help_centre_is_in_spanish_with_each_english_version_linked(demo, client_for):
+    tenant = Tenant.objects.get(slug="ivcisa")
+    articles = Article.objects.for_tenant(tenant)
+    english = articles.filter(language=Language.ENGLISH)
+    assert english.exists()
+    for article in english:
+        translation = _translation_slug(article)
+        assert translation, article.slug
+        assert articles.get(slug=translation).language == Language.SPANISH
+    assert _translation_slug(articles.get(slug="how-to-request-support")) == (
+        "como-solicitar-soporte-tecnico"
+    )
+    visitor = client_for("ivcisa.localhost", **SPANISH)
+    home = visitor.get("/kb/").content.decode()
+    assert "Cómo solicitar soporte técnico en tres pasos" in home
+    assert "How to request support in three steps" not in home
+    assert "Primeros pasos" in home
+    priorities = visitor.get("/kb/articles/como-se-define-la-prioridad/").content.decode()
+    assert "Interrupción total" in priorities and "Cuándo aplica" in priorities
+    assert "Also in" not in priorities and "También en:" in priorities
+    # Invoca's help centre stays English.
+    assert not Article.objects.filter(tenant__slug="invoca", language=Language.SPANISH).exists()
+
+
+def test_seeding_again_adds_the_missing_spanish_articles_and_keeps_edits(demo):
+    tenant = Tenant.objects.get(slug="ivcisa")
+    articles = Article.objects.for_tenant(tenant)
+    articles.filter(slug="como-solicitar-soporte-tecnico").delete()
+    articles.filter(slug="how-to-request-support").update(title="Requesting support (edited)")
+    spanish_edit = articles.get(slug="tipos-de-solicitud")
+    services.article_link_translation(article=spanish_edit, translation=None)
+    demo()
+    restored = articles.get(slug="como-solicitar-soporte-tecnico")
+    assert _translation_slug(restored) == "how-to-request-support"
+    assert articles.get(slug="how-to-request-support").title == "Requesting support (edited)"
+    # An editor's unlinking stays.
+    assert _translation_slug(articles.get(slug="tipos-de-solicitud")) is None
