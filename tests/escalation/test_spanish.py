@@ -118,3 +118,38 @@ def test_rules_read_in_spanish(acme):
         )
     assert percent.describe() == "P1, first response at 50 %: N2 Ingeniero sénior"
     assert warn.describe() == "Any priority, resolution at breach: warn the assignee"
+
+
+def test_the_escalation_panel_and_messages_for_a_spanish_engineer(acme, plan, make_ticket, login):
+    import html as html_lib
+
+    level(acme.tenant, 1, "N1 Ingeniero", audience=Audience.ENGINEERS)
+    l2 = level(acme.tenant, 2, "N2 Ingeniero sénior", audience=Audience.MANAGERS)
+    l3 = level(acme.tenant, 3, "N3 Gerente de soporte", audience=Audience.MANAGERS)
+    rule(acme.tenant, priority="P1", threshold=Threshold.PERCENT, amount=50, level=l2)
+    acme.engineer.language = "es"
+    acme.engineer.time_zone = "America/Bogota"
+    acme.engineer.save(update_fields=["language", "time_zone"])
+    with at(pacific(2026, 11, 24, 15, 0)):
+        ticket = make_ticket(priority="P1")
+    with at(pacific(2026, 11, 24, 15, 10)):
+        client = login(acme.engineer)
+        page = html_lib.unescape(client.get(ticket.get_absolute_url()).content.decode())
+        panel = page[page.index('id="escalation-title"') :]
+        assert ">Escalamiento</h2>" in panel
+        assert "<strong>N2 Ingeniero sénior</strong> el" in panel
+        assert ">24/11/2026 18:30</time> si nadie ha respondido" in panel
+        assert "Regla: P1, primera respuesta al 50 %: N2 Ingeniero sénior" in panel
+        assert "Todavía no hay escalamientos." in panel
+        assert "Por qué hay que escalarlo" in panel
+
+        response = client.post(
+            f"/tickets/{ticket.reference}/escalate/",
+            {"escalate-level": l3.pk, "escalate-reason": "Se cayó la VPN de Bogotá"},
+            follow=True,
+        )
+    page = html_lib.unescape(response.content.decode())
+    assert f"{ticket.reference} está escalado a N3 Gerente de soporte: se avisó a" in page
+    assert "escaló a <strong>N3 Gerente de soporte</strong>" in page
+    # What the engineer typed stays as typed.
+    assert "“Se cayó la VPN de Bogotá”" in page
