@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -119,7 +119,8 @@ class HolidayImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Choose a country…"))] + [
-            (code, f"{name} ({code})") for code, name in services.supported_holiday_countries()
+            (code, f"{name} ({code})")
+            for code, name in services.supported_holiday_countries(translation.get_language())
         ]
         year = timezone.now().year
         self.fields["first_year"].initial = year

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,15 +90,25 @@ class HolidayImport:
     unchanged: int
 
 
-def supported_holiday_countries() -> list[tuple[str, str]]:
-    """(ISO code, name) of every country the ``holidays`` package knows, sorted by name."""
+def supported_holiday_countries(language: str | None = None) -> list[tuple[str, str]]:
+    """(ISO code, name) of every country the ``holidays`` package knows, sorted by name; named
+    in ``language`` (Babel's territory names) other than English ("Colombia", "Estados
+    Unidos")."""
+    from babel import Locale, UnknownLocaleError
     from holidays.registry import COUNTRIES
 
+    territories = {}
+    if language and not language.lower().startswith("en"):
+        try:
+            territories = Locale.parse(language.replace("-", "_")).territories
+        except (ValueError, UnknownLocaleError):
+            territories = {}
     names = {}
     for module_name, spec in COUNTRIES.items():
         code = spec[1]
-        names[code] = module_name.replace("_", " ").title()
-    return sorted(names.items(), key=lambda item: item[1])
+        names[code] = territories.get(code) or module_name.replace("_", " ").title()
+    # Accented names sort with their letter ("Áfr…" beside "Afg…").
+    return sorted(names.items(), key=lambda item: unicodedata.normalize("NFKD", item[1]))
 
 
 def holiday_language(*, country: str, language: str | None) -> str | None:

@@ -233,6 +233,7 @@ def test_colombian_holidays_imported_in_the_readers_language(acme):
     url = f"/admin/sla/businesscalendar/{spanish_calendar.pk}/import-holidays/"
     page = client.get(url).content.decode()
     assert "Importar festivos oficiales" in page
+    assert "Colombia (CO)" in page and "Estados Unidos (US)" in page
     response = client.post(url, form, follow=True)
     assert "Se importaron 19 festivos" in response.content.decode()
     names = dict(Holiday.objects.filter(calendar=spanish_calendar).values_list("date", "name"))
