@@ -226,7 +226,7 @@ def test_an_invitation_to_a_new_address_is_in_the_help_desk_language(acme):
     invite(acme, "nueva@acme-customer.test")
     (email,) = emails_to("nueva@acme-customer.test")
     assert "Aceptar la invitación" in email.body_html
-    assert "lo invitó al portal de soporte" in email.subject
+    assert "le invitó al portal de soporte" in email.subject
 
 
 def test_an_invitation_notice_follows_the_language_of_the_address_holder(acme, globex):
