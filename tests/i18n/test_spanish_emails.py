@@ -38,6 +38,8 @@ def spanish_acme(acme):
     acme.tenant.default_language = "es"
     acme.tenant.portal_title = "Centro de soporte Acme"
     acme.tenant.save(update_fields=["default_language", "portal_title"])
+    acme.org.name = "Comercializadora Andina S.A.S."
+    acme.org.save(update_fields=["name"])
     for person in (acme.customer, acme.engineer, acme.manager, acme.org_admin):
         person.language = "es"
         person.save(update_fields=["language"])

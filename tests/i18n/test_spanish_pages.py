@@ -104,7 +104,7 @@ def _english(pages: dict) -> dict:
 def _check(pages: dict, missing: MissingTranslations, *, at_least: int):
     assert len(pages) >= at_least, sorted(pages)
     for url, html in pages.items():
-        assert "<html" not in html or '<html lang="es">' in html, url
+        assert "<html" not in html or '<html lang="es"' in html, url
     english = _english(pages)
     assert not english, "English left on Spanish pages:\n" + "\n".join(
         f"{url}: {texts}" for url, texts in english.items()
