@@ -8,7 +8,9 @@ last word typed matches as a prefix (“passw” finds “password”), results 
 
 All words must match; when nothing does, any word may (the deflection panel gets whole
 sentences such as “cannot reset my password”). Visibility is applied by the caller's
-queryset before any of this, so search never sees an article the viewer may not read.
+queryset before any of this, so search never sees an article the viewer may not read. With
+``prefer_language``, a match whose translation in that language matches too gives way to
+it: the reader gets each article once, in their language when it matches there.
 
 Matches are counted up to COUNT_CAP; a broader query is ranked first among the articles with
 a query word in their title, summary or tags (see ``_PostgresSearch.page``), which keeps a
@@ -35,6 +37,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Language
+from .selectors.visibility import without_translated_twins
 
 MAX_WORDS = 8
 # Matches are counted up to this many; a broader query shows “more than 1,000 results”.
@@ -91,39 +94,49 @@ def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _backend(articles, words: list[str], operator: str, languages):
+def _backend(articles, words: list[str], operator: str, languages, prefer_language):
     if uses_full_text_search():
-        return _PostgresSearch(articles, words, operator, languages)
-    return _FallbackSearch(articles, words, operator)
+        backend = _PostgresSearch(articles, words, operator, languages)
+    else:
+        backend = _FallbackSearch(articles, words, operator)
+    backend.matches = without_translated_twins(backend.matches, language=prefer_language)
+    return backend
 
 
 def search_articles(
-    articles, text: str, *, offset: int = 0, limit: int = 10, languages=None
+    articles,
+    text: str,
+    *,
+    offset: int = 0,
+    limit: int = 10,
+    languages=None,
+    prefer_language: str | None = None,
 ) -> SearchPage:
     """One page of ``articles`` (a visibility-filtered queryset) matching ``text``, with the
     total number of matches. ``languages``: the text-search configurations the articles are
-    written in (all supported ones when not given)."""
+    written in (all supported ones when not given); ``prefer_language``: the reader's."""
     page = SearchPage(query=text)
     words = query_words(text)
     if not words:
         return page
     for operator in ("&", "|") if len(words) > 1 else ("&",):
-        page.hits, page.total, page.more = _backend(articles, words, operator, languages).page(
-            offset, limit
-        )
+        backend = _backend(articles, words, operator, languages, prefer_language)
+        page.hits, page.total, page.more = backend.page(offset, limit)
         if page.total:
             page.matched_all_words = operator == "&"
             break
     return page
 
 
-def top_matches(articles, text: str, *, limit: int = 5, languages=None) -> list[SearchHit]:
+def top_matches(
+    articles, text: str, *, limit: int = 5, languages=None, prefer_language: str | None = None
+) -> list[SearchHit]:
     """The best few matches without counting them all (suggestions, pickers)."""
     words = query_words(text)
     if not words:
         return []
     for operator in ("&", "|") if len(words) > 1 else ("&",):
-        hits = _backend(articles, words, operator, languages).hits(0, limit)
+        hits = _backend(articles, words, operator, languages, prefer_language).hits(0, limit)
         if hits:
             return hits
     return []

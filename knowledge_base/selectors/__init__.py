@@ -40,6 +40,7 @@ from .visibility import (
     translation_for_editor,
     viewer_for,
     visible_articles,
+    without_translated_twins,
 )
 
 __all__ = [
@@ -77,4 +78,5 @@ __all__ = [
     "view_totals",
     "viewer_for",
     "visible_articles",
+    "without_translated_twins",
 ]

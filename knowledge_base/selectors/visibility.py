@@ -80,18 +80,20 @@ def _translation_of_outer() -> Q:
     return Q(pk=OuterRef("translation_of_id")) | Q(translation_of_id=OuterRef("pk"))
 
 
-def listed_articles(viewer: Viewer):
-    """What lists and search show the viewer: the articles they may read, where an article
-    whose translation in the viewer's language they may also read is left out in favour of
-    that translation, so the same article never appears twice. Still one query (the
-    translation is an EXISTS subquery)."""
-    articles = visible_articles(viewer)
-    if not viewer.language:
+def without_translated_twins(articles, *, language: str | None):
+    """``articles`` without those whose translation in ``language`` is among ``articles``
+    too, so the same article never appears twice and the reader gets their language. Still
+    one query (the translation is an EXISTS subquery)."""
+    if not language:
         return articles
-    in_own_language = visible_articles(viewer).filter(
-        _translation_of_outer(), language=viewer.language
-    )
-    return articles.exclude(~Q(language=viewer.language) & Exists(in_own_language))
+    in_language = articles.filter(_translation_of_outer(), language=language)
+    return articles.exclude(~Q(language=language) & Exists(in_language))
+
+
+def listed_articles(viewer: Viewer):
+    """What lists show the viewer: the articles they may read, an article whose translation
+    in the viewer's language they may also read giving way to that translation."""
+    return without_translated_twins(visible_articles(viewer), language=viewer.language)
 
 
 def article_translation(*, viewer: Viewer, article: Article) -> Article | None:

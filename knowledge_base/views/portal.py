@@ -52,7 +52,7 @@ def search_view(request):
     text = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")[:200]
     # Matches are counted up to the cap, so no page lies beyond the cap's last one.
     number = page_number(request, last=ceil(search.COUNT_CAP / RESULTS_PER_PAGE))
-    articles = selectors.listed_articles(request.kb_viewer)
+    articles = selectors.visible_articles(request.kb_viewer)
 
     def results_on(page_number: int):
         return search.search_articles(
@@ -61,6 +61,7 @@ def search_view(request):
             offset=(page_number - 1) * RESULTS_PER_PAGE,
             limit=RESULTS_PER_PAGE,
             languages=selectors.article_languages(tenant=request.tenant),
+            prefer_language=request.kb_viewer.language,
         )
 
     results = results_on(number)
@@ -230,10 +231,11 @@ def suggest(request):
     """The panel under the new-ticket title: the best matches the viewer may read."""
     typed = (request.GET.get("title") or request.GET.get("q") or "").strip()
     hits = search.top_matches(
-        selectors.listed_articles(request.kb_viewer),
+        selectors.visible_articles(request.kb_viewer),
         typed,
         limit=SUGGESTIONS,
         languages=selectors.article_languages(tenant=request.tenant),
+        prefer_language=request.kb_viewer.language,
     )
     context = {"hits": hits, "typed": typed}
     return render(request, "knowledge_base/includes/suggestion_results.html", context)

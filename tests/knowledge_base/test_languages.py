@@ -61,6 +61,17 @@ def test_lists_show_the_version_in_the_readers_language(acme, pair, client_for, 
     assert search.context["results"].total == 1
 
 
+def test_search_finds_the_other_language_when_only_it_matches(acme, pair, client_for):
+    search = client_for(acme.host, **SPANISH).get("/kb/search/", {"q": "password"})
+    assert [hit.article.title for hit in search.context["results"].hits] == [
+        "Resetting your password"
+    ]
+    suggestions = client_for(acme.host, **SPANISH).get("/kb/suggest/", {"title": "zebra"})
+    assert [hit.article.title for hit in suggestions.context["hits"]] == [
+        "Cómo restablecer su contraseña"
+    ]
+
+
 def test_a_signed_in_readers_own_language_chooses_the_version(acme, pair, client_for):
     acme.customer.language = "es"
     acme.customer.save(update_fields=["language"])
