@@ -20,6 +20,14 @@ SPANISH_DATE = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}")
 ENGLISH_DATE = re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}")
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request leaves its reader's language active in the thread: later tests start in
+    English again."""
+    yield
+    translation.deactivate()
+
+
 def assert_shows(page: str, *texts: str) -> None:
     missing = [text for text in texts if text not in page]
     assert not missing, missing
