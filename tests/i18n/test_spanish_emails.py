@@ -53,7 +53,9 @@ def test_there_are_emails_to_check():
 @pytest.mark.parametrize("template", EMAILS)
 def test_every_email_template_reads_spanish(spanish_acme, template):
     acme = spanish_acme
-    ticket = open_ticket(acme, TicketTypeFactory(tenant=acme.tenant), title="Falla de VPN")
+    ticket = open_ticket(
+        acme, TicketTypeFactory(tenant=acme.tenant, name="Redes"), title="Falla de VPN"
+    )
     context = {
         "tenant": acme.tenant,
         "ticket": ticket,
@@ -92,7 +94,9 @@ def test_every_email_template_reads_spanish(spanish_acme, template):
 
 def test_every_ticket_and_escalation_email_sent_reads_spanish(spanish_acme):
     acme = spanish_acme
-    ticket = open_ticket(acme, TicketTypeFactory(tenant=acme.tenant), title="Falla de VPN")
+    ticket = open_ticket(
+        acme, TicketTypeFactory(tenant=acme.tenant, name="Redes"), title="Falla de VPN"
+    )
     missing = MissingTranslations()
     with missing.watching():
         every_ticket_email(acme, ticket)
