@@ -60,15 +60,20 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack: list[tuple[str, bool]] = []
         self.texts: list[str] = []
+        # Texts marked as another language: the same words elsewhere (an English article's
+        # title in the page's <title>) are that text quoted, not the interface's.
+        self.foreign: list[str] = []
 
     def _skipping(self) -> bool:
         return any(skip for _tag, skip in self.stack)
 
+    def _foreign(self) -> bool:
+        return any(skip == "foreign" for _tag, skip in self.stack)
+
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        skip = tag in _SKIPPED_TAGS or (
-            attrs.get("lang") not in (None, "") and not attrs["lang"].startswith("es")
-        )
+        foreign = attrs.get("lang") not in (None, "") and not attrs["lang"].startswith("es")
+        skip = "foreign" if foreign and tag != "html" else tag in _SKIPPED_TAGS
         skip = skip or "hidden" in attrs and tag != "input"
         if tag == "html":
             skip = False
@@ -88,14 +93,24 @@ class _Reader(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not self._skipping() and data.strip():
+        if not data.strip():
+            return
+        if not self._skipping():
             self.texts.append(" ".join(data.split()))
+        elif self._foreign():
+            self.foreign.append(" ".join(data.split()))
 
 
 def readable_texts(html: str) -> list[str]:
     reader = _Reader()
     reader.feed(html)
-    return reader.texts
+    foreign = sorted(set(reader.foreign), key=len, reverse=True)
+    texts = []
+    for text in reader.texts:
+        for quoted in foreign:
+            text = text.replace(quoted, " ")
+        texts.append(text.strip())
+    return texts
 
 
 def english_leftovers(html: str, *, plain: bool = False) -> list[str]:
