@@ -1,6 +1,8 @@
 """Admin changelists filter only by what their page offers; any other lookup in the query
 string (the password-hash oracle of the issue) answers 400 and shows nothing."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -72,6 +74,11 @@ def test_the_filters_the_page_offers_still_work(acme, platform_admin, model, mod
     assert tried or not (model_admin.list_filter or model_admin.date_hierarchy)
 
 
+def _without_csrf(response) -> str:
+    """The page without its CSRF token (masked anew on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
 def test_the_password_hash_oracle_is_closed_for_tenant_admins(acme):
     client = Client(HTTP_HOST=acme.host)
     client.force_login(acme.tenant_admin)
@@ -82,7 +89,7 @@ def test_the_password_hash_oracle_is_closed_for_tenant_admins(acme):
     assert acme.customer.email not in response.content.decode()
     # The same answer whatever the guess: nothing to tell a right prefix from a wrong one.
     wrong = client.get(url, {"email": acme.customer.email, "password__startswith": "zz"})
-    assert (wrong.status_code, wrong.content) == (response.status_code, response.content)
+    assert (wrong.status_code, _without_csrf(wrong)) == (400, _without_csrf(response))
     # What the page offers keeps working.
     assert client.get(url, {"role__exact": "customer"}).status_code == 200
     assert client.get(url, {"q": acme.customer.email}).status_code == 200
