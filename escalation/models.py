@@ -113,7 +113,7 @@ class EscalationLevel(TenantOwnedModel):
 
 
 class Threshold(models.TextChoices):
-    PERCENT = "percent", _("% of the target elapsed")
+    PERCENT = "percent", _("percentage of the target elapsed")
     BEFORE_DUE = "before_due", _("minutes before the due time")
     AT_DUE = "at_due", _("at the due time (breach)")
     AFTER_DUE = "after_due", _("minutes after the due time")

@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='escalationrule',
             name='threshold',
-            field=models.CharField(choices=[('percent', '% of the target elapsed'), ('before_due', 'minutes before the due time'), ('at_due', 'at the due time (breach)'), ('after_due', 'minutes after the due time')], max_length=12, verbose_name='threshold'),
+            field=models.CharField(choices=[('percent', 'percentage of the target elapsed'), ('before_due', 'minutes before the due time'), ('at_due', 'at the due time (breach)'), ('after_due', 'minutes after the due time')], max_length=12, verbose_name='threshold'),
         ),
         migrations.AlterField(
             model_name='oncallshift',

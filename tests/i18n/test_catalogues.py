@@ -19,7 +19,8 @@ ROOT = Path(settings.BASE_DIR)
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 APPS = ["helpdesk", "accounts", "tickets", "sla", "knowledge_base", "escalation"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
-TAG = re.compile(r"</?([a-z][a-z0-9]*)\b")
+HTML_TAGS = "a|abbr|b|br|code|em|i|kbd|li|ol|p|small|span|strong|time|ul"
+TAG = re.compile(rf"</?({HTML_TAGS})\b[^<>]*>")
 
 
 def catalogue_path(app: str, language: str) -> Path:
