@@ -80,6 +80,9 @@ class TenantLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)
         patch_vary_headers(response, ("Cookie",))
+        # The page is rendered: what runs next in this thread (another request's middleware,
+        # a service called outside any request) starts from the default language again.
+        translation.deactivate()
         return response
 
 

@@ -35,6 +35,8 @@ class CalendarSeed:
     closes: time
     business_day_minutes: int
     holiday_country: str
+    # The name an earlier demo gave the calendar: a help desk seeded then keeps its own.
+    former_name: str = ""
 
 
 def _row(p1, p2, p3, p4=None):
@@ -127,7 +129,13 @@ SEEDS = {
     },
     "ivcisa": {
         "calendar": CalendarSeed(
-            "IVCISA business hours", "America/Bogota", time(8), time(18), 10 * 60, "CO"
+            "Horario hábil IVCISA",
+            "America/Bogota",
+            time(8),
+            time(18),
+            10 * 60,
+            "CO",
+            former_name="IVCISA business hours",
         ),
         "matrix": IVCISA_MATRIX,
         "examples": True,
@@ -152,12 +160,17 @@ def _seed_calendar(tenant: Tenant, cal_seed: CalendarSeed, *, reset: bool) -> tu
         "business_day_minutes": cal_seed.business_day_minutes,
         "always_open": False,
     }
-    calendar = BusinessCalendar.objects.filter(tenant=tenant, name=cal_seed.name).first()
+    names = [cal_seed.name, cal_seed.former_name] if cal_seed.former_name else [cal_seed.name]
+    calendar = (
+        BusinessCalendar.objects.filter(tenant=tenant, name__in=names).order_by("pk").first()
+    )
     created = calendar is None
     if created or reset:
-        calendar, _ = BusinessCalendar.objects.update_or_create(
-            tenant=tenant, name=cal_seed.name, defaults=values
-        )
+        calendar = calendar or BusinessCalendar(tenant=tenant)
+        calendar.name = cal_seed.name
+        for field, value in values.items():
+            setattr(calendar, field, value)
+        calendar.save()
         calendar_set_hours(
             calendar=calendar,
             intervals=[(day, cal_seed.opens, cal_seed.closes) for day in WEEKDAYS],

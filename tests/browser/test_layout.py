@@ -98,7 +98,7 @@ def test_admin_pages_fit_and_time_fields_name_their_zone(page: Page, ivcisa, tot
 
     # Opening hours are wall-clock times of the calendar's own zone, which follows the
     # form's Time zone field.
-    calendar = BusinessCalendar.objects.get(name="IVCISA business hours")
+    calendar = BusinessCalendar.objects.get(name="Horario hábil IVCISA")
     page.goto(ivcisa + f"/admin/sla/businesscalendar/{calendar.pk}/change/")
     page.wait_for_load_state("load")
     expect(page.get_by_text(re.compile("server time"))).to_have_count(0)
@@ -113,7 +113,7 @@ def test_admin_pages_fit_and_time_fields_name_their_zone(page: Page, ivcisa, tot
 
 
 def test_calendar_lists_holidays_by_year_upcoming_first(page: Page, ivcisa, totp_clock):
-    calendar = BusinessCalendar.objects.get(name="IVCISA business hours")
+    calendar = BusinessCalendar.objects.get(name="Horario hábil IVCISA")
     holidays = list(Holiday.objects.filter(calendar=calendar))
     assert len(holidays) > 100
     today = timezone.localdate(timezone=ZoneInfo(calendar.time_zone))

@@ -32,6 +32,9 @@ _ENGLISH = """
     change changes changed view show hide more less optional required only
 """
 ENGLISH_WORDS = frozenset(_ENGLISH.split())
+NOT_WORDS = re.compile(
+    r"\S+@\S+|https?://\S+|\b[A-Z]{2,6}-\d+\b|\{\{.*?\}\}|\S*[/_]\S*|\bMessage-ID\b"
+)
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 _WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ']+")
 _SKIPPED_TAGS = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "svg"}
@@ -45,9 +48,10 @@ def english_words(text: str) -> list[str]:
 def looks_english(text: str) -> bool:
     """A text with an English function or interface word in it.
 
-    Addresses, links, ticket numbers, time-zone names and code are not read as words.
+    Addresses, links, ticket numbers, time-zone names, email header names and code are not
+    read as words.
     """
-    text = re.sub(r"\S+@\S+|https?://\S+|\b[A-Z]{2,6}-\d+\b|\{\{.*?\}\}|\S*[/_]\S*", " ", text)
+    text = NOT_WORDS.sub(" ", text)
     return bool(english_words(text))
 
 
@@ -113,9 +117,15 @@ def readable_texts(html: str) -> list[str]:
     return texts
 
 
-def english_leftovers(html: str, *, plain: bool = False) -> list[str]:
-    """The texts of ``html`` (or of a plain-text email with ``plain``) that read as English."""
+def english_leftovers(html: str, *, plain: bool = False, data=()) -> list[str]:
+    """The texts of ``html`` (or of a plain-text email with ``plain``) that read as English.
+
+    ``data``: what people wrote in English (an English article's title, its tags), which is
+    theirs, not the interface's.
+    """
     texts = [line.strip() for line in html.splitlines()] if plain else readable_texts(html)
+    for quoted in sorted(set(data), key=len, reverse=True):
+        texts = [text.replace(quoted, " ").strip() for text in texts]
     return sorted({text for text in texts if text and looks_english(text)})
 
 

@@ -122,7 +122,7 @@ def test_calendars_follow_the_documents(seeded):
     invoca, ivcisa = seeded
     for tenant, name, tz, closes, day, holiday in (
         (invoca, "Invoca business hours", "America/Los_Angeles", time(17), 540, date(2026, 11, 26)),
-        (ivcisa, "IVCISA business hours", "America/Bogota", time(18), 600, date(2026, 7, 20)),
+        (ivcisa, "Horario hábil IVCISA", "America/Bogota", time(18), 600, date(2026, 7, 20)),
     ):
         calendar = BusinessCalendar.objects.for_tenant(tenant).get(name=name)
         assert (calendar.time_zone, calendar.business_day_minutes) == (tz, day)
@@ -171,6 +171,23 @@ def test_seeding_resets_edited_cells_and_keeps_hand_added_holidays(seeded):
     target.refresh_from_db()
     assert target.label == "2 business hours"
     assert Holiday.objects.filter(calendar=calendar, date=date(2026, 12, 24)).exists()
+
+
+def test_a_calendar_seeded_under_its_former_name_is_kept_then_renamed_by_a_reset(seeded):
+    _, ivcisa = seeded
+    calendar = BusinessCalendar.objects.for_tenant(ivcisa).get(name="Horario hábil IVCISA")
+    calendar.name = "IVCISA business hours"
+    calendar.save(update_fields=["name"])
+    seed_sla(slugs=["ivcisa"])
+    assert list(
+        BusinessCalendar.objects.for_tenant(ivcisa)
+        .filter(always_open=False)
+        .values_list("pk", "name")
+    ) == [(calendar.pk, "IVCISA business hours")]
+    seed_sla(slugs=["ivcisa"], reset=True)
+    calendar.refresh_from_db()
+    assert calendar.name == "Horario hábil IVCISA"
+    assert BusinessCalendar.objects.for_tenant(ivcisa).filter(always_open=False).count() == 1
 
 
 def test_seed_demo_seeds_the_sla_tables():
