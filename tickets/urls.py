@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import copies, customer, files, on_behalf, staff, ticket
+from .views import copies, customer, files, on_behalf, staff, staff_actions, ticket
 from .views.parts import NO_PARTS, StaffParts
 
 app_name = "tickets"
@@ -22,9 +22,14 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
         path("tickets/<str:reference>/reply/", ticket.ticket_reply_view, page, name="reply"),
         path("tickets/<str:reference>/evidence/", ticket.ticket_evidence, page, name="evidence"),
         path("tickets/<str:reference>/status/", ticket.ticket_status, page, name="status"),
-        path("tickets/<str:reference>/assign/", ticket.ticket_assign_view, name="assign"),
-        path("tickets/<str:reference>/priority/", ticket.ticket_priority, page, name="priority"),
-        path("tickets/<str:reference>/type/", ticket.ticket_type_view, page, name="type"),
+        path("tickets/<str:reference>/assign/", staff_actions.ticket_assign_view, name="assign"),
+        path(
+            "tickets/<str:reference>/priority/",
+            staff_actions.ticket_priority,
+            page,
+            name="priority",
+        ),
+        path("tickets/<str:reference>/type/", staff_actions.ticket_type_view, page, name="type"),
         path("tickets/<str:reference>/copies/", copies.copy_add, page, name="copy_add"),
         path(
             "tickets/<str:reference>/copies/<int:participant_id>/remove/",

@@ -1,3 +1,4 @@
+from .events import EventKind, TicketEvent
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
 from .participants import TicketParticipant
 from .tickets import (
@@ -5,14 +6,12 @@ from .tickets import (
     STAFF_STATUS_LABELS,
     Attachment,
     Channel,
-    EventKind,
     Message,
     PriorityDefinition,
     SlaState,
     Status,
     Ticket,
     TicketCounter,
-    TicketEvent,
     TicketType,
     attachment_key,
 )

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import staff_required, tenant_member_required
+from accounts.decorators import tenant_member_required
 from helpdesk.forms import form_errors_from
 
 from ..forms import (
@@ -43,9 +43,6 @@ from ..selectors import (
 )
 from ..services import (
     ticket_add_evidence,
-    ticket_assign,
-    ticket_change_type,
-    ticket_priority_change,
     ticket_reply,
     ticket_transition,
 )
@@ -328,90 +325,3 @@ def ticket_status(request, reference, parts: StaffParts = NO_PARTS):
                 % {"reference": ticket.reference, "status": Status(to_status).label},
             )
     return redirect(ticket)
-
-
-@never_cache
-@tenant_member_required
-@require_POST
-@staff_required
-def ticket_assign_view(request, reference):
-    ticket = ticket_in_scope(request, reference)
-    actor = request.user
-    if request.POST.get("assign_to_me"):
-        assignee = actor
-    else:
-        form = AssignForm(
-            request.POST, staff=assignable_staff(tenant=request.tenant), prefix="assign"
-        )
-        if not form.is_valid():
-            messages.error(request, _("Choose an engineer from the list."))
-            return redirect(ticket)
-        assignee = form.cleaned_data["assignee"]
-    try:
-        ticket_assign(ticket=ticket, actor=actor, assignee=assignee, base_url=base_url(request))
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-    else:
-        if assignee == actor:
-            done = _("%(reference)s is assigned to you.")
-        elif assignee:
-            done = _("%(reference)s is assigned to %(engineer)s.")
-        else:
-            done = _("%(reference)s is assigned to nobody.")
-        messages.success(request, done % {"reference": ticket.reference, "engineer": assignee})
-    return redirect(ticket)
-
-
-@never_cache
-@tenant_member_required
-@require_POST
-@staff_required
-def ticket_priority(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = ticket_in_scope(request, reference, parts)
-    form = PriorityForm(request.POST, prefix="priority")
-    if form.is_valid():
-        try:
-            ticket_priority_change(
-                ticket=ticket,
-                actor=request.user,
-                priority=form.cleaned_data["priority"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, PermissionDenied) as error:
-            show_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("Priority is now %(priority)s.") % {"priority": form.cleaned_data["priority"]},
-            )
-            return redirect(ticket)
-    return render_ticket_page(request, ticket, status=400, parts=parts, priority_form=form)
-
-
-@never_cache
-@tenant_member_required
-@require_POST
-@staff_required
-def ticket_type_view(request, reference, parts: StaffParts = NO_PARTS):
-    ticket = ticket_in_scope(request, reference, parts)
-    form = TypeForm(
-        request.POST,
-        tenant=request.tenant,
-        types=selectable_types(tenant=request.tenant),
-        prefix="type",
-    )
-    if form.is_valid():
-        try:
-            ticket = ticket_change_type(
-                ticket=ticket, actor=request.user, ticket_type=form.cleaned_data["ticket_type"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            show_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s is now filed under %(type)s.")
-                % {"reference": ticket.reference, "type": ticket.ticket_type},
-            )
-            return redirect(ticket)
-    return render_ticket_page(request, ticket, status=400, parts=parts, type_form=form)
