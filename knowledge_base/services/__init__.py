@@ -3,10 +3,8 @@
 from .articles import (
     TRANSITIONS,
     article_check_audience,
-    article_check_translation,
     article_create,
     article_index_tags,
-    article_link_translation,
     article_save,
     article_transition,
     article_update,
@@ -16,6 +14,7 @@ from .articles import (
     tags_from_names,
 )
 from .feedback import article_record_view, deflection_record, feedback_record
+from .translations import article_check_translation, article_link_translation
 
 __all__ = [
     "TRANSITIONS",

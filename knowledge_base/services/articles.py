@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -24,6 +23,11 @@ from helpdesk.markdown import (
 from ..models import Article, ArticleEvent, ArticleStatus, Category, Language, Tag, Visibility
 from ..search import MARK_START, MARK_STOP
 from ..selectors import languages_cache_key, public_exists_cache_key
+from .translations import (
+    article_check_translation,
+    article_link_translation,
+    linked_translation_pk,
+)
 
 # Allowed status changes; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -158,54 +162,6 @@ def _check_references(
         errors["related"] = _("An article cannot be related to itself.")
     if errors:
         raise ValidationError(errors)
-
-
-def article_check_translation(
-    *, tenant_id: int, article_pk: int | None, language: str, translation: Article | None
-) -> None:
-    """A translation is another article of the same help desk, in the other language."""
-    if translation is None:
-        return
-    if translation.tenant_id != tenant_id:
-        raise ValidationError({"translation": _("Choose an article of this help desk.")})
-    if article_pk is not None and translation.pk == article_pk:
-        raise ValidationError({"translation": _("An article cannot be its own translation.")})
-    if translation.language == language:
-        raise ValidationError(
-            {"translation": _("The translation must be written in the other language.")}
-        )
-
-
-def _linked_translation_pk(article: Article) -> int | None:
-    return (
-        Article.objects.for_tenant(article.tenant_id)
-        .filter(Q(pk=article.translation_of_id) | Q(translation_of_id=article.pk))
-        .exclude(pk=article.pk)
-        .values_list("pk", flat=True)
-        .first()
-    )
-
-
-def article_link_translation(*, article: Article, translation: Article | None) -> bool:
-    """Make ``translation`` the one translation of ``article`` (None: it has none), replacing
-    any earlier link of either article. Returns whether anything changed."""
-    article_check_translation(
-        tenant_id=article.tenant_id,
-        article_pk=article.pk,
-        language=article.language,
-        translation=translation,
-    )
-    rows = Article.objects.for_tenant(article.tenant_id)
-    wanted = translation.pk if translation is not None else None
-    if _linked_translation_pk(article) == wanted:
-        return False
-    involved = [article.pk] + ([wanted] if wanted else [])
-    # Each of the two keeps only this link: earlier ones, in either direction, are undone.
-    rows.filter(Q(pk__in=involved) | Q(translation_of_id__in=involved)).update(translation_of=None)
-    if wanted is not None:
-        rows.filter(pk=article.pk).update(translation_of=wanted)
-    article.translation_of_id = wanted
-    return True
 
 
 def article_save(
@@ -359,7 +315,7 @@ def article_update(
         changed.append("plans")
     if {other.pk for other in related} != {other.pk for other in article.related.all()}:
         changed.append("related")
-    if _linked_translation_pk(article) != (translation.pk if translation else None):
+    if linked_translation_pk(article) != (translation.pk if translation else None):
         changed.append("translation")
     for name, value in new_values.items():
         setattr(article, name, value)
