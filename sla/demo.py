@@ -161,9 +161,7 @@ def _seed_calendar(tenant: Tenant, cal_seed: CalendarSeed, *, reset: bool) -> tu
         "always_open": False,
     }
     names = [cal_seed.name, cal_seed.former_name] if cal_seed.former_name else [cal_seed.name]
-    calendar = (
-        BusinessCalendar.objects.filter(tenant=tenant, name__in=names).order_by("pk").first()
-    )
+    calendar = BusinessCalendar.objects.filter(tenant=tenant, name__in=names).order_by("pk").first()
     created = calendar is None
     if created or reset:
         calendar = calendar or BusinessCalendar(tenant=tenant)
