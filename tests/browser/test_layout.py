@@ -39,9 +39,11 @@ def ivcisa(portal):
 
 
 def sign_in_demo(page: Page, url: str, email: str, clock=None):
-    """Sign in as a demo account; staff of the demo help desks also enter their app's code."""
+    """Sign in as a demo account, in English (IVCISA's pages are Spanish until one chooses
+    English on the sign-in page); staff of the demo help desks also enter their app's code."""
     device = totp_device_for(User.objects.get(email=email)) if clock else None
     page.goto(url + "/accounts/login/")
+    page.get_by_role("button", name="English").click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -49,6 +51,15 @@ def sign_in_demo(page: Page, url: str, email: str, clock=None):
         page.get_by_label("Code", exact=True).fill(clock.code(device))
         page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_in_demo_in_spanish(page: Page, url: str, email: str):
+    """A demo customer of IVCISA signs in as its pages first speak: Spanish."""
+    page.goto(url + "/accounts/login/")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
 
 
 def page_width(page: Page) -> tuple[int, int]:
@@ -215,15 +226,18 @@ def test_queue_shows_priority_status_and_sla_of_each_ticket_on_a_phone(
 
 
 def test_customer_pages_fit_a_phone_and_show_the_status_before_the_reply_form(page: Page, ivcisa):
-    sign_in_demo(page, ivcisa, "maria.lopez@andes-retail.example")
+    """In Spanish, whose words run longer than English ones."""
+    sign_in_demo_in_spanish(page, ivcisa, "maria.lopez@andes-retail.example")
     page.set_viewport_size(PHONE)
     open_and_assert_fits(page, ivcisa, "/organization/members/")
     open_and_assert_fits(page, ivcisa, "/tickets/")
 
     page.get_by_role("link", name=re.compile(r"^IVC-\d+$")).first.click()
-    reply = page.get_by_role("heading", name="Reply")
-    promise = page.get_by_text(re.compile("^(We will respond by|Target resolution by)")).first
-    status = page.get_by_role("heading", name="Status")
+    reply = page.get_by_role("heading", name="Su respuesta")
+    promise = page.get_by_text(
+        re.compile("^(Responderemos a más tardar|Resolución objetivo a más tardar)")
+    ).first
+    status = page.get_by_role("heading", name="Estado")
     expect(reply).to_be_visible()
     expect(promise).to_be_visible()
     assert_fits(page, "the customer's ticket")
@@ -234,7 +248,7 @@ def test_customer_pages_fit_a_phone_and_show_the_status_before_the_reply_form(pa
     # On a laptop the status stands beside the conversation, level with its top.
     page.set_viewport_size(LAPTOP)
     assert_fits(page, "the customer's ticket")
-    conversation = page.get_by_role("heading", name="Conversation").bounding_box()
+    conversation = page.get_by_role("heading", name="Conversación").bounding_box()
     status_box = status.bounding_box()
     assert status_box["x"] > conversation["x"] + conversation["width"]
     assert status_box["y"] < reply.bounding_box()["y"]
