@@ -36,6 +36,20 @@ def test_resolved_tickets_close_when_the_reopen_window_ends(acme, make_ticket, s
     assert still_open.events.filter(kind=EventKind.STATUS).count() == 0
 
 
+def test_the_automatic_closing_is_written_in_the_help_desks_language(acme, make_ticket, settings):
+    settings.TICKET_REOPEN_DAYS = 7
+    acme.tenant.default_language = "es"
+    acme.tenant.save(update_fields=["default_language"])
+    ticket = make_ticket(title="Old")
+    ticket_transition(ticket=ticket, actor=acme.engineer, to_status=Status.RESOLVED, base_url=BASE)
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=timezone.now() - timedelta(days=8))
+
+    close_expired_resolved_tickets.delay()
+
+    closing = ticket.events.get(kind=EventKind.STATUS, data__to=Status.CLOSED)
+    assert closing.data["reason"] == "Cerrado automáticamente 7 días después de la resolución."
+
+
 def test_unsubmitted_uploads_are_purged_after_a_day(acme, make_ticket, settings):
     ticket = make_ticket(files=[png("kept.png")])
     stale = attachment_stage(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from helpdesk.languages import language_of
 from helpdesk.markdown import (
     RENDERER_VERSION,
     markdown_check_length,
@@ -359,18 +360,14 @@ def ticket_close_expired(*, ticket_id: int, now=None) -> bool:
         return False
     if ticket.resolved_at >= now - timedelta(days=settings.TICKET_REOPEN_DAYS):
         return False
-    ticket_transition(
-        ticket=ticket,
-        actor=None,
-        to_status=Status.CLOSED,
-        reason=ngettext(
+    # Written once on the timeline, in the help desk's own language.
+    with language_of(None, ticket.tenant):
+        reason = ngettext(
             "Closed automatically %(days)d day after resolution.",
             "Closed automatically %(days)d days after resolution.",
             settings.TICKET_REOPEN_DAYS,
-        )
-        % {"days": settings.TICKET_REOPEN_DAYS},
-        now=now,
-    )
+        ) % {"days": settings.TICKET_REOPEN_DAYS}
+    ticket_transition(ticket=ticket, actor=None, to_status=Status.CLOSED, reason=reason, now=now)
     return True
 
 
