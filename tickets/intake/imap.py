@@ -18,11 +18,9 @@ to Celery, whose retries would only add to the every-minute fetch.
 import contextlib
 import imaplib
 import logging
-import re
 import socket
 import ssl
 import uuid
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,16 +34,21 @@ from helpdesk.languages import language_of
 from helpdesk.secrets import SecretUnreadable
 
 from ..models import Mailbox
+from .imap_protocol import (
+    SIZE,
+    UID,
+    capabilities_of,
+    internal_date,
+    quoted,
+    text_of,
+    uidvalidity_of,
+)
 from .oauth import TokenError, oauth_access_token, oauth_token_forget, xoauth2_string
 from .store import MessageTooLarge, inbound_store
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = "tickets:mailbox-fetch:{}"
-_UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
-_UID = re.compile(rb"\bUID (\d+)")
-_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
-_INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 
 
 class FetchError(Exception):
@@ -165,19 +168,6 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
         ) from error
 
 
-def _text(data) -> str:
-    parts = [
-        item.decode(errors="replace") if isinstance(item, bytes) else str(item)
-        for item in data or []
-        if item
-    ]
-    return " ".join(parts)
-
-
-def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _fetch(mailbox: Mailbox, stats: dict, problems: list[str]) -> None:
     try:
         password = _oauth_token(mailbox) if mailbox.uses_oauth else mailbox.imap_password()
@@ -220,14 +210,14 @@ def _session(client, mailbox: Mailbox, password: str, stats: dict, problems: lis
                 _("The IMAP server refused the user name or password (it said: %(said)s).")
                 % {"said": error}
             ) from error
-    capabilities = _capabilities(client)
-    status, data = client.select(_quote(mailbox.imap_folder))
+    capabilities = capabilities_of(client)
+    status, data = client.select(quoted(mailbox.imap_folder))
     if status != "OK":
         raise FetchError(
             _("The folder “%(folder)s” cannot be opened on the IMAP server (it said: %(said)s).")
-            % {"folder": mailbox.imap_folder, "said": _text(data)}
+            % {"folder": mailbox.imap_folder, "said": text_of(data)}
         )
-    uidvalidity = _uidvalidity(client, mailbox.imap_folder)
+    uidvalidity = uidvalidity_of(client, mailbox.imap_folder)
     last_uid = mailbox.imap_last_uid
     if uidvalidity != mailbox.imap_uidvalidity:
         # The folder was recreated (or this is the first fetch): its UIDs start over.
@@ -238,7 +228,9 @@ def _session(client, mailbox: Mailbox, password: str, stats: dict, problems: lis
         criteria.append("UNSEEN")
     status, data = client.uid("SEARCH", *criteria)
     if status != "OK":
-        raise FetchError(_("The IMAP server refused the search: %(said)s") % {"said": _text(data)})
+        raise FetchError(
+            _("The IMAP server refused the search: %(said)s") % {"said": text_of(data)}
+        )
     # "n:*" always matches the newest message, even one below n.
     uids = sorted(int(uid) for uid in b" ".join(data or [b""]).split() if int(uid) > last_uid)
     batch = max(1, settings.MAILBOX_FETCH_BATCH)
@@ -290,23 +282,6 @@ def _oauth_sign_in(client, mailbox: Mailbox, token: str) -> None:
         ) from error
 
 
-def _capabilities(client) -> set[str]:
-    status, data = client.capability()
-    if status == "OK" and data:
-        return {word.upper() for word in _text(data).split()}
-    return {str(word).upper() for word in client.capabilities}
-
-
-def _uidvalidity(client, folder: str) -> int | None:
-    _typ, data = client.response("UIDVALIDITY")
-    for item in data or []:
-        if item:
-            return int(item)
-    _status, data = client.status(_quote(folder), "(UIDVALIDITY)")
-    match = _UIDVALIDITY.search(b" ".join(data or [b""]))
-    return int(match.group(1)) if match else None
-
-
 def _fetch_batch(client, mailbox: Mailbox, chunk: list[int], stats: dict):
     """Store the batch's messages; returns the UIDs stored (new or already there), the
     ``(uid, size)`` of those left for being too large, and the database error that stopped
@@ -314,11 +289,11 @@ def _fetch_batch(client, mailbox: Mailbox, chunk: list[int], stats: dict):
     uid_set = ",".join(str(uid) for uid in chunk)
     status, data = client.uid("FETCH", uid_set, "(UID RFC822.SIZE)")
     if status != "OK":
-        raise FetchError(_("The IMAP server refused the fetch: %(said)s") % {"said": _text(data)})
+        raise FetchError(_("The IMAP server refused the fetch: %(said)s") % {"said": text_of(data)})
     sizes = {}
     for item in data or []:
         line = item[0] if isinstance(item, tuple) else item
-        uid, size = _UID.search(line or b""), _SIZE.search(line or b"")
+        uid, size = UID.search(line or b""), SIZE.search(line or b"")
         if uid and size:
             sizes[int(uid.group(1))] = int(size.group(1))
     too_large = sorted(
@@ -332,12 +307,12 @@ def _fetch_batch(client, mailbox: Mailbox, chunk: list[int], stats: dict):
         "FETCH", ",".join(str(uid) for uid in wanted), "(UID INTERNALDATE BODY.PEEK[])"
     )
     if status != "OK":
-        raise FetchError(_("The IMAP server refused the fetch: %(said)s") % {"said": _text(data)})
+        raise FetchError(_("The IMAP server refused the fetch: %(said)s") % {"said": text_of(data)})
     for item in data or []:
         if not isinstance(item, tuple):
             continue
         envelope, raw = item
-        uid = _UID.search(envelope)
+        uid = UID.search(envelope)
         if uid is None:
             continue
         stats["fetched"] += 1
@@ -346,7 +321,7 @@ def _fetch_batch(client, mailbox: Mailbox, chunk: list[int], stats: dict):
                 mailbox=mailbox,
                 raw=raw,
                 source="imap",
-                received_at=_internaldate(envelope),
+                received_at=internal_date(envelope),
             )
         except MessageTooLarge:
             too_large.append((int(uid.group(1)), len(raw)))
@@ -359,22 +334,12 @@ def _fetch_batch(client, mailbox: Mailbox, chunk: list[int], stats: dict):
     return stored, too_large, None
 
 
-def _internaldate(envelope: bytes) -> datetime | None:
-    match = _INTERNALDATE.search(envelope)
-    if not match:
-        return None
-    try:
-        return datetime.strptime(match.group(1).decode().strip(), "%d-%b-%Y %H:%M:%S %z")
-    except ValueError:
-        return None
-
-
 def _after_fetch(client, mailbox: Mailbox, uids: list[int], capabilities: set[str]) -> None:
     uid_set = ",".join(str(uid) for uid in uids)
     if mailbox.imap_after_fetch == Mailbox.AfterFetch.SEEN:
         _ok(client.uid("STORE", uid_set, "+FLAGS.SILENT", r"(\Seen)"), _("mark as read"))
         return
-    target = _quote(mailbox.imap_move_to or "Processed")
+    target = quoted(mailbox.imap_move_to or "Processed")
     status, data = client.list('""', target)
     if status != "OK" or not [item for item in data or [] if item]:
         _ok(client.create(target), _("create the folder %(folder)s") % {"folder": target})
@@ -394,7 +359,7 @@ def _ok(result, what: str) -> None:
     if status != "OK":
         raise FetchError(
             _("The IMAP server refused to %(what)s the fetched messages: %(said)s")
-            % {"what": what, "said": _text(data)}
+            % {"what": what, "said": text_of(data)}
         )
 
 

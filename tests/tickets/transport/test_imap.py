@@ -157,8 +157,8 @@ def test_move_without_the_move_command_copies_and_expunges(acme, imap_server, mo
     mailbox = make_mailbox(acme, server=imap_server, imap_after_fetch=Mailbox.AfterFetch.MOVE)
     imap_server.append(raw_email(message_id="<c1@customer.test>"))
     imap_server.append(raw_email(message_id="<c2@customer.test>"))
-    real = imap._capabilities
-    monkeypatch.setattr(imap, "_capabilities", lambda client: real(client) - {"MOVE"})
+    real = imap.capabilities_of
+    monkeypatch.setattr(imap, "capabilities_of", lambda client: real(client) - {"MOVE"})
 
     mailbox_fetch(mailbox_id=mailbox.pk)
 
