@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from helpdesk.languages import language_supported
+from helpdesk.languages import request_language
 from helpdesk.zones import readable_zone
 
 from .selectors import UnknownHost, tenant_for_host
@@ -67,14 +67,8 @@ class TenantLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         user = getattr(request, "user", None)
-        tenant = getattr(request, "tenant", None)
-        language = (
-            (language_supported(user.language) if user and user.is_authenticated else "")
-            or language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-            or language_supported(getattr(tenant, "default_language", ""))
-            or translation.get_language_from_request(request)
-        )
-        translation.activate(language)
+        own = user.language if user and user.is_authenticated else ""
+        translation.activate(request_language(request, own=own))
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):

@@ -25,6 +25,18 @@ def language_supported(code: str | None) -> str:
         return ""
 
 
+def request_language(request, *, own: str = "") -> str:
+    """The language of a page: the person's own (``own``, from their account), else the one
+    chosen with the language switch (its cookie), else the tenant's default, else the
+    browser's ``Accept-Language``, else English. Reads only what the request carries."""
+    return (
+        language_supported(own)
+        or language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        or language_supported(getattr(getattr(request, "tenant", None), "default_language", ""))
+        or translation.get_language_from_request(request)
+    )
+
+
 def person_language(user=None, tenant=None) -> str:
     """The language of emails to ``user`` (None for an address with no account)."""
     tenant = tenant or getattr(user, "tenant", None)

@@ -8,7 +8,6 @@ import logging
 import sys
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError, connection
@@ -21,7 +20,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from helpdesk.celery import app as celery_app
-from helpdesk.languages import language_supported
+from helpdesk.languages import request_language
 
 logger = logging.getLogger(__name__)
 
@@ -112,18 +111,8 @@ def readyz(request):
 
 def _outage_language(request) -> str:
     """The page's language from what the request already carries, never the database: the
-    one chosen for this request if that ran (the person's own), else the switch's cookie,
-    the tenant's default when the tenant was loaded, or the browser's."""
-    chosen = getattr(request, "LANGUAGE_CODE", "")
-    if chosen:
-        return chosen
-    cookie = language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-    tenant = getattr(request, "tenant", None)
-    return (
-        cookie
-        or language_supported(getattr(tenant, "default_language", ""))
-        or translation.get_language_from_request(request)
-    )
+    one chosen for this request if that ran (the person's own), else as for any page."""
+    return getattr(request, "LANGUAGE_CODE", "") or request_language(request)
 
 
 def _form_problem(request, problem: str):
