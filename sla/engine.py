@@ -52,9 +52,11 @@ __all__ = [
     "PlanBook",
     "TargetRule",
     "TicketClockFacts",
+    "MetricMeasures",
     "clock_reaches",
     "due_times",
     "evaluate",
+    "measure",
     "metric_label",
     "target_seconds",
     "AT_RISK_FRACTION",
@@ -352,6 +354,52 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
         explanation=lines,
         clock=rule.spec.clock,
         target=rule.spec,
+    )
+
+
+@dataclass(frozen=True)
+class MetricMeasures:
+    """What reports count of one metric beside its state: the clock time it took, the time
+    it stood still, and the instant it reaches 75 % of its target."""
+
+    stopped_at: datetime | None  # first response given / resolved (None: still running)
+    business_seconds: int | None  # clock time from opening to the stop, pauses left out
+    paused_seconds: int  # clock time spent paused, up to the stop (or ``now``)
+    risk_at: datetime | None  # when 75 % of the target has run (None: not running)
+
+
+def measure(
+    book: PlanBook | None, facts: TicketClockFacts, now: datetime, metric: str
+) -> MetricMeasures | None:
+    """The measures of ``metric`` on the plan's calendar (None when it has no target).
+
+    Times are on the target's own clock (business hours, or real time for 24/7), so a
+    median "time to first response" reads in the same units as the promise.
+    """
+    rule = book.rule(facts.priority, metric) if book is not None else None
+    if rule is None:
+        return None
+    calendar = rule.calendar
+    opened = clock.to_us(facts.opened_at)
+    if metric == FIRST_RESPONSE:
+        stop_at = facts.first_response_at or facts.resolved_at
+        raw_pauses = ()
+    else:
+        stop_at = facts.resolved_at
+        raw_pauses = facts.pauses
+    stop = None if stop_at is None else max(clock.to_us(stop_at), opened)
+    horizon = max(clock.to_us(now), opened) if stop is None else stop
+    pauses = _normalise_pauses(raw_pauses, opened, horizon, stop is not None)
+    used = clock.elapsed_us(calendar, opened, horizon, pauses)
+    paused = calendar.between_us(opened, horizon) - used
+    risk_at = None
+    if stop is None:
+        risk_at = clock_reaches(book, facts, now, metric, int(_seconds_of(rule) * AT_RISK_FRACTION))
+    return MetricMeasures(
+        stopped_at=None if stop is None else clock.from_us(stop),
+        business_seconds=None if stop is None else used // clock.US,
+        paused_seconds=max(paused, 0) // clock.US,
+        risk_at=risk_at,
     )
 
 

@@ -7,6 +7,7 @@ from .intake.imap import imap_mailboxes_due, mailbox_fetch
 from .intake.process import inbound_process
 from .intake.store import inbound_redrive as redrive
 from .services.attachments import pending_attachments_purge
+from .services.outcomes import BREACH_BATCH, outcomes_breach_due
 from .services.tickets import resolved_tickets_due_for_closing, ticket_close_expired
 
 PENDING_UPLOAD_HOURS = 24
@@ -54,3 +55,14 @@ def fetch_mailboxes() -> int:
 @shared_task
 def fetch_mailbox(mailbox_id: int) -> str:
     return mailbox_fetch(mailbox_id=mailbox_id)
+
+
+@shared_task
+def record_sla_breaches() -> int:
+    """Count targets whose due time passed unmet as breached in the SLA reports."""
+    total = 0
+    while True:
+        done = outcomes_breach_due(now=timezone.now())
+        total += done
+        if done < BREACH_BATCH:
+            return total

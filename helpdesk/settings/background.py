@@ -72,6 +72,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "escalation.tasks.check_escalations",
         "schedule": 60.0,
     },
+    "record-sla-breaches": {
+        "task": "tickets.tasks.record_sla_breaches",
+        "schedule": 60.0,
+    },
     "fetch-mailboxes": {
         "task": "tickets.tasks.fetch_mailboxes",
         "schedule": MAILBOX_FETCH_SECONDS,

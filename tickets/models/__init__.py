@@ -1,5 +1,6 @@
 from .events import EventKind, TicketEvent
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
+from .outcomes import BUCKET_COLUMNS, RollupDimension, SlaOutcome, SlaRollup
 from .participants import TicketParticipant
 from .tickets import (
     OPEN_STATUSES,
@@ -17,6 +18,10 @@ from .tickets import (
 )
 
 __all__ = [
+    "BUCKET_COLUMNS",
+    "RollupDimension",
+    "SlaOutcome",
+    "SlaRollup",
     "OPEN_STATUSES",
     "STAFF_STATUS_LABELS",
     "Attachment",

@@ -50,7 +50,15 @@ class TicketEvent(TenantOwnedModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket"),
+            # Escalations fired in a period, for the SLA reports.
+            models.Index(
+                fields=["tenant", "created_at"],
+                condition=models.Q(kind="escalated"),
+                name="event_escalated",
+            ),
+        ]
 
     def __str__(self):
         return _("%(kind)s on ticket %(ticket)s") % {

@@ -19,6 +19,7 @@ from .notifications import (
     notify_status_changed,
     notify_ticket_created,
 )
+from .outcomes import outcomes_follow
 from .sla import ticket_sla_refresh
 
 
@@ -28,6 +29,7 @@ def ticket_changed(
     now,
     base_url: str = "",
     sla: bool = True,
+    moved: bool = False,
     created: bool = False,
     message: Message | None = None,
     status_event: TicketEvent | None = None,
@@ -37,9 +39,10 @@ def ticket_changed(
     """Run the follow-ups of one change of ``ticket`` made at ``now``.
 
     ``sla`` False: the change cannot move the SLA (an assignment, an escalation level), so
-    nothing is recomputed and nobody is signalled. ``created``: the ticket was just opened.
-    ``message``: the reply or note written with the change. ``status_event``: the status
-    change made with it; its ``from`` is the status before. ``inbound_email``: the email
+    nothing is recomputed and nobody is signalled; ``moved``: it moved the assignee or the
+    escalation level, which the ticket's SLA outcomes follow. ``created``: the ticket was
+    just opened. ``message``: the reply or note written with the change. ``status_event``:
+    the status change made with it; its ``from`` is the status before. ``inbound_email``: the email
     a new ticket came in (the confirmation answers it). ``cc_added``: someone a person
     just put in copy (they are told why they get the ticket's emails).
 
@@ -47,10 +50,12 @@ def ticket_changed(
     made with, or in an email of its own.
     """
     if sla:
-        evaluated = ticket_sla_refresh(ticket=ticket, now=now)
+        evaluated = ticket_sla_refresh(ticket=ticket, now=now, created=created)
         ticket_sla_changed.send(
             sender=Ticket, tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False
         )
+    elif moved:
+        outcomes_follow(tenant=ticket.tenant, tickets=[ticket], now=now)
     if created:
         notify_ticket_created(ticket=ticket, base_url=base_url, inbound_email=inbound_email)
     if cc_added is not None and cc_added.added_by_id is not None:

@@ -24,6 +24,7 @@ from helpdesk.db import update_rows
 from .. import events
 from ..models import Ticket, TicketEvent
 from .after_change import ticket_changed
+from .outcomes import outcomes_follow
 from .tickets import assignee_apply, priority_apply, ticket_lock
 
 
@@ -112,7 +113,7 @@ def ticket_escalation_level_set(
     ticket.updated_at = now
     ticket.save(update_fields=["escalation_level", "assignee", "updated_at"])
     events.events_save(written)
-    ticket_changed(ticket=ticket, now=now, sla=False)
+    ticket_changed(ticket=ticket, now=now, sla=False, moved=True)
     return ticket
 
 
@@ -200,6 +201,11 @@ class TicketBatch:
     def save(self) -> None:
         events.events_save(self._events)
         update_rows(list(self._tickets.values()), self.COLUMNS)
+        by_tenant = {}
+        for ticket in self._tickets.values():
+            by_tenant.setdefault(ticket.tenant_id, []).append(ticket)
+        for tickets in by_tenant.values():
+            outcomes_follow(tenant=tickets[0].tenant, tickets=tickets, now=self.now)
         for ticket in self._raised.values():
             ticket_changed(ticket=ticket, now=self.now)
         self._tickets, self._events, self._raised = {}, [], {}

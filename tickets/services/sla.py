@@ -19,6 +19,7 @@ from sla.services import plans_terms_renew, plans_to_recompute
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
 from ..signals import ticket_sla_changed
+from .outcomes import outcomes_store
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +141,9 @@ def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
     return changed
 
 
-def ticket_sla_refresh(*, ticket: Ticket, now) -> Evaluated:
-    """Recompute and store the SLA columns of ``ticket``; returns the evaluation.
+def ticket_sla_refresh(*, ticket: Ticket, now, created: bool = False) -> Evaluated:
+    """Recompute and store the SLA columns of ``ticket`` and its outcomes for reports;
+    returns the evaluation. ``created``: the ticket was just opened.
 
     Called once per change, by :func:`tickets.services.after_change.ticket_changed`."""
     evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
@@ -150,6 +152,7 @@ def ticket_sla_refresh(*, ticket: Ticket, now) -> Evaluated:
         Ticket.objects.filter(pk=ticket.pk).update(
             **{name: getattr(ticket, name) for name in changed}
         )
+    outcomes_store(tenant=ticket.tenant, evaluations=[evaluated], now=now, created=created)
     return evaluated
 
 
@@ -201,7 +204,7 @@ def open_tickets_in_batches(*, tenant, plan=None, batch_size: int = 2000):
     while True:
         batch = list(
             tickets.filter(pk__gt=last_pk)
-            .select_related("organization")
+            .select_related("organization", "ticket_type")
             .order_by("pk")[:batch_size]
         )
         if not batch:
@@ -259,6 +262,7 @@ def tickets_sla_recompute(
             )
         ]
         update_rows(changed, SLA_COLUMNS)
+        outcomes_store(tenant=tenant, evaluations=evaluated.values(), now=now)
         ticket_sla_changed.send(
             sender=Ticket, tenant=tenant, evaluated=list(evaluated.values()), now=now, bulk=True
         )

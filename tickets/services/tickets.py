@@ -232,6 +232,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None, base_ur
         now=now,
         base_url=base_url,
         sla=status_event is not None,
+        moved=True,
         status_event=status_event,
     )
     return ticket
@@ -266,7 +267,7 @@ def ticket_unassign(*, ticket: Ticket, actor: User | None = None, reason: str, n
         return ticket
     ticket.save(update_fields=["assignee", "updated_at"])
     events.event_save(event)
-    ticket_changed(ticket=ticket, now=now, sla=False)
+    ticket_changed(ticket=ticket, now=now, sla=False, moved=True)
     return ticket
 
 
