@@ -4,7 +4,6 @@ from . import email_change_views, security_views, views
 from .two_factor import views as two_factor_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.language_switch, name="language_switch"),
     path("profile/email/", email_change_views.email_change, name="profile_email"),

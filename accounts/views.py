@@ -22,21 +22,6 @@ from .two_factor.policy import password_entered, two_factor_required
 from .two_factor.selectors import backup_codes_remaining
 
 
-def home(request):
-    if request.tenant is None:
-        return render(
-            request, "accounts/portal_list.html", {"portals": selectors.tenant_portal_list()}
-        )
-    if not request.user.is_authenticated:
-        return redirect("account_login")
-    user = request.user
-    if user.is_customer:
-        organization = selectors.organization_for_actor(actor=user, tenant=request.tenant)
-        return render(request, "accounts/home_customer.html", {"organization": organization})
-    overview = selectors.tenant_overview(tenant=request.tenant)
-    return render(request, "accounts/home_staff.html", {"overview": overview})
-
-
 @require_POST
 def language_switch(request):
     """The language switch (sign-in page, navigation): Django's ``set_language`` (the

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from escalation.pages import STAFF_PARTS
 from escalation.urls import ticket_pages
 from tickets.intake.webhooks import inbound_webhook_urls
+from tickets.views import home
 
 from . import views
 
@@ -26,6 +28,9 @@ urlpatterns = [
     # the basic-auth secret (settings.ANYMAIL).
     path("anymail/", include((inbound_webhook_urls(), "anymail"))),
     path("kb/", include("knowledge_base.urls")),
+    path("reports/", include("tickets.reports.urls")),
+    # Each role's home page, with escalation's parts for staff (tickets import nothing of it).
+    path("", home.home, {"parts": STAFF_PARTS}, name="home"),
     path("", include("accounts.urls")),
     # Tickets' pages with escalation's parts (tickets import nothing of escalation).
     path("", include(ticket_pages)),
