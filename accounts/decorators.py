@@ -54,3 +54,16 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def manager_required(view):
+    """Managers and tenant admins only; everyone else gets the 404 of a missing page."""
+
+    @wraps(view)
+    @tenant_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_manager:
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
