@@ -126,19 +126,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the extra columns, which is all this warning says.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # An unreachable database host fails a request (a 503 page, /readyz) in seconds rather
-    # than after the operating system's TCP timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
-    # Web processes cancel a statement running longer than this (docker-compose.yml sets it
-    # for `web` below gunicorn's worker timeout); 0, the default, sets no limit.
-    if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c statement_timeout={statement_timeout}"
+
+    def _connection_options(database: dict) -> dict:
+        database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        database["CONN_HEALTH_CHECKS"] = True
+        # An unreachable database host fails a request (a 503 page, /readyz) in seconds
+        # rather than after the operating system's TCP timeout.
+        database.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
         )
+        # Web processes cancel a statement running longer than this (docker-compose.yml
+        # sets it for `web` below gunicorn's worker timeout); 0, the default, sets no limit.
+        if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
+            database["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+        return database
+
+    _connection_options(DATABASES["default"])
+    # A PostgreSQL read replica for the SLA reports (helpdesk/db_router.py): a year's report
+    # then never competes with the queues for the primary. Tests use the primary in its place.
+    if env.str("DATABASE_REPLICA_URL", default=""):
+        DATABASES["replica"] = _connection_options(env.db("DATABASE_REPLICA_URL"))
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        DATABASE_ROUTERS = ["helpdesk.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the shared cache (rate limits) when set. The cache fails
