@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
-from sla.engine import BREACHED, FINAL_STATES, MET, NONE, measure, target_seconds
+from sla.engine import (
+    BREACHED,
+    FINAL_STATES,
+    FIRST_RESPONSE,
+    MET,
+    NONE,
+    RESOLUTION,
+    measure,
+    target_seconds,
+)
 from sla.measures import bucket_of
 
 from ..models import (
@@ -70,12 +79,17 @@ WRITTEN = (
 )
 
 
-def request_type_of(ticket: Ticket) -> int:
-    """The top-level entry of the ticket's type: reports group by request type (reason)."""
+def request_type_of(ticket: Ticket, known: SlaOutcome | None = None) -> int:
+    """The top-level entry of the ticket's type: reports group by request type (reason).
+
+    A type change always sets the ticket's type object, so when it is not loaded the type
+    is the one the ticket's outcome row already names (``known``)."""
+    if known is not None and not Ticket.ticket_type.is_cached(ticket):
+        return known.request_type_id
     return ticket.ticket_type.parent_id or ticket.ticket_type_id
 
 
-def _measured_row(evaluated, metric: str, now) -> SlaOutcome | None:
+def _measured_row(evaluated, metric: str, now, known: SlaOutcome | None) -> SlaOutcome | None:
     """The outcome row of ``metric`` as the evaluation gives it (None: no target)."""
     ticket, book, facts = evaluated.ticket, evaluated.book, evaluated.facts
     status = evaluated.outcome[metric]
@@ -97,7 +111,7 @@ def _measured_row(evaluated, metric: str, now) -> SlaOutcome | None:
         target_unit=spec.unit,
         target_seconds=target_seconds(book, ticket.priority, metric),
         organization_id=ticket.organization_id,
-        request_type_id=request_type_of(ticket),
+        request_type_id=request_type_of(ticket, known),
         assignee_id=ticket.assignee_id,
         escalation_level_id=ticket.escalation_level_id,
         opened_at=ticket.created_at,
@@ -108,7 +122,13 @@ def _measured_row(evaluated, metric: str, now) -> SlaOutcome | None:
         decided_at=met_at or breached_at,
         stopped_at=measures.stopped_at,
         business_seconds=measures.business_seconds,
-        paused_seconds=measures.paused_seconds,
+        # Time paused counts once the outcome is decided or the clock stopped; a running
+        # row stays unchanged between changes of the ticket, so it is not rewritten.
+        paused_seconds=(
+            measures.paused_seconds
+            if measures.stopped_at is not None or status.state == BREACHED
+            else 0
+        ),
         updated_at=now,
     )
 
@@ -193,7 +213,7 @@ def _zone(tenant) -> ZoneInfo:
     return ZoneInfo(tenant.time_zone or "UTC")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False) -> None:
     """Store the outcomes of evaluated tickets (each an ``Evaluated`` of
     :mod:`tickets.services.sla`) and move their rollup counts.
@@ -216,10 +236,12 @@ def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False)
     zone = _zone(tenant)
     delta = RollupDelta()
     upserts, removed = [], []
+    other = {FIRST_RESPONSE: RESOLUTION, RESOLUTION: FIRST_RESPONSE}
     for evaluated in evaluations:
         for metric in evaluated.outcome:
             old = existing.get((evaluated.ticket.pk, metric))
-            new = _merged(old, _measured_row(evaluated, metric, now))
+            known = old or existing.get((evaluated.ticket.pk, other[metric]))
+            new = _merged(old, _measured_row(evaluated, metric, now, known))
             if new is None:
                 if old is not None:
                     removed.append(old.pk)
@@ -244,7 +266,7 @@ def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False)
     delta.write(tenant.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def outcomes_follow(*, tenant, tickets: Iterable[Ticket], now) -> None:
     """Move the outcomes of ``tickets`` to their current assignee and escalation level (a
     change that cannot move the SLA: an assignment, an escalation)."""

@@ -257,7 +257,7 @@ def _history(world, ticket_type, mailbox, count: int):
 
 @pytest.mark.parametrize(
     ("kind", "most"),
-    [("new ticket", 30), ("reply", 30), ("auto-reply ignored", 8)],
+    [("new ticket", 31), ("reply", 31), ("auto-reply ignored", 8)],
 )
 def test_queries_per_message_are_few_and_do_not_grow_with_history(
     planned, acme, ticket_type, mailbox, kind, most, django_assert_max_num_queries
