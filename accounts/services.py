@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -252,6 +253,8 @@ def user_admin_save(
 
 
 POLICY_FIELDS = ("require_2fa_for_staff", "require_2fa_for_customers")
+# Sent after a tenant's time zone changed (``tenant``): what is kept per local day follows.
+tenant_time_zone_changed = Signal()
 
 
 @transaction.atomic
@@ -262,9 +265,11 @@ def tenant_admin_save(
     before = (
         None
         if tenant._state.adding
-        else Tenant.objects.filter(pk=tenant.pk).values(*POLICY_FIELDS).first()
+        else Tenant.objects.filter(pk=tenant.pk).values(*POLICY_FIELDS, "time_zone").first()
     )
     tenant.save()
+    if before is not None and before["time_zone"] != tenant.time_zone:
+        tenant_time_zone_changed.send(sender=Tenant, tenant=tenant)
     if before is not None:
         changes = {
             field: {"from": before[field], "to": getattr(tenant, field)}

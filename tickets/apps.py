@@ -9,3 +9,6 @@ class TicketsConfig(AppConfig):
     def ready(self):
         # Connects the receiver of mail providers' inbound webhooks (django-anymail).
         from .intake import webhooks  # noqa: F401
+        from .receivers import connect
+
+        connect()

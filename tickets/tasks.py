@@ -3,11 +3,13 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.models import Tenant
+
 from .intake.imap import imap_mailboxes_due, mailbox_fetch
 from .intake.process import inbound_process
 from .intake.store import inbound_redrive as redrive
 from .services.attachments import pending_attachments_purge
-from .services.outcomes import BREACH_BATCH, outcomes_breach_due
+from .services.outcomes import BREACH_BATCH, outcomes_breach_due, rollups_rebuild
 from .services.tickets import resolved_tickets_due_for_closing, ticket_close_expired
 
 PENDING_UPLOAD_HOURS = 24
@@ -66,3 +68,10 @@ def record_sla_breaches() -> int:
         total += done
         if done < BREACH_BATCH:
             return total
+
+
+@shared_task
+def rebuild_sla_rollups(tenant_id: int) -> int:
+    """Recount a tenant's SLA rollups from its outcome rows (its time zone changed)."""
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    return 0 if tenant is None else rollups_rebuild(tenant=tenant)
