@@ -430,7 +430,10 @@ def test_the_report_reads_in_spanish(scenario, login):
     manager.language = "es"
     manager.save(update_fields=["language"])
     client = login(manager)
-    data = ["Gold", "Silver", scenario.world.tenant.portal_title]
+    world = scenario.world
+    # What people named (plans, organizations, types, people) is theirs, not the interface's.
+    data = ["Gold", "Silver", world.tenant.portal_title, world.org.name, world.other_org.name]
+    data += ["Networking", world.engineer.get_full_name(), world.manager.get_full_name()]
     for group in GROUPS:
         page = get(client, f"{REPORT}?group={group}").content.decode()
         assert 'lang="es' in page
