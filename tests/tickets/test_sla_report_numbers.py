@@ -115,7 +115,10 @@ def play(timeline):
             action(moment)
 
 
-def build_scenario(acme, globex) -> Scenario:
+def build_scenario(acme, globex, *, terms_change: bool = True) -> Scenario:
+    """The scenario's tickets, played through the services; ``terms_change`` False leaves
+    out the two changes of terms after a decision (the priority raised after the first
+    response, Silver's matrix edit and recompute)."""
     tenant = acme.tenant
     gold = plan_with_matrix(tenant=tenant, cells=GOLD, name="Gold")
     acme.org.plan = gold
@@ -190,6 +193,7 @@ def build_scenario(acme, globex) -> Scenario:
         edit_matrix(silver, {("P2", FR): "1 bh"})
         sla_recompute_open_tickets(tenant=tenant, plan=silver)
 
+    raise_after_response = priority("raised", "P1")
     timeline = [
         # met: assigned, answered in 1 bh, resolved in 10 bh of 18.
         (la(2, 23, 9), opened("met", acme, network, "P2")),
@@ -221,7 +225,7 @@ def build_scenario(acme, globex) -> Scenario:
         # first response met as P3, then raised to P1: the response keeps its P3 terms.
         (la(2, 23, 9), opened("raised", acme, network, "P3")),
         (la(2, 23, 12), reply("raised", eng)),
-        (la(2, 23, 13), priority("raised", "P1")),
+        (la(2, 23, 13), raise_after_response),
         (la(2, 23, 15), move("raised", eng, Status.RESOLVED)),
         # Silver's first response goes from 2 bh to 1 bh with a recompute at 09:30: the
         # answered one keeps its 2 bh; the open one is due at 10:00 and answered late.
@@ -253,6 +257,12 @@ def build_scenario(acme, globex) -> Scenario:
         # The every-minute sweep has run by the time the report is read.
         (NOW, sweep),
     ]
+    if not terms_change:
+        timeline = [
+            (moment, action)
+            for moment, action in timeline
+            if action is not recompute_silver and action is not raise_after_response
+        ]
     play(timeline)
     return Scenario(
         world=acme,
