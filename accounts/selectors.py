@@ -8,17 +8,13 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
 from .models import (
-    CUSTOMER_ROLES,
-    MANAGER_ROLES,
     Domain,
     Invitation,
     Organization,
-    Role,
     Tenant,
     User,
 )
@@ -187,24 +183,3 @@ def invitation_for_token(*, tenant: Tenant, token: str) -> Invitation:
     if invitation is None or not invitation.is_pending:
         raise Http404("This invitation link is not valid.")
     return invitation
-
-
-def tenant_overview(*, tenant: Tenant) -> dict:
-    """Counts for the staff home page. Customers are those of the active organizations the
-    page lists, so the count is the sum of the table's "Active members"."""
-    people = User.objects.for_tenant(tenant).aggregate(
-        customers=Count(
-            "pk",
-            filter=Q(role__in=CUSTOMER_ROLES, is_active=True, organization__is_active=True),
-        ),
-        engineers=Count("pk", filter=Q(role=Role.ENGINEER, is_active=True)),
-        managers=Count("pk", filter=Q(role__in=MANAGER_ROLES, is_active=True)),
-    )
-    organizations = (
-        Organization.objects.for_tenant(tenant)
-        .filter(is_active=True)
-        .select_related("plan")
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-        .order_by("name")
-    )
-    return {"people": people, "organizations": list(organizations)}

@@ -1,5 +1,7 @@
 """Escalation's parts of tickets' staff pages: the panel and the level badge on the ticket
-page; the "Escalated" and "Escalated to my level" queues and the level badge on queue rows.
+page; the "Escalated" and "Escalated to my level" queues and the level badge on queue rows;
+on the staff home page the count escalated to my level, each person's levels, today's
+escalations by level and who is on call (``escalation.home``).
 Tickets know nothing of them: ``escalation.urls.ticket_pages`` builds tickets' URLs with
 ``STAFF_PARTS`` (see ``tickets.views.parts``)."""
 
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.views.parts import StaffParts, StaffQueue
 
+from . import home
 from .forms import NOT_ESCALATED, DeescalateForm, EscalateForm
 from .selectors import ticket_escalation_panel, user_levels
 
@@ -68,4 +71,11 @@ STAFF_PARTS = StaffParts(
     queues=QUEUES,
     row_badge="escalation/includes/queue_badge.html",
     row_columns=("escalation_level__id", "escalation_level__name"),
+    home_context=home.home_context,
+    home_stats=("escalation/includes/home_my_level.html",),
+    home_panels=(
+        "escalation/includes/home_escalations_today.html",
+        "escalation/includes/home_on_call.html",
+    ),
+    home_person_badge="escalation/includes/home_person_levels.html",
 )

@@ -28,17 +28,6 @@ def test_customer_home_shows_organization_and_plan(acme):
     assert "Members" not in page  # only organization admins manage members
 
 
-def test_staff_home_lists_only_own_tenants_organizations(
-    two_tenants, django_assert_max_num_queries
-):
-    acme, globex = two_tenants
-    client = signed_in(acme, acme.engineer)
-    with django_assert_max_num_queries(8):
-        page = client.get("/").content.decode()
-    assert acme.org.name in page and acme.other_org.name in page
-    assert globex.org.name not in page
-
-
 def test_profile_update_saves_name_and_time_zone(acme):
     client = signed_in(acme, acme.customer)
     response = client.post("/profile/", {"full_name": "Ada Lovelace", "time_zone": "Europe/London"})

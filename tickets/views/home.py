@@ -5,8 +5,11 @@ managers the team's load and the tickets at risk or breached now; customers thei
 tickets with the help desk's promise, and organization admins their organization's open
 tickets too. Staff pages also show what ``parts`` add (see ``tickets.views.parts``)."""
 
+from dataclasses import dataclass
+
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts import selectors as accounts_selectors
@@ -14,6 +17,37 @@ from accounts import selectors as accounts_selectors
 from ..selectors.home import customer_home, engineer_home, manager_home
 from ..services.sla import queue_sla_badges
 from .parts import NO_PARTS, StaffParts
+
+
+@dataclass(frozen=True)
+class TargetPanel:
+    key: str
+    title: str
+    note: str
+    count: int
+    targets: list
+    empty: str
+
+
+def _target_panels(overview) -> list[TargetPanel]:
+    return [
+        TargetPanel(
+            key="at-risk",
+            title=_("At risk now"),
+            note=_("Three quarters of a target elapsed and not yet due; nearest due first."),
+            count=overview.at_risk_count,
+            targets=overview.at_risk,
+            empty=_("No ticket is at risk."),
+        ),
+        TargetPanel(
+            key="breached",
+            title=_("Breached now"),
+            note=_("Open tickets with a target past its due time; longest overdue first."),
+            count=overview.breached_count,
+            targets=overview.breached,
+            empty=_("No open ticket has breached a target."),
+        ),
+    ]
 
 
 @never_cache
@@ -38,6 +72,7 @@ def _staff_home(request, parts: StaffParts):
     if actor.is_manager:
         overview = manager_home(tenant=tenant, now=now)
         context["manager"] = overview
+        context["target_panels"] = _target_panels(overview)
         team = [member.person for member in overview.team]
     else:
         overview = engineer_home(tenant=tenant, actor=actor, now=now)

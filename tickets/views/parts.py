@@ -1,4 +1,5 @@
-"""What apps built on tickets add to the staff pages: the ticket page and the queues.
+"""What apps built on tickets add to the staff pages: the ticket page, the queues and the
+staff home page.
 
 Tickets import none of those apps. An app that adds to these pages (escalation: its panel,
 its badges, the "Escalated" queues) describes its parts in one ``StaffParts`` value and
@@ -45,6 +46,15 @@ class StaffParts:
     queues: Mapping[str, StaffQueue] = field(default_factory=dict)
     row_badge: str | None = None
     row_columns: tuple[str, ...] = ()
+    # The staff home page: ``home_context(request, *, now, team)`` returns the context of
+    # ``home_stats`` (counts beside the engineer's own, in their row), ``home_panels``
+    # (cards after tickets' own) and ``home_person_badge`` (beside each person of the
+    # manager's team load); ``team`` holds the people of that table (empty on an
+    # engineer's page). It runs a constant number of queries, whatever the team's size.
+    home_context: Callable[..., dict] | None = None
+    home_stats: tuple[str, ...] = ()
+    home_panels: tuple[str, ...] = ()
+    home_person_badge: str | None = None
 
 
 # Tickets' pages alone.

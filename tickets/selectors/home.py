@@ -1,0 +1,197 @@
+"""What each role's home page shows: a few counts and short lists, each in one query on the
+tickets' indexes (an engineer's tickets through ``ticket_assignee``, open tickets through
+``ticket_open_sla``, running targets through ``sla_outcome_running``); never all open tickets
+in memory."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q
+
+from accounts.models import User
+
+from ..models import OPEN_STATUSES, SlaOutcome, SlaState, Status, Ticket
+from .tickets import (
+    LIST_COLUMNS,
+    LIST_RELATED,
+    QueueFilters,
+    assignable_staff,
+    customer_tickets,
+    queue_tickets,
+    visible_tickets,
+)
+
+# A ticket on hold this many days without anyone touching it is worth a nudge.
+WAITING_DAYS = 3
+MY_TICKETS_SHOWN = 10
+CUSTOMER_REPLIES_SHOWN = 5
+AT_RISK_SHOWN = 10
+RECENT_SHOWN = 10
+ORGANIZATION_OPEN_SHOWN = 10
+
+
+def viewer_zone(*, tenant, user: User) -> ZoneInfo:
+    """The zone "today" is counted in: the person's own, else the help desk's."""
+    return ZoneInfo(user.time_zone or tenant.time_zone or "UTC")
+
+
+def local_midnight(now: datetime, zone: ZoneInfo) -> datetime:
+    """The instant today began in ``zone``."""
+    return datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone)
+
+
+def end_of_local_day(now: datetime, zone: ZoneInfo) -> datetime:
+    """The instant today ends in ``zone`` (tomorrow's midnight, whatever the day's length)."""
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class EngineerHome:
+    tickets: list[Ticket]  # my open tickets, nearest SLA due first
+    open_count: int
+    due_within_hour: int
+    due_today: int
+    waiting: int
+    customer_replies: list[Ticket]
+    waiting_days: int = WAITING_DAYS
+
+
+def engineer_home(*, tenant, actor: User, now: datetime) -> EngineerHome:
+    """An engineer's own open tickets (three queries).
+
+    "Due within the next hour" and "due by the end of today" count the tickets whose nearest
+    SLA due time (the queues' ``sla_due_at``) falls before then, overdue ones included: they
+    are the first rows of "Mine" sorted by SLA due, where each count links.
+
+    "Waiting on the customer" counts tickets on hold whose last update (``updated_at``) is
+    more than ``WAITING_DAYS`` days old, rather than the last status change: the queue the
+    count links to shows and sorts by the last update, so the count agrees with what it
+    lists, and a reply or a note since is someone working the ticket already.
+    """
+    zone = viewer_zone(tenant=tenant, user=actor)
+    mine = Ticket.objects.for_tenant(tenant).filter(assignee=actor, status__in=OPEN_STATUSES)
+    counts = mine.aggregate(
+        open=Count("tenant"),
+        hour=Count("tenant", filter=Q(sla_due_at__lte=now + timedelta(hours=1))),
+        today=Count("tenant", filter=Q(sla_due_at__lt=end_of_local_day(now, zone))),
+        waiting=Count(
+            "tenant",
+            filter=Q(status=Status.ON_HOLD, updated_at__lt=now - timedelta(days=WAITING_DAYS)),
+        ),
+    )
+    queue = queue_tickets(tenant=tenant, actor=actor, queue="mine", filters=QueueFilters())
+    replies = queue_tickets(
+        tenant=tenant, actor=actor, queue="mine", filters=QueueFilters(sort="customer_reply")
+    ).filter(last_customer_reply_at__isnull=False)
+    return EngineerHome(
+        tickets=list(queue[:MY_TICKETS_SHOWN]),
+        open_count=counts["open"],
+        due_within_hour=counts["hour"],
+        due_today=counts["today"],
+        waiting=counts["waiting"],
+        customer_replies=list(replies[:CUSTOMER_REPLIES_SHOWN]),
+    )
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    person: User
+    open_tickets: int
+
+
+@dataclass(frozen=True)
+class ManagerHome:
+    team: list[TeamMember]  # most loaded first
+    unassigned: int
+    at_risk_count: int
+    breached_count: int
+    at_risk: list[SlaOutcome]  # the targets at risk, nearest due first
+    breached: list[SlaOutcome]  # the targets breached, longest overdue first
+
+
+def team_load(*, tenant) -> tuple[list[TeamMember], int]:
+    """Open tickets per active staff member and unassigned ones: two queries."""
+    counts = dict(
+        Ticket.objects.for_tenant(tenant)
+        .filter(status__in=OPEN_STATUSES)
+        .values_list("assignee_id")
+        .annotate(n=Count("tenant"))
+        .order_by()
+    )
+    team = [
+        TeamMember(person=person, open_tickets=counts.get(person.pk, 0))
+        for person in assignable_staff(tenant=tenant).only(
+            "id", "tenant_id", "full_name", "email", "role", "tier"
+        )
+    ]
+    team.sort(key=lambda member: -member.open_tickets)
+    return team, counts.get(None, 0)
+
+
+def _open_outcomes(*, tenant):
+    return SlaOutcome.objects.for_tenant(tenant).filter(ticket__status__in=OPEN_STATUSES)
+
+
+def at_risk_filter(now: datetime) -> Q:
+    """A running target with 75 per cent of it elapsed and its due time still ahead."""
+    return Q(state=SlaState.RUNNING, risk_at__lte=now, due_at__gt=now)
+
+
+def breached_filter(now: datetime) -> Q:
+    """A target breached: recorded so, or running past its due time (the breach sweep
+    records it within the minute)."""
+    return Q(state=SlaState.RUNNING, due_at__lte=now) | Q(state=SlaState.BREACHED)
+
+
+def manager_home(*, tenant, now: datetime) -> ManagerHome:
+    """The team's load and the open tickets at risk or breached now (five queries).
+
+    Counts are of tickets; the lists are of targets (a ticket may be at risk of its
+    resolution after breaching its first response, and shows in both)."""
+    team, unassigned = team_load(tenant=tenant)
+    outcomes = _open_outcomes(tenant=tenant)
+    counts = outcomes.filter(state__in=(SlaState.RUNNING, SlaState.BREACHED)).aggregate(
+        at_risk=Count("ticket", distinct=True, filter=at_risk_filter(now)),
+        breached=Count("ticket", distinct=True, filter=breached_filter(now)),
+    )
+    rows = outcomes.select_related("ticket__tenant", "ticket__assignee", "ticket__organization")
+    return ManagerHome(
+        team=team,
+        unassigned=unassigned,
+        at_risk_count=counts["at_risk"],
+        breached_count=counts["breached"],
+        at_risk=list(rows.filter(at_risk_filter(now)).order_by("due_at", "pk")[:AT_RISK_SHOWN]),
+        breached=list(
+            rows.filter(breached_filter(now)).order_by(F("due_at").asc(nulls_last=True), "pk")[
+                :AT_RISK_SHOWN
+            ]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CustomerHome:
+    recent: list[Ticket]  # my tickets, most recently updated first
+    organization_open: list[Ticket]  # organization admins: the organization's open tickets
+    organization_open_count: int
+
+
+def customer_home(*, tenant, actor: User) -> CustomerHome:
+    """A customer's recent tickets; for an organization admin also the organization's open
+    tickets, nearest SLA due first (one query, two more for an organization admin)."""
+    recent = list(customer_tickets(tenant=tenant, actor=actor)[:RECENT_SHOWN])
+    if not actor.is_org_admin:
+        return CustomerHome(recent=recent, organization_open=[], organization_open_count=0)
+    open_tickets = visible_tickets(tenant=tenant, actor=actor).filter(status__in=OPEN_STATUSES)
+    rows = (
+        open_tickets.select_related(*LIST_RELATED)
+        .only(*LIST_COLUMNS)
+        .order_by(F("sla_due_at").asc(nulls_last=True), "priority", "created_at")
+    )
+    return CustomerHome(
+        recent=recent,
+        organization_open=list(rows[:ORGANIZATION_OPEN_SHOWN]),
+        organization_open_count=open_tickets.count(),
+    )
