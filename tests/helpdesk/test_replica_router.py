@@ -1,0 +1,143 @@
+"""SLA reports read from the read replica when one is configured; the queues never do.
+
+Django's test ``MIRROR`` only points the replica alias at the primary's test database: the
+replica stays a connection of its own, which cannot see rows another connection has not
+committed. These tests therefore commit their rows (``transaction=True``) and count the
+queries each connection runs: a report read on the replica connection and still right
+proves the reads really went there.
+"""
+
+import copy
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from helpdesk.db_router import REPLICA, replica_reads
+from helpdesk.priorities import Priority
+from tickets.reports.periods import CUSTOM, Period
+from tickets.reports.selectors import ReportFilters, RowFilters, outcome_rows, sla_report
+from tickets.services import ticket_reply
+
+from ..sla.factories import plan_with_matrix
+from ..tickets.conftest import open_ticket
+from ..tickets.factories import TicketTypeFactory
+from ..tickets.test_sla_on_tickets import at
+
+FEBRUARY = Period(CUSTOM, date(2026, 2, 1), date(2026, 2, 28))
+READ_AT = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+FR = "first_response"
+
+
+def _tickets(world):
+    """Two P2 tickets answered in February against a one-hour first response: one within
+    the hour (met), one three hours late (breached)."""
+    plan = plan_with_matrix(tenant=world.tenant, cells={("P2", FR): "1 hour (24/7)"}, name="Gold")
+    world.org.plan = plan
+    world.org.save(update_fields=["plan"])
+    kind = TicketTypeFactory(tenant=world.tenant, name="Networking", slug="networking")
+    numbers = []
+    for day, answered_after in ((3, timedelta(minutes=30)), (4, timedelta(hours=3))):
+        opened = datetime(2026, 2, day, 17, 0, tzinfo=UTC)
+        with at(opened):
+            ticket = open_ticket(world, kind, priority=Priority.P2)
+        with at(opened + answered_after):
+            ticket_reply(
+                ticket=ticket,
+                actor=world.engineer,
+                body="Looking at it",
+                base_url=f"http://{world.host}/",
+            )
+        numbers.append(ticket.number)
+    return numbers
+
+
+def _february(world):
+    report = sla_report(
+        tenant=world.tenant,
+        filters=ReportFilters(period=FEBRUARY, group="organization"),
+        now=READ_AT,
+    )
+    # As the report's pages and exports ask for the ticket-level rows.
+    with replica_reads():
+        rows = outcome_rows(tenant=world.tenant, filters=RowFilters(period=FEBRUARY))
+    return report, list(rows.values_list("ticket__number", "state"))
+
+
+@pytest.fixture(scope="class")
+def replica(django_db_setup, django_db_blocker):
+    """A ``replica`` alias as DATABASE_REPLICA_URL adds it (its test database mirrors the
+    primary's), and the router."""
+    databases = connections.settings
+    settings_dict = copy.deepcopy(connections["default"].settings_dict)
+    settings_dict["TEST"] = {**settings_dict.get("TEST", {}), "MIRROR": "default"}
+    databases[REPLICA] = settings_dict
+    routers = override_settings(DATABASE_ROUTERS=["helpdesk.db_router.ReplicaRouter"])
+    routers.enable()
+    yield
+    routers.disable()
+    with django_db_blocker.unblock():
+        connections[REPLICA].close()
+    del connections[REPLICA]
+    del databases[REPLICA]
+
+
+@pytest.mark.usefixtures("replica")
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+class TestWithReplica:
+    def test_report_numbers_are_read_on_the_replica(self, acme):
+        numbers = _tickets(acme)
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections[REPLICA]) as replica,
+        ):
+            report, rows = _february(acme)
+
+        assert len(replica.captured_queries) > 0
+        assert primary.captured_queries == []
+        first = report.totals[FR]
+        assert (first.targets, first.met, first.breached) == (2, 1, 1)
+        assert [
+            (row.label, row.figures[FR].met, row.figures[FR].breached) for row in report.rows
+        ] == [(acme.org.name, 1, 1)]
+        assert rows == [(numbers[0], "met"), (numbers[1], "breached")]
+
+    def test_the_queue_reads_the_primary(self, acme):
+        numbers = _tickets(acme)
+        engineer = Client(HTTP_HOST=acme.host)
+        engineer.force_login(acme.engineer)
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections[REPLICA]) as replica,
+        ):
+            response = engineer.get("/queue/open/")
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert all(f"{acme.tenant.ticket_prefix}-{number}" in page for number in numbers)
+        assert len(primary.captured_queries) > 0
+        assert replica.captured_queries == []
+
+    def test_another_help_desk_reads_none_of_these_tickets(self, acme, globex):
+        _tickets(acme)
+        with CaptureQueriesContext(connections[REPLICA]) as replica:
+            report, rows = _february(globex)
+
+        assert len(replica.captured_queries) > 0
+        assert report.totals[FR].targets == 0
+        assert report.rows == []
+        assert rows == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_replica_reports_read_the_primary(acme):
+    assert REPLICA not in connections.settings
+    numbers = _tickets(acme)
+    with CaptureQueriesContext(connections["default"]) as primary:
+        report, rows = _february(acme)
+
+    assert len(primary.captured_queries) > 0
+    assert (report.totals[FR].targets, report.totals[FR].met) == (2, 1)
+    assert rows == [(numbers[0], "met"), (numbers[1], "breached")]
