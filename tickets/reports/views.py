@@ -57,7 +57,6 @@ def _page_context(request, form) -> dict:
     return {
         "form": form,
         "tenant_zone": readable_zone(tenant.time_zone or "UTC"),
-        "group_labels": GROUP_LABELS,
     }
 
 
@@ -71,11 +70,13 @@ def sla_report(request):
         report = report_for(tenant=request.tenant, filters=filters, now=timezone.now())
         query = form.shared_query()
         rows_url = reverse("reports:sla_tickets")
+        # The drill-down keeps the grouping, so "Back to the report" returns to this view.
+        rows_query = {**query, "group": filters.group}
         queue_url = reverse("tickets:queue_default") + "?sort=oldest"
         context.update(
             report=report,
-            totals=totals_lines(report, rows_url=rows_url, query=query),
-            rows=breakdown_rows(report, rows_url=rows_url, query=query),
+            totals=totals_lines(report, rows_url=rows_url, query=rows_query),
+            rows=breakdown_rows(report, rows_url=rows_url, query=rows_query),
             group_label=GROUP_LABELS[filters.group],
             charts=report_charts(report, queue_url=queue_url),
             queue_url=queue_url,
@@ -145,7 +146,6 @@ def sla_report_tickets(request):
             tickets = _ticket_rows(tenant, page.object_list)
             key = _key_description(tenant, form)
         query = form.row_query()
-        report_query = {k: v for k, v in form.shared_query().items()}
         context.update(
             filters=filters,
             page=page,
@@ -154,7 +154,9 @@ def sla_report_tickets(request):
             outcome_label=OUTCOME_LABELS.get(filters.outcome, ""),
             metric_label=METRIC_LABELS.get(filters.metric, ""),
             querystring=encode(query),
-            report_url=reverse("reports:sla") + "?" + encode(report_query),
+            report_url=reverse("reports:sla")
+            + "?"
+            + encode(form.shared_query(), group=form.cleaned_data.get("group") or None),
             csv_url=reverse("reports:sla_tickets_csv") + "?" + encode(query),
         )
     return render(request, "reports/sla_report_tickets.html", context)

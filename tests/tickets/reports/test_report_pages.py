@@ -18,7 +18,7 @@ from django.utils import translation
 from helpdesk.priorities import Priority
 from tests.i18n.spanish import english_leftovers
 from tickets.models import Status, Ticket
-from tickets.services import ticket_reply, ticket_transition
+from tickets.services import ticket_priority_change, ticket_reply, ticket_transition
 from tickets.services.outcomes import outcomes_breach_due
 
 from ...sla.factories import plan_with_matrix
@@ -253,6 +253,25 @@ def test_manager_sees_the_months_numbers(scenario, login):
 def test_tenant_admin_sees_the_report_too(scenario, login):
     page = soup(get(login(scenario.world.tenant_admin), REPORT))
     assert totals(page)["first_response"] == {"targets": 4, "met": 3, "breached": 1}
+
+
+def test_targets_measured_on_changed_terms_are_noted(scenario, login):
+    # The silent ticket's targets are decided (first response met, resolution breached);
+    # raising its priority afterwards does not move them to the new terms.
+    with at(pt(12, 9)):
+        ticket_priority_change(
+            ticket=scenario.silent,
+            actor=scenario.world.engineer,
+            priority=Priority.P2,
+            reason="The customer's whole office is affected",
+        )
+    page = soup(get(login(scenario.world.manager), REPORT))
+    note = page.select_one(".report-earlier-terms").get_text(" ", strip=True)
+    assert note == (
+        "2 targets were measured on terms that have since changed; they count against the "
+        "targets that applied when they were measured."
+    )
+    assert totals(page)["resolution"] == {"targets": 4, "met": 2, "breached": 2}
 
 
 def test_filtering_by_one_plan_counts_only_its_tickets(scenario, login):
