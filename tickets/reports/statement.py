@@ -16,17 +16,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet, Sum
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.db_router import replica_reads
 from helpdesk.priorities import Priority
 from sla.engine import METRICS
-from sla.explanations import format_duration
 from sla.models import Metric
 from sla.targets import TargetSpec, format_target
 
 from ..models import RollupDimension, SlaRollup
+from .formatting import bound, percent
 from .periods import Period, month_period
 from .selectors import BREACHED, MET, OUTCOME_LABELS, SUMMED, Figures, RowFilters, outcome_rows
 
@@ -88,23 +87,11 @@ def next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
-def bound_text(bound: tuple[int | None, bool]) -> str:
-    """A percentile as its bucket's upper bound: "within 4 h"; "over 30 d" for the
-    open-ended last bucket; "" when nothing was measured."""
-    seconds, open_ended = bound
-    if seconds is None:
-        return ""
-    values = {"duration": format_duration(seconds)}
-    if open_ended:
-        return gettext("over %(duration)s") % values
-    return gettext("within %(duration)s") % values
-
-
 @dataclass
 class PriorityFigures:
-    """One line of the summary: a priority (or all of them) and its figures per metric."""
+    """A priority with targets decided in the month, and its figures per metric."""
 
-    priority: str  # "" for the total
+    priority: str
     label: str
     figures: dict[str, Figures]
 
@@ -118,8 +105,15 @@ class SummaryLine:
     figures: Figures
 
     @property
+    def compliance(self) -> str:
+        value = self.figures.compliance
+        # Rounded here: the number format cuts decimals off (2 of 3 would read 66.6).
+        return percent(None if value is None else round(value, 1))
+
+    @property
     def median(self) -> str:
-        return bound_text(self.figures.median)
+        """The median as the managers' report words it: "within 4 h"."""
+        return bound(self.figures.median)
 
 
 @dataclass
@@ -193,10 +187,6 @@ class Statement:
     priorities: list[PriorityFigures]
     earlier_terms: int
     lines: list[StatementLine]
-
-    @property
-    def targets(self) -> int:
-        return sum(figures.targets for figures in self.totals.values())
 
     @property
     def summaries(self) -> list[MetricSummary]:
