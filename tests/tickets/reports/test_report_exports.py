@@ -35,6 +35,7 @@ def test_report_csv_lines_equal_the_pages_numbers(scenario, login):
         page = soup(client.get(REPORT + query))
     response, rows = download(client, REPORT_CSV + query)
     assert response["Content-Type"].startswith("text/csv")
+    assert "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"] == (
         'attachment; filename="sla-report_2026-02-01_2026-02-27.csv"'
     )
