@@ -145,6 +145,17 @@ def breached_filter(now: datetime) -> Q:
     return Q(state=SlaState.RUNNING, due_at__lte=now) | Q(state=SlaState.BREACHED)
 
 
+# What a row of "at risk" or "breached" shows: the target, its ticket, who has it.
+TARGET_COLUMNS = (
+    "id", "tenant_id", "ticket_id", "metric", "state", "due_at",
+    "ticket__id", "ticket__tenant_id", "ticket__number", "ticket__title", "ticket__status",
+    "ticket__assignee_id", "ticket__organization_id",
+    "ticket__tenant__id", "ticket__tenant__ticket_prefix",
+    "ticket__assignee__id", "ticket__assignee__full_name", "ticket__assignee__email",
+    "ticket__organization__id", "ticket__organization__name",
+)  # fmt: skip
+
+
 def manager_home(*, tenant, now: datetime) -> ManagerHome:
     """The team's load and the open tickets at risk or breached now (five queries).
 
@@ -156,7 +167,9 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
         at_risk=Count("ticket", distinct=True, filter=at_risk_filter(now)),
         breached=Count("ticket", distinct=True, filter=breached_filter(now)),
     )
-    rows = outcomes.select_related("ticket__tenant", "ticket__assignee", "ticket__organization")
+    rows = outcomes.select_related(
+        "ticket__tenant", "ticket__assignee", "ticket__organization"
+    ).only(*TARGET_COLUMNS)
     return ManagerHome(
         team=team,
         unassigned=unassigned,
