@@ -261,14 +261,14 @@ def test_tenant_admin_sees_the_report_too(scenario, login):
 
 
 def test_targets_measured_on_changed_terms_are_noted(scenario, login):
-    # The silent ticket's targets are decided (first response met, resolution breached);
-    # raising its priority afterwards does not move them to the new terms.
+    # The urgent ticket's targets are both met; lowering its priority afterwards does not
+    # move them to the new terms.
     with at(pt(12, 9)):
         ticket_priority_change(
-            ticket=scenario.silent,
+            ticket=scenario.urgent,
             actor=scenario.world.engineer,
             priority=Priority.P2,
-            reason="The customer's whole office is affected",
+            reason="Only one user was affected after all",
         )
     page = soup(get(login(scenario.world.manager), REPORT))
     note = page.select_one(".report-earlier-terms").get_text(" ", strip=True)
