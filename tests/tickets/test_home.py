@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import include, path
 from django.utils import translation
 
 from helpdesk.priorities import Priority
@@ -14,6 +15,7 @@ from tests.i18n.spanish import english_leftovers
 from tickets.models import Status
 from tickets.services import ticket_assign, ticket_reply, ticket_transition
 from tickets.services.outcomes import outcomes_breach_due
+from tickets.views import home as home_views
 
 from ..sla.factories import plan_with_matrix
 from .conftest import open_ticket
@@ -376,3 +378,28 @@ def test_the_home_pages_read_in_spanish(engineer_world, login):
         assert 'lang="es' in page
         quoted = [*titles, acme.tenant.portal_title, acme.org.name, acme.other_org.name]
         assert english_leftovers(page, data=quoted) == []
+
+
+# The site's URLs with tickets' own home page, without the parts escalation adds.
+urlpatterns = [
+    path("accounts/", include("accounts.allauth_urls")),
+    path("kb/", include("knowledge_base.urls")),
+    path("reports/", include("tickets.reports.urls")),
+    path("", home_views.home, name="home"),
+    path("", include("accounts.urls")),
+    path("", include("tickets.urls")),
+]
+
+
+def test_tickets_home_pages_alone_show_no_escalation(manager_world, login, settings):
+    acme, refs = manager_world
+    settings.ROOT_URLCONF = __name__
+    with at(NOW):
+        engineer = login(acme.engineer).get("/").content.decode()
+        manager = login(acme.manager).get("/").content.decode()
+    assert stats(engineer)["My open tickets"][0] == 2
+    assert "Escalated to my level" not in engineer
+    assert stats(manager)["Tickets at risk now"][0] == 1
+    assert "Escalations today" not in manager and "On call" not in manager
+    # Without escalation's levels the team load shows each engineer's tier.
+    assert re.search(re.escape(str(acme.engineer)) + r"</th><td>L1</td>", manager)
