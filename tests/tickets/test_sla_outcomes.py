@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import random
 from contextlib import suppress
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,23 +39,10 @@ from tickets.tasks import record_sla_breaches
 from ..sla.factories import plan_with_matrix
 from .conftest import open_ticket
 from .test_sla_on_tickets import at
+from .test_sla_report_numbers import BASE, FR, GOLD, RES, la
 
 pytestmark = pytest.mark.django_db
-LA = ZoneInfo("America/Los_Angeles")
-FR, RES = "first_response", "resolution"
-BASE = "http://acme.localhost/"
-MATRIX = {
-    ("P1", FR): "1 hour (24/7)",
-    ("P1", RES): "1 bd",
-    ("P2", FR): "4 bh",
-    ("P2", RES): "2 bd",
-    ("P3", FR): "8 bh",
-    ("P3", RES): "N/A",
-}  # P4: no targets
-
-
-def la(month, day, hour, minute=0):
-    return datetime(2026, month, day, hour, minute, tzinfo=LA)
+MATRIX = GOLD  # P4: no targets
 
 
 def rollup_cells(tenant) -> dict:
@@ -428,3 +414,28 @@ def test_another_help_desks_tickets_are_never_counted(planned, globex, ticket_ty
         )
         assert all(f.targets == 0 for f in report.totals.values())
         assert_rollups_recount(tenant)
+
+
+def test_a_breach_the_sweep_recorded_stays_when_the_priority_changes_later(planned, ticket_type):
+    """Due at 13:00 as P2 and unanswered: the report counts a breach. Lowered to P3 (8
+    business hours) at 14:30 and answered at 15:00, the response was still late on the
+    terms it ran on when it breached: the breach stays counted, on its P2 terms."""
+    with at(la(2, 23, 9)):
+        ticket = open_ticket(planned, ticket_type, priority="P2")
+    outcomes_breach_due(now=la(2, 23, 14))
+    with at(la(2, 23, 14, 30)):
+        ticket_priority_change(ticket=ticket, actor=planned.engineer, priority="P3", reason="x")
+    with at(la(2, 23, 15)):
+        ticket_reply(ticket=ticket, actor=planned.engineer, body="Sorry", base_url=BASE)
+    report = sla_report(
+        tenant=planned.tenant,
+        filters=ReportFilters(period=week(date(2026, 2, 23)), metric=FR),
+        now=la(2, 23, 15),
+    )
+    assert (report.totals[FR].targets, report.totals[FR].breached) == (1, 1)
+    outcome = SlaOutcome.objects.get(ticket=ticket, metric=FR)
+    assert (outcome.state, outcome.priority, outcome.breached_at) == (
+        BREACHED,
+        "P2",
+        la(2, 23, 13),
+    )
