@@ -128,3 +128,31 @@ def test_the_sweep_and_a_late_answer_at_once_count_one_breach(planned, ticket_ty
     assert (report.totals[FR].targets, report.totals[FR].breached) == (count, count)
     assert report.totals[FR].measured == count
     assert report_of(planned, metric=RES).totals[RES].targets == 0
+
+
+def test_a_rebuild_beside_answers_keeps_every_answer(planned, ticket_type):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    count = 6
+    with at(la(2, 23, 9)):
+        tickets = [
+            open_ticket(planned, ticket_type, priority="P2", title=f"Ticket {n}")
+            for n in range(count)
+        ]
+    with at(la(2, 23, 10)):
+        run_together(
+            lambda: call_command(
+                "sla_outcomes_rebuild", "--tenant", "acme", "--batch-size", "1", stdout=StringIO()
+            ),
+            *(
+                lambda t=t: ticket_reply(
+                    ticket=t, actor=planned.engineer, body="On it", base_url=BASE
+                )
+                for t in tickets
+            ),
+        )
+    assert_rollups_recount(planned.tenant)
+    report = report_of(planned, metric=FR)
+    assert (report.totals[FR].targets, report.totals[FR].met) == (count, count)

@@ -11,6 +11,7 @@ outcome rows. Running it again changes nothing.
 from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -40,17 +41,24 @@ def tenant_outcomes_rebuild(*, tenant, now, batch_size: int = BATCH_SIZE) -> Reb
     tickets = Ticket.objects.for_tenant(tenant).select_related("organization", "ticket_type")
     last_pk, count = 0, 0
     while True:
-        batch = list(tickets.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
-        if not batch:
-            break
-        last_pk = batch[-1].pk
-        for ticket in batch:
-            ticket.tenant = tenant
-        histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in batch])
-        evaluated = evaluate_many(
-            tenant=tenant, tickets=batch, books=books, now=now, histories=histories
-        )
-        outcomes_store(tenant=tenant, evaluations=evaluated.values(), now=now)
+        # Locked while evaluated and stored, as a change of the ticket locks it: a reply
+        # arriving meanwhile waits instead of being overwritten by an older evaluation.
+        with transaction.atomic():
+            batch = list(
+                tickets.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .select_for_update(of=("self",))[:batch_size]
+            )
+            if not batch:
+                break
+            last_pk = batch[-1].pk
+            for ticket in batch:
+                ticket.tenant = tenant
+            histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in batch])
+            evaluated = evaluate_many(
+                tenant=tenant, tickets=batch, books=books, now=now, histories=histories
+            )
+            outcomes_store(tenant=tenant, evaluations=evaluated.values(), now=now)
         count += len(batch)
     cells = rollups_rebuild(tenant=tenant)
     targets = SlaOutcome.objects.for_tenant(tenant).count()
