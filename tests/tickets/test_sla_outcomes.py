@@ -439,3 +439,19 @@ def test_a_breach_the_sweep_recorded_stays_when_the_priority_changes_later(plann
         "P2",
         la(2, 23, 13),
     )
+
+
+def test_an_answer_at_the_due_time_is_met(planned, ticket_type):
+    """Due at 13:00 and answered at 13:00 sharp: met, on the ticket and in the report."""
+    with at(la(2, 23, 9)):
+        ticket = open_ticket(planned, ticket_type, priority="P2")
+    with at(la(2, 23, 13)):
+        ticket_reply(ticket=ticket, actor=planned.engineer, body="Here", base_url=BASE)
+    ticket.refresh_from_db()
+    assert ticket.first_response_state == MET
+    report = sla_report(
+        tenant=planned.tenant,
+        filters=ReportFilters(period=week(date(2026, 2, 23)), metric=FR),
+        now=la(2, 23, 13),
+    )
+    assert (report.totals[FR].targets, report.totals[FR].met) == (1, 1)
