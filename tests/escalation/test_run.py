@@ -9,7 +9,7 @@ from escalation.models import Audience, EscalationEvent, Threshold
 from escalation.services import escalations_run_due
 from helpdesk.models import OutboxEmail
 from tests.factories import EngineerFactory, ManagerFactory
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import EventKind, SlaState, Ticket, TicketEvent
 from tickets.services import ticket_assign
 
 from .conftest import at, pacific
@@ -138,8 +138,11 @@ def test_hand_over_and_raise_priority(acme, plan, make_ticket):
     assert ticket.assignee is None
     assert ticket.priority == "P1"
     assert ticket.escalation_level == l2
-    # The SLA follows the raised priority: P1 first response, 1 hour on the 24/7 clock.
-    assert ticket.first_response_due_at == pacific(2026, 11, 24, 11, 0)
+    # The first response was breached at 12:00 on P2's terms before the rule raised the
+    # priority: the breach stays, with the due time it was measured against (a P1 hour on
+    # the 24/7 clock would have put it at 11:00).
+    assert ticket.first_response_due_at == pacific(2026, 11, 24, 12, 0)
+    assert ticket.first_response_state == SlaState.BREACHED
     kinds = list(
         TicketEvent.objects.filter(ticket=ticket, actor=None).values_list("kind", flat=True)
     )

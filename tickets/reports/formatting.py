@@ -35,7 +35,7 @@ def percent(value: float | None) -> str:
     if value is None:
         return "—"
     # The number in the active language's separators; the sign is not a word to translate.
-    return f"{number_format(value, 1)}\N{NO-BREAK SPACE}%"
+    return f"{number_format(round(value, 1), 1)}\N{NO-BREAK SPACE}%"
 
 
 def figures_text(figures: Figures) -> dict[str, str]:

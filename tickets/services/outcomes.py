@@ -312,7 +312,7 @@ def outcomes_breach_due(*, now, limit: int = BREACH_BATCH) -> int:
     total = 0
     with transaction.atomic():
         rows = list(
-            SlaOutcome.objects.filter(state="running", due_at__lte=now)
+            SlaOutcome.objects.filter(state="running", due_at__lt=now)
             .select_related("tenant")
             .order_by("pk")
             .select_for_update(skip_locked=True, of=("self",))[:limit]

@@ -64,14 +64,23 @@ def clock_facts(*, ticket: Ticket, history: list[tuple]) -> TicketClockFacts:
     )
 
 
-def previous_outcomes(ticket: Ticket) -> dict:
+def previous_outcomes(ticket: Ticket, now=None) -> dict:
     """Outcomes the ticket keeps whatever changes next (rule: met or breached stays so), with
     the due time each was measured against.
 
     A resolution met at resolving is only kept while the ticket stays resolved: a reopened
-    ticket's resolution clock runs again.
+    ticket's resolution clock runs again. A target still stored as running whose due time
+    is before ``now`` was breached then, even though nothing stored it: a change made
+    afterwards (a new priority with a longer target) does not undo that breach.
     """
     previous = {}
+    if now is not None:
+        for metric, state, due in (
+            (FIRST_RESPONSE, ticket.first_response_state, ticket.first_response_due_at),
+            (RESOLUTION, ticket.resolution_state, ticket.resolution_due_at),
+        ):
+            if state == SlaState.RUNNING and due is not None and due < now:
+                previous[metric] = (SlaState.BREACHED, due, due)
     if ticket.first_response_state in (SlaState.MET, SlaState.BREACHED):
         previous[FIRST_RESPONSE] = (
             ticket.first_response_state,
@@ -129,7 +138,7 @@ def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evalua
     )
     history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
     facts = clock_facts(ticket=ticket, history=history)
-    outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=explain)
+    outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=explain)
     return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
 
 
@@ -167,7 +176,7 @@ def evaluate_many(
     for ticket in tickets:
         book = books.book_for(ticket.organization.plan_id, ticket.created_at)
         facts = clock_facts(ticket=ticket, history=histories[ticket.pk])
-        outcome = evaluate(book, facts, now, previous_outcomes(ticket), explain=False)
+        outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=False)
         result[ticket.pk] = Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
     return result
 
