@@ -39,6 +39,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
 from bench.reports_seed import HOST, MANAGER, SLUG, rollups_check, seed, seeded  # noqa: E402
+from bench.tickets_bench import percentile  # noqa: E402
 from helpdesk.db_router import replica_reads  # noqa: E402
 from tickets.models import (  # noqa: E402
     OPEN_STATUSES,
@@ -62,13 +63,6 @@ from tickets.reports.selectors import (  # noqa: E402
     outcome_rows,
     sla_report,
 )
-
-
-def percentile(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p
-    f, c = int(k), min(int(k) + 1, len(values) - 1)
-    return values[f] + (values[c] - values[f]) * (k - f)
 
 
 def rss_kb() -> int:
