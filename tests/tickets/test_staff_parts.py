@@ -4,12 +4,16 @@ escalation's parts, added where the site's URLs are put together (helpdesk/urls.
 import pytest
 from django.urls import include, path
 
+from tickets.views import home
+
 pytestmark = pytest.mark.django_db
 
 # The site's URLs with tickets' own pages in place of the ones escalation adds to.
 urlpatterns = [
     path("accounts/", include("accounts.allauth_urls")),
     path("kb/", include("knowledge_base.urls")),
+    path("reports/", include("tickets.reports.urls")),
+    path("", home.home, name="home"),
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
 ]
