@@ -455,3 +455,50 @@ def test_an_answer_at_the_due_time_is_met(planned, ticket_type):
         now=la(2, 23, 13),
     )
     assert (report.totals[FR].targets, report.totals[FR].met) == (1, 1)
+
+
+def test_at_its_due_time_a_target_still_runs_for_the_sweep_too(planned, ticket_type):
+    """At 13:00 sharp the ticket page shows the first response due now, not breached; the
+    sweep records nothing until the due time has passed."""
+    from tickets.services.sla import ticket_sla_evaluated
+
+    with at(la(2, 23, 9)):
+        ticket = open_ticket(planned, ticket_type, priority="P2")  # FR due 13:00
+    ticket = Ticket.objects.select_related("tenant", "organization").get(pk=ticket.pk)
+    assert outcomes_breach_due(now=la(2, 23, 13)) == 0
+    assert ticket_sla_evaluated(ticket=ticket, now=la(2, 23, 13)).outcome[FR].state == "running"
+    assert outcomes_breach_due(now=la(2, 23, 13) + timedelta(seconds=1)) == 1
+
+
+def test_a_breach_the_sweep_records_keeps_the_time_the_ticket_was_on_hold(planned, ticket_type):
+    """On hold for 2 business hours, then overdue: the breach the sweep records counts
+    those 2 hours paused, as a rebuild from the ticket does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with at(la(2, 23, 9)):
+        ticket = open_ticket(planned, ticket_type, priority="P2")  # resolution: 2 bd
+    with at(la(2, 23, 10)):
+        ticket_reply(
+            ticket=ticket,
+            actor=planned.engineer,
+            body="Which site?",
+            status=Status.ON_HOLD,
+            base_url=BASE,
+        )
+    with at(la(2, 23, 12)):
+        ticket_reply(ticket=ticket, actor=planned.customer, body="Bogotá", base_url=BASE)
+    # Due Wed 25 Feb 11:00 (18 bh + 2 bh on hold); the sweep runs on Thursday.
+    outcomes_breach_due(now=la(2, 26, 9))
+    period = week(date(2026, 2, 23))
+    swept = sla_report(
+        tenant=planned.tenant, filters=ReportFilters(period=period, metric=RES), now=la(2, 26, 9)
+    ).totals[RES]
+    assert (swept.breached, swept.paused_seconds) == (1, 2 * 3600)
+    with at(la(2, 26, 9)):
+        call_command("sla_outcomes_rebuild", stdout=StringIO())
+    rebuilt = sla_report(
+        tenant=planned.tenant, filters=ReportFilters(period=period, metric=RES), now=la(2, 26, 9)
+    ).totals[RES]
+    assert (rebuilt.breached, rebuilt.paused_seconds) == (1, 2 * 3600)

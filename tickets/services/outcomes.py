@@ -20,6 +20,7 @@ from sla.engine import (
     FIRST_RESPONSE,
     MET,
     NONE,
+    PAUSED,
     RESOLUTION,
     measure,
     target_seconds,
@@ -122,13 +123,10 @@ def _measured_row(evaluated, metric: str, now, known: SlaOutcome | None) -> SlaO
         decided_at=met_at or breached_at,
         stopped_at=measures.stopped_at,
         business_seconds=measures.business_seconds,
-        # Time paused counts once the outcome is decided or the clock stopped; a running
-        # row stays unchanged between changes of the ticket, so it is not rewritten.
-        paused_seconds=(
-            measures.paused_seconds
-            if measures.stopped_at is not None or status.state == BREACHED
-            else 0
-        ),
+        # Time paused counts unless a pause is under way: a paused row would change at
+        # every look, while a running one holds its past pauses, which the breach sweep
+        # keeps when it records the breach.
+        paused_seconds=measures.paused_seconds if status.state != PAUSED else 0,
         updated_at=now,
     )
 
