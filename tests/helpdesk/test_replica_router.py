@@ -8,6 +8,10 @@ proves the reads really went there.
 """
 
 import copy
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -29,6 +33,45 @@ from ..tickets.test_sla_on_tickets import at
 FEBRUARY = Period(CUSTOM, date(2026, 2, 1), date(2026, 2, 28))
 READ_AT = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
 FR = "first_response"
+SHOW_DATABASES = (
+    "import json, helpdesk.settings.base as s; "
+    "print(json.dumps([s.DATABASES, getattr(s, 'DATABASE_ROUTERS', [])], default=str))"
+)
+
+
+def _settings_with(**variables):
+    """DATABASES and DATABASE_ROUTERS as a web process reads them from its environment."""
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_REPLICA_URL"}
+    env.update(DEBUG="1", **variables)
+    out = subprocess.run(
+        [sys.executable, "-c", SHOW_DATABASES], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_a_replica_url_adds_the_replica_with_the_primarys_connection_settings():
+    databases, routers = _settings_with(
+        DATABASE_URL="postgres://app:secret@primary.internal:5432/helpdesk",
+        DATABASE_REPLICA_URL="postgres://reader:secret@replica.internal:5432/helpdesk",
+        DATABASE_STATEMENT_TIMEOUT_MS="25000",
+        DATABASE_CONNECT_TIMEOUT="3",
+        CONN_MAX_AGE="30",
+    )
+    primary, replica = databases["default"], databases[REPLICA]
+    assert (replica["HOST"], replica["USER"]) == ("replica.internal", "reader")
+    for name in ("ENGINE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        assert replica[name] == primary[name]
+    assert replica["OPTIONS"] == {"connect_timeout": 3, "options": "-c statement_timeout=25000"}
+    assert replica["TEST"] == {"MIRROR": "default"}
+    assert routers == ["helpdesk.db_router.ReplicaRouter"]
+
+
+def test_without_a_replica_url_there_is_only_the_primary():
+    databases, routers = _settings_with(
+        DATABASE_URL="postgres://app:secret@primary.internal:5432/helpdesk"
+    )
+    assert list(databases) == ["default"]
+    assert routers == []
 
 
 def _tickets(world):
@@ -103,6 +146,32 @@ class TestWithReplica:
             (row.label, row.figures[FR].met, row.figures[FR].breached) for row in report.rows
         ] == [(acme.org.name, 1, 1)]
         assert rows == [(numbers[0], "met"), (numbers[1], "breached")]
+
+    def test_the_report_page_and_its_download_read_the_replica(self, acme):
+        numbers = _tickets(acme)
+        manager = Client(HTTP_HOST=acme.host)
+        manager.force_login(acme.manager)
+        query = "period=custom&first=2026-02-01&last=2026-02-28"
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections[REPLICA]) as replica,
+        ):
+            page = manager.get(f"/reports/sla/?{query}&group=organization")
+            download = manager.get(f"/reports/sla/tickets.csv?{query}")
+            lines = b"".join(download.streaming_content).decode().strip().splitlines()
+
+        assert page.status_code == 200
+        assert acme.org.name in page.content.decode()
+        assert download.status_code == 200
+        assert len(lines) == 3  # the header and the two tickets
+        prefix = acme.tenant.ticket_prefix
+        assert all(any(f"{prefix}-{n}" in line for line in lines[1:]) for n in numbers)
+        report_tables = ("tickets_slarollup", "tickets_slaoutcome")
+        read_on_replica = " ".join(q["sql"] for q in replica.captured_queries)
+        assert all(table in read_on_replica for table in report_tables)
+        assert not any(
+            table in q["sql"] for q in primary.captured_queries for table in report_tables
+        )
 
     def test_the_queue_reads_the_primary(self, acme):
         numbers = _tickets(acme)
