@@ -254,6 +254,12 @@ class Ticket(TenantOwnedModel):
                 include=["assignee", "status"],
                 name="ticket_unassigned_sla",
             ),
+            # The backlog's age in the SLA reports: open tickets by opening time.
+            models.Index(
+                fields=["tenant", "created_at"],
+                condition=Q(status__in=["new", "in_progress", "on_hold"]),
+                name="ticket_open_age",
+            ),
             models.Index(
                 fields=["escalation_check_at"],
                 condition=Q(escalation_check_at__isnull=False),

@@ -141,6 +141,11 @@ def _merged(old: SlaOutcome | None, new: SlaOutcome | None) -> SlaOutcome | None
         for name in TERMS:
             setattr(new, name, getattr(old, name))
         new.measured_on_earlier_terms = old.measured_on_earlier_terms or differs
+        # The time it took was measured on those terms' clock too: a stopped clock keeps it.
+        if old.business_seconds is not None:
+            new.stopped_at = old.stopped_at
+            new.business_seconds = old.business_seconds
+            new.paused_seconds = old.paused_seconds
     return new
 
 
