@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count, F, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
-from accounts.models import User
+from accounts.models import Tenant, User
 
 from ..models import OPEN_STATUSES, SlaOutcome, SlaState, Status, Ticket
 from .tickets import (
@@ -72,26 +74,38 @@ def engineer_home(*, tenant, actor: User, now: datetime) -> EngineerHome:
     """
     zone = viewer_zone(tenant=tenant, user=actor)
     mine = Ticket.objects.for_tenant(tenant).filter(assignee=actor, status__in=OPEN_STATUSES)
-    counts = mine.aggregate(
-        open=Count("tenant"),
-        hour=Count("tenant", filter=Q(sla_due_at__lte=now + timedelta(hours=1))),
-        today=Count("tenant", filter=Q(sla_due_at__lt=end_of_local_day(now, zone))),
-        waiting=Count(
-            "tenant",
-            filter=Q(status=Status.ON_HOLD, updated_at__lt=now - timedelta(days=WAITING_DAYS)),
-        ),
+    # Separate counts, each answered by an index: the first from ``ticket_assignee`` alone,
+    # the waiting one from its on-hold range.
+    counts = (
+        Tenant.objects.filter(pk=tenant.pk)
+        .annotate(
+            open=_count(mine, Count("tenant")),
+            hour=_count(mine.filter(sla_due_at__lte=now + timedelta(hours=1)), Count("tenant")),
+            today=_count(mine.filter(sla_due_at__lt=end_of_local_day(now, zone)), Count("tenant")),
+            waiting=_count(
+                mine.filter(
+                    status=Status.ON_HOLD, updated_at__lt=now - timedelta(days=WAITING_DAYS)
+                ),
+                Count("tenant"),
+            ),
+        )
+        .values("open", "hour", "today", "waiting")
+        .get()
     )
     queue = queue_tickets(tenant=tenant, actor=actor, queue="mine", filters=QueueFilters())
-    replies = queue_tickets(
+    by_reply = queue_tickets(
         tenant=tenant, actor=actor, queue="mine", filters=QueueFilters(sort="customer_reply")
     ).filter(last_customer_reply_at__isnull=False)
+    # The latest replies found on the tickets alone, then joined for their rows.
+    latest = by_reply.values("pk")[:CUSTOMER_REPLIES_SHOWN]
+    replies = by_reply.filter(pk__in=latest)
     return EngineerHome(
         tickets=list(queue[:MY_TICKETS_SHOWN]),
         open_count=counts["open"],
         due_within_hour=counts["hour"],
         due_today=counts["today"],
         waiting=counts["waiting"],
-        customer_replies=list(replies[:CUSTOMER_REPLIES_SHOWN]),
+        customer_replies=list(replies),
     )
 
 
@@ -111,15 +125,21 @@ class ManagerHome:
     breached: list[SlaOutcome]  # the targets breached, longest overdue first
 
 
-def team_load(*, tenant) -> tuple[list[TeamMember], int]:
-    """Open tickets per active staff member and unassigned ones: two queries."""
-    counts = dict(
+def team_load(*, tenant, now: datetime) -> tuple[list[TeamMember], int, int]:
+    """Open tickets per active staff member, unassigned ones, and open tickets past an
+    active target's due time (``sla_due_at``): two queries, the first one pass over the
+    ``ticket_open_sla`` index alone."""
+    rows = (
         Ticket.objects.for_tenant(tenant)
         .filter(status__in=OPEN_STATUSES)
         .values_list("assignee_id")
-        .annotate(n=Count("tenant"))
+        .annotate(n=Count("tenant"), overdue=Count("tenant", filter=Q(sla_due_at__lte=now)))
         .order_by()
     )
+    counts, overdue = {}, 0
+    for assignee_id, n, late in rows:
+        counts[assignee_id] = n
+        overdue += late
     team = [
         TeamMember(person=person, open_tickets=counts.get(person.pk, 0))
         for person in assignable_staff(tenant=tenant).only(
@@ -127,11 +147,7 @@ def team_load(*, tenant) -> tuple[list[TeamMember], int]:
         )
     ]
     team.sort(key=lambda member: -member.open_tickets)
-    return team, counts.get(None, 0)
-
-
-def _open_outcomes(*, tenant):
-    return SlaOutcome.objects.for_tenant(tenant).filter(ticket__status__in=OPEN_STATUSES)
+    return team, counts.get(None, 0), overdue
 
 
 def at_risk_filter(now: datetime) -> Q:
@@ -143,6 +159,23 @@ def breached_filter(now: datetime) -> Q:
     """A target breached: recorded so, or running past its due time (the breach sweep
     records it within the minute)."""
     return Q(state=SlaState.RUNNING, due_at__lte=now) | Q(state=SlaState.BREACHED)
+
+
+def _count(queryset, expression) -> Subquery:
+    """``queryset``'s count as a scalar subquery, 0 when there are no rows."""
+    counted = queryset.order_by().values("tenant").annotate(n=expression).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _first(tickets, *order):
+    """The ids of the first ``AT_RISK_SHOWN`` of ``tickets`` in ``order``, to combine in a
+    union: sliced where the database takes a LIMIT inside a union (PostgreSQL, which then
+    also plans on ten rows), else numbered."""
+    tickets = tickets.order_by(*order).values("pk")
+    if connection.features.supports_slicing_ordering_in_compound:
+        return tickets[:AT_RISK_SHOWN]
+    numbered = tickets.annotate(row=Window(RowNumber(), order_by=[F(name) for name in order]))
+    return numbered.filter(row__lte=AT_RISK_SHOWN).order_by().values("pk")
 
 
 # What a row of "at risk" or "breached" shows: the target, its ticket, who has it.
@@ -160,26 +193,66 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     """The team's load and the open tickets at risk or breached now (five queries).
 
     Counts are of tickets; the lists are of targets (a ticket may be at risk of its
-    resolution after breaching its first response, and shows in both)."""
-    team, unassigned = team_load(tenant=tenant)
-    outcomes = _open_outcomes(tenant=tenant)
-    counts = outcomes.filter(state__in=(SlaState.RUNNING, SlaState.BREACHED)).aggregate(
-        at_risk=Count("ticket", distinct=True, filter=at_risk_filter(now)),
-        breached=Count("ticket", distinct=True, filter=breached_filter(now)),
+    resolution after breaching its first response, and shows in both).
+
+    Both start from the open tickets and running targets, never from the breached targets
+    of every ticket ever closed. An open ticket has a target breached exactly when an
+    active target is past due (its ``sla_due_at``, the nearest active due time, has
+    passed) or a target is recorded breached on the ticket: a first response given late,
+    or a resolution breached before the ticket went on hold (its clock paused, so the
+    target is no longer in ``sla_due_at``). A running target belongs to an open ticket:
+    resolving or closing a ticket decides its targets.
+    """
+    team, unassigned, overdue = team_load(tenant=tenant, now=now)
+    tickets = Ticket.objects.for_tenant(tenant).filter(status__in=OPEN_STATUSES)
+    # Recorded breached, and no active target past due (those are in ``overdue``).
+    not_overdue = Q(sla_due_at__gt=now) | Q(sla_due_at__isnull=True)
+    first_late = Q(first_response_state=SlaState.BREACHED)
+    resolution_late = Q(resolution_state=SlaState.BREACHED)
+    running = SlaOutcome.objects.for_tenant(tenant).filter(at_risk_filter(now))
+    counts = (
+        Tenant.objects.filter(pk=tenant.pk)
+        .annotate(
+            at_risk=_count(running, Count("ticket", distinct=True)),
+            first_late=_count(tickets.filter(first_late, not_overdue), Count("tenant")),
+            resolution_late=_count(
+                tickets.filter(resolution_late, not_overdue).exclude(first_late), Count("tenant")
+            ),
+        )
+        .values("at_risk", "first_late", "resolution_late")
+        .get()
     )
-    rows = outcomes.select_related(
-        "ticket__tenant", "ticket__assignee", "ticket__organization"
-    ).only(*TARGET_COLUMNS)
+    # The nearest due targets at risk are targets of these tickets (found from the running
+    # targets alone).
+    nearest = running.order_by("due_at", "ticket_id").values("ticket_id")[:AT_RISK_SHOWN]
+    # The longest overdue targets are targets of the first tickets by each of these dues
+    # (numbered rather than sliced: a union of sliced queries is not portable).
+    candidates = _first(
+        tickets.filter(sla_due_at__lte=now), "sla_due_at", "priority", "created_at"
+    ).union(
+        _first(tickets.filter(first_late), "first_response_due_at"),
+        _first(tickets.filter(resolution_late), "resolution_due_at"),
+    )
+    rows = (
+        SlaOutcome.objects.for_tenant(tenant)
+        .filter(ticket__status__in=OPEN_STATUSES)
+        .select_related("ticket__tenant", "ticket__assignee", "ticket__organization")
+        .only(*TARGET_COLUMNS)
+    )
     return ManagerHome(
         team=team,
         unassigned=unassigned,
         at_risk_count=counts["at_risk"],
-        breached_count=counts["breached"],
-        at_risk=list(rows.filter(at_risk_filter(now)).order_by("due_at", "pk")[:AT_RISK_SHOWN]),
+        breached_count=overdue + counts["first_late"] + counts["resolution_late"],
+        at_risk=list(
+            rows.filter(at_risk_filter(now), ticket_id__in=nearest).order_by(
+                "due_at", "ticket_id", "pk"
+            )[:AT_RISK_SHOWN]
+        ),
         breached=list(
-            rows.filter(breached_filter(now)).order_by(F("due_at").asc(nulls_last=True), "pk")[
-                :AT_RISK_SHOWN
-            ]
+            rows.filter(breached_filter(now), ticket_id__in=candidates).order_by(
+                F("due_at").asc(nulls_last=True), "pk"
+            )[:AT_RISK_SHOWN]
         ),
     )
 
