@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, F, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import Tenant, User
@@ -125,29 +125,20 @@ class ManagerHome:
     breached: list[SlaOutcome]  # the targets breached, longest overdue first
 
 
-def team_load(*, tenant, now: datetime) -> tuple[list[TeamMember], int, int]:
-    """Open tickets per active staff member, unassigned ones, and open tickets past an
-    active target's due time (``sla_due_at``): two queries, the first one pass over the
-    ``ticket_open_sla`` index alone."""
-    rows = (
-        Ticket.objects.for_tenant(tenant)
-        .filter(status__in=OPEN_STATUSES)
-        .values_list("assignee_id")
-        .annotate(n=Count("tenant"), overdue=Count("tenant", filter=Q(sla_due_at__lte=now)))
-        .order_by()
+def team_load(*, tenant) -> list[TeamMember]:
+    """Each active staff member with their open tickets, most loaded first (one query: a
+    count per person over ``ticket_assignee``, cheaper than grouping every open ticket)."""
+    theirs = Ticket.objects.for_tenant(tenant).filter(
+        assignee=OuterRef("pk"), status__in=OPEN_STATUSES
     )
-    counts, overdue = {}, 0
-    for assignee_id, n, late in rows:
-        counts[assignee_id] = n
-        overdue += late
-    team = [
-        TeamMember(person=person, open_tickets=counts.get(person.pk, 0))
-        for person in assignable_staff(tenant=tenant).only(
-            "id", "tenant_id", "full_name", "email", "role", "tier"
-        )
-    ]
+    people = (
+        assignable_staff(tenant=tenant)
+        .only("id", "tenant_id", "full_name", "email", "role", "tier")
+        .annotate(open_tickets=_count(theirs, Count("tenant"), by="assignee"))
+    )
+    team = [TeamMember(person=person, open_tickets=person.open_tickets) for person in people]
     team.sort(key=lambda member: -member.open_tickets)
-    return team, counts.get(None, 0), overdue
+    return team
 
 
 def at_risk_filter(now: datetime) -> Q:
@@ -161,9 +152,10 @@ def breached_filter(now: datetime) -> Q:
     return Q(state=SlaState.RUNNING, due_at__lte=now) | Q(state=SlaState.BREACHED)
 
 
-def _count(queryset, expression) -> Subquery:
-    """``queryset``'s count as a scalar subquery, 0 when there are no rows."""
-    counted = queryset.order_by().values("tenant").annotate(n=expression).values("n")
+def _count(queryset, expression, *, by: str = "tenant") -> Subquery:
+    """``queryset``'s count as a scalar subquery, 0 when there are no rows (``by``: a
+    column the rows share)."""
+    counted = queryset.order_by().values(by).annotate(n=expression).values("n")
     return Coalesce(Subquery(counted), 0)
 
 
@@ -190,7 +182,7 @@ TARGET_COLUMNS = (
 
 
 def manager_home(*, tenant, now: datetime) -> ManagerHome:
-    """The team's load and the open tickets at risk or breached now (five queries).
+    """The team's load and the open tickets at risk or breached now (four queries).
 
     Counts are of tickets; the lists are of targets (a ticket may be at risk of its
     resolution after breaching its first response, and shows in both).
@@ -203,7 +195,7 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     target is no longer in ``sla_due_at``). A running target belongs to an open ticket:
     resolving or closing a ticket decides its targets.
     """
-    team, unassigned, overdue = team_load(tenant=tenant, now=now)
+    team = team_load(tenant=tenant)
     tickets = Ticket.objects.for_tenant(tenant).filter(status__in=OPEN_STATUSES)
     # Recorded breached, and no active target past due (those are in ``overdue``).
     not_overdue = Q(sla_due_at__gt=now) | Q(sla_due_at__isnull=True)
@@ -213,13 +205,16 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     counts = (
         Tenant.objects.filter(pk=tenant.pk)
         .annotate(
+            unassigned=_count(tickets.filter(assignee__isnull=True), Count("tenant")),
+            # Past an active target's due time (``ticket_open_sla`` alone).
+            overdue=_count(tickets.filter(sla_due_at__lte=now), Count("tenant")),
             at_risk=_count(running, Count("ticket", distinct=True)),
             first_late=_count(tickets.filter(first_late, not_overdue), Count("tenant")),
             resolution_late=_count(
                 tickets.filter(resolution_late, not_overdue).exclude(first_late), Count("tenant")
             ),
         )
-        .values("at_risk", "first_late", "resolution_late")
+        .values("unassigned", "overdue", "at_risk", "first_late", "resolution_late")
         .get()
     )
     # The nearest due targets at risk are targets of these tickets (found from the running
@@ -241,9 +236,9 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     )
     return ManagerHome(
         team=team,
-        unassigned=unassigned,
+        unassigned=counts["unassigned"],
         at_risk_count=counts["at_risk"],
-        breached_count=overdue + counts["first_late"] + counts["resolution_late"],
+        breached_count=counts["overdue"] + counts["first_late"] + counts["resolution_late"],
         at_risk=list(
             rows.filter(at_risk_filter(now), ticket_id__in=nearest).order_by(
                 "due_at", "ticket_id", "pk"
