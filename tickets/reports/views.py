@@ -197,5 +197,6 @@ def sla_report_tickets_csv(request):
     return exports.csv_response(
         filename=_("sla-tickets_%(period)s.csv") % {"period": exports.period_slug(filters.period)},
         header=exports.tickets_header(),
-        rows=exports.tickets_rows(rows, prefix=tenant.ticket_prefix, zone=_zone(tenant)),
+        rows=exports.tickets_rows(rows, tenant=tenant, zone=_zone(tenant)),
+        escaped=True,
     )
