@@ -201,14 +201,14 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     not_overdue = Q(sla_due_at__gt=now) | Q(sla_due_at__isnull=True)
     first_late = Q(first_response_state=SlaState.BREACHED)
     resolution_late = Q(resolution_state=SlaState.BREACHED)
-    running = SlaOutcome.objects.for_tenant(tenant).filter(at_risk_filter(now))
+    at_risk = SlaOutcome.objects.for_tenant(tenant).filter(at_risk_filter(now))
     counts = (
         Tenant.objects.filter(pk=tenant.pk)
         .annotate(
             unassigned=_count(tickets.filter(assignee__isnull=True), Count("tenant")),
             # Past an active target's due time (``ticket_open_sla`` alone).
             overdue=_count(tickets.filter(sla_due_at__lte=now), Count("tenant")),
-            at_risk=_count(running, Count("ticket", distinct=True)),
+            at_risk=_count(at_risk, Count("ticket", distinct=True)),
             first_late=_count(tickets.filter(first_late, not_overdue), Count("tenant")),
             resolution_late=_count(
                 tickets.filter(resolution_late, not_overdue).exclude(first_late), Count("tenant")
@@ -219,9 +219,8 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     )
     # The nearest due targets at risk are targets of these tickets (found from the running
     # targets alone).
-    nearest = running.order_by("due_at", "ticket_id").values("ticket_id")[:AT_RISK_SHOWN]
-    # The longest overdue targets are targets of the first tickets by each of these dues
-    # (numbered rather than sliced: a union of sliced queries is not portable).
+    nearest = at_risk.order_by("due_at", "ticket_id").values("ticket_id")[:AT_RISK_SHOWN]
+    # The longest overdue targets are targets of the first tickets by each of these dues.
     candidates = _first(
         tickets.filter(sla_due_at__lte=now), "sla_due_at", "priority", "created_at"
     ).union(
