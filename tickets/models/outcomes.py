@@ -99,6 +99,13 @@ class SlaOutcome(TenantOwnedModel):
                 name="sla_outcome_running",
             ),
             models.Index(fields=["due_at"], condition=Q(state="running"), name="sla_outcome_sweep"),
+            # Targets at risk now (75 % of the target gone, not yet due): the manager's home.
+            models.Index(
+                fields=["tenant", "risk_at"],
+                condition=Q(state="running"),
+                include=["due_at", "ticket", "state"],
+                name="sla_outcome_at_risk",
+            ),
         ]
 
     def __str__(self):

@@ -254,6 +254,30 @@ class Ticket(TenantOwnedModel):
                 include=["assignee", "status"],
                 name="ticket_unassigned_sla",
             ),
+            # Home pages: open tickets whose stored outcome is a breach (the manager's
+            # "breached now"), and an organization's open tickets by SLA due.
+            models.Index(
+                fields=["tenant", "first_response_due_at"],
+                condition=Q(
+                    status__in=["new", "in_progress", "on_hold"], first_response_state="breached"
+                ),
+                include=["sla_due_at", "status", "first_response_state"],
+                name="ticket_open_first_breached",
+            ),
+            models.Index(
+                fields=["tenant", "resolution_due_at"],
+                condition=Q(
+                    status__in=["new", "in_progress", "on_hold"], resolution_state="breached"
+                ),
+                include=["sla_due_at", "status", "first_response_state", "resolution_state"],
+                name="ticket_open_res_breached",
+            ),
+            models.Index(
+                fields=["tenant", "organization", "sla_due_at", "priority", "created_at"],
+                condition=Q(status__in=["new", "in_progress", "on_hold"]),
+                include=["status"],
+                name="ticket_organization_open_sla",
+            ),
             # The backlog's age in the SLA reports: open tickets by opening time.
             models.Index(
                 fields=["tenant", "created_at"],
