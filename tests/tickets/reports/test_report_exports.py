@@ -7,7 +7,12 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 
-from .test_report_pages import REPORT, REPORT_DAY, at, seed, soup, totals
+from helpdesk.priorities import Priority
+from tickets.services import ticket_reply
+
+from ...sla.factories import plan_with_matrix
+from ..conftest import open_ticket
+from .test_report_pages import REPORT, REPORT_DAY, at, pt, seed, soup, totals
 
 pytestmark = pytest.mark.django_db
 REPORT_CSV = "/reports/sla/export.csv"
@@ -105,3 +110,29 @@ def test_a_period_the_report_cannot_show_is_no_download(scenario, login):
         response = client.get(f"{REPORT_CSV}?period=custom&first=2026-02-20&last=2026-02-01")
     assert response.status_code == 400
     assert "The first day must not be after the last day." in response.content.decode()
+
+
+def test_ticket_csv_times_carry_the_offset_in_force_on_each_side_of_a_clock_change(
+    acme, ticket_type, login
+):
+    """Los Angeles moves from -08:00 to -07:00 at 2:00 on 8 March 2026: a P1 opened at 1:30
+    and answered at 1:45 had its hour of 24/7 end at 3:30 daylight time."""
+    acme.tenant.time_zone = "America/Los_Angeles"
+    acme.tenant.save(update_fields=["time_zone"])
+    acme.org.plan = plan_with_matrix(
+        tenant=acme.tenant, name="Gold", cells={("P1", "first_response"): "1 hour (24/7)"}
+    )
+    acme.org.save(update_fields=["plan"])
+    with at(pt(8, 1, 30, month=3)):
+        ticket = open_ticket(acme, ticket_type, title="Night call", priority=Priority.P1)
+    with at(pt(8, 1, 45, month=3)):
+        ticket_reply(ticket=ticket, actor=acme.engineer, body="On it", base_url="http://x/")
+    client = login(acme.manager)
+    with at(pt(10, 12, month=3)):
+        response = client.get(f"{TICKETS_CSV}?period=custom&first=2026-03-08&last=2026-03-08")
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *lines = list(csv.reader(io.StringIO(body)))
+    [line] = [dict(zip(header, line, strict=True)) for line in lines]
+    assert line["Ticket"] == ticket.reference and line["Target"] == "1 hour (24/7)"
+    assert line["Met at"] == "2026-03-08T01:45-08:00"
+    assert line["Due"] == "2026-03-08T03:30-07:00"
