@@ -125,7 +125,7 @@ def test_a_customer_puts_a_colleague_in_copy_who_signs_in_and_sees_the_ticket(
 
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(other, url, colleague.email)
-    other.get_by_role("link", name="My tickets").click()
+    other.get_by_role("link", name="My tickets", exact=True).click()
     other.get_by_role("link", name=ticket.reference).click()
     expect(other.get_by_role("heading", level=1)).to_contain_text("VPN tunnel drops")
     expect(other.locator("#copies")).to_contain_text("Carla Colleague")

@@ -96,7 +96,7 @@ def test_customer_follows_tickets_by_number_and_status(page, portal, acme, setti
     first = open_ticket(acme, kind, title="Backups failing")
     second = open_ticket(acme, kind, title="Dashboard slow")
     sign_in(page, portal("acme"), acme.customer.email)
-    page.get_by_role("link", name="My tickets").click()
+    page.get_by_role("link", name="My tickets", exact=True).click()
     expect(page.get_by_role("link", name=first.reference)).to_be_visible()
     expect(page.get_by_role("link", name=second.reference)).to_be_visible()
     page.get_by_label("Search by number or words").fill(second.reference)
