@@ -20,6 +20,7 @@ from ..services import (
     ticket_transition,
 )
 from ..services.attachments import attachment_check
+from ..services.outcomes import outcomes_forget
 from .catalogue import seed_catalogue
 from .mailboxes import seed_mailbox
 from .stories import TICKETS, DemoTicket
@@ -130,6 +131,8 @@ def _backdate(ticket: Ticket, offset: timedelta) -> None:
         first_response_ended_at=None,
         resolution_ended_at=None,
     )
+    # The outcomes measured on the fresh history go too: the next change measures the past.
+    outcomes_forget(tenant=ticket.tenant, ticket_ids=[ticket.pk])
     ticket.refresh_from_db()
     ticket_changed(ticket=ticket, now=timezone.now())
 

@@ -305,6 +305,26 @@ def outcomes_follow(*, tenant, tickets: Iterable[Ticket], now) -> None:
     delta.write(tenant.pk)
 
 
+@transaction.atomic(savepoint=False)
+def outcomes_forget(*, tenant, ticket_ids: Iterable[int]) -> None:
+    """Remove the outcomes of tickets whose history is being rewritten (the demo moves a
+    fresh history into the past), with their counts: the next evaluation measures anew."""
+    rows = list(
+        SlaOutcome.objects.for_tenant(tenant)
+        .filter(ticket_id__in=list(ticket_ids))
+        .order_by("pk")
+        .select_for_update()
+    )
+    if not rows:
+        return
+    zone = _zone(tenant)
+    delta = RollupDelta()
+    for row in rows:
+        delta.add(row, zone, -1)
+    SlaOutcome.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    delta.write(tenant.pk)
+
+
 BREACH_BATCH = 2000
 
 
