@@ -189,6 +189,14 @@ class SlaTarget(TenantOwnedModel):
     clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
     amount = models.PositiveIntegerField(_("amount"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, blank=True)
+    pause_during_maintenance = models.BooleanField(
+        _("pause during declared maintenance"),
+        default=False,
+        help_text=_(
+            "While a published maintenance window of the ticket's component is running, "
+            "this target's clock stands still."
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "priority", "metric"]

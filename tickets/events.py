@@ -155,6 +155,22 @@ def deescalated_event(
     )
 
 
+def incident_event(*, ticket: Ticket, actor, incident, linked: bool, at):
+    """The ticket was linked to (or unlinked from) an incident or a maintenance window."""
+    return _event(
+        ticket=ticket,
+        actor=actor,
+        kind=EventKind.INCIDENT,
+        data={
+            "incident": incident.pk,
+            "title": incident.title,
+            "kind": incident.kind,
+            "linked": linked,
+        },
+        at=at,
+    )
+
+
 def event_save(event: TicketEvent) -> TicketEvent:
     event.save(force_insert=True)
     return event

@@ -75,3 +75,46 @@ def rebuild_sla_rollups(tenant_id: int) -> int:
     """Recount a tenant's SLA rollups from its outcome rows (its time zone changed)."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     return 0 if tenant is None else rollups_rebuild(tenant=tenant)
+
+
+@shared_task
+def notify_incident_update(update_id: int) -> int:
+    """Email one incident update to its subscribers (each of them once)."""
+    from .status.notifications import incident_update_notify
+
+    return incident_update_notify(update_id=update_id)
+
+
+@shared_task
+def refresh_incident_clocks(incident_id: int) -> int:
+    """Recompute the SLA clocks of the open tickets a maintenance window concerns."""
+    from .services.maintenance import maintenance_clocks_refresh
+
+    return maintenance_clocks_refresh(incident_id=incident_id)
+
+
+@shared_task
+def run_maintenance_windows() -> int:
+    """Every minute: start and complete maintenance windows on time, and recompute the
+    clocks of the tickets whose window started or ended since the last run."""
+    from .status.maintenance import maintenance_windows_run
+
+    return maintenance_windows_run(now=timezone.now())
+
+
+@shared_task
+def reply_to_incident_tickets(incident_id: int, actor_id: int | None, resolve: bool) -> int:
+    """Post the resolved incident's reply on each linked ticket (once), resolving them when
+    asked."""
+    from .status.linked import incident_tickets_reply
+
+    return incident_tickets_reply(incident_id=incident_id, actor_id=actor_id, resolve=resolve)
+
+
+@shared_task
+def redrive_incident_notifications() -> int:
+    """Every minute: queue again the updates whose subscribers were not told yet (their
+    task was lost with the broker, or failed)."""
+    from .status.notifications import incident_updates_redrive
+
+    return incident_updates_redrive(now=timezone.now())

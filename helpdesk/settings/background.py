@@ -76,6 +76,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.record_sla_breaches",
         "schedule": 60.0,
     },
+    "run-maintenance-windows": {
+        "task": "tickets.tasks.run_maintenance_windows",
+        "schedule": 60.0,
+    },
+    "redrive-incident-notifications": {
+        "task": "tickets.tasks.redrive_incident_notifications",
+        "schedule": 60.0,
+    },
     "fetch-mailboxes": {
         "task": "tickets.tasks.fetch_mailboxes",
         "schedule": MAILBOX_FETCH_SECONDS,

@@ -1,8 +1,9 @@
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from helpdesk.priorities import Priority
-from tickets.models import PriorityDefinition, TicketType
+from tickets.models import Component, PriorityDefinition, TicketType
 
 from ..factories import TenantFactory
 
@@ -35,3 +36,14 @@ def png(name="screenshot.png", size=None) -> SimpleUploadedFile:
 
 def text_file(name="app.log", text="ERROR connection refused\n") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Component
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Component {n}")
+    slug = factory.Sequence(lambda n: f"component-{n}")
+    description = "A part of the service."
+    created_at = factory.LazyFunction(timezone.now)

@@ -1,23 +1,55 @@
+from .catalogue import PriorityDefinition, TicketCounter, TicketType
 from .events import EventKind, TicketEvent
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
 from .outcomes import BUCKET_COLUMNS, RollupDimension, SlaOutcome, SlaRollup
 from .participants import TicketParticipant
+from .status import (
+    COMPONENT_SEVERITY,
+    DOWNTIME_WEIGHT,
+    ENDED_STATUSES,
+    INCIDENT_TRANSITIONS,
+    KIND_STATUSES,
+    Component,
+    ComponentStatus,
+    ComponentStatusSpan,
+    Incident,
+    IncidentComponent,
+    IncidentImpact,
+    IncidentKind,
+    IncidentStatus,
+    IncidentUpdate,
+    StatusSubscriber,
+    TicketIncident,
+)
 from .tickets import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,
     Attachment,
     Channel,
     Message,
-    PriorityDefinition,
     SlaState,
     Status,
     Ticket,
-    TicketCounter,
-    TicketType,
     attachment_key,
 )
 
 __all__ = [
+    "COMPONENT_SEVERITY",
+    "DOWNTIME_WEIGHT",
+    "ENDED_STATUSES",
+    "INCIDENT_TRANSITIONS",
+    "KIND_STATUSES",
+    "Component",
+    "ComponentStatus",
+    "ComponentStatusSpan",
+    "Incident",
+    "IncidentComponent",
+    "IncidentImpact",
+    "IncidentKind",
+    "IncidentStatus",
+    "IncidentUpdate",
+    "StatusSubscriber",
+    "TicketIncident",
     "BUCKET_COLUMNS",
     "RollupDimension",
     "SlaOutcome",

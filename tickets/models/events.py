@@ -23,6 +23,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     DEESCALATED = "deescalated", _("De-escalated")
     SLA = "sla", _("SLA")
+    INCIDENT = "incident", _("Incident")
 
 
 class TicketEvent(TenantOwnedModel):

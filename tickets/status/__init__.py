@@ -1,0 +1,1 @@
+"""The status page: components, incidents and maintenance windows, joined to tickets."""
