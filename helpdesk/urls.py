@@ -29,6 +29,9 @@ urlpatterns = [
     path("anymail/", include((inbound_webhook_urls(), "anymail"))),
     path("kb/", include("knowledge_base.urls")),
     path("reports/", include("tickets.reports.urls")),
+    # The tenant's public status page (no sign-in) and the staff's incident pages.
+    path("status/", include("tickets.status.public_urls")),
+    path("incidents/", include("tickets.status.staff_urls")),
     # Each role's home page, with escalation's parts for staff (tickets import nothing of it).
     path("", home.home, {"parts": STAFF_PARTS}, name="home"),
     path("", include("accounts.urls")),
