@@ -162,6 +162,12 @@ class IncidentUpdateForm(ComponentStatesMixin, forms.Form):
         self.fields["status"].initial = incident.status
         current = {row.component_id: row.status for row in affected}
         self.add_component_fields(components, current, incident.is_maintenance)
+        # Components no longer offered (made inactive) stay as they are on the incident.
+        shown = {c.pk for c in self.components}
+        self.kept = {pk: status for pk, status in current.items() if pk not in shown}
+
+    def affected(self) -> dict[int, str]:
+        return {**self.kept, **super().affected()}
 
 
 class IncidentEditForm(forms.Form):

@@ -19,7 +19,7 @@ from accounts.decorators import manager_required, staff_required
 from helpdesk.forms import form_errors_from
 from helpdesk.markdown import render_markdown
 
-from ..models import ComponentStatus, IncidentKind, TicketIncident
+from ..models import ComponentStatus, IncidentKind, IncidentStatus, TicketIncident
 from ..selectors import assignable_staff
 from .forms import (
     ComponentStateForm,
@@ -30,7 +30,11 @@ from .forms import (
     TicketNumbersForm,
     tenant_zone,
 )
-from .linked import incident_resolution_reply_set, incident_tickets_unreplied
+from .linked import (
+    DEFAULT_RESOLUTION_REPLY,
+    incident_resolution_reply_set,
+    incident_tickets_unreplied,
+)
 from .services import (
     component_status_set,
     incident_create,
@@ -50,6 +54,12 @@ from .staff_selectors import (
 )
 
 PREVIEW = "preview"
+
+
+def _over(incident) -> bool:
+    """Resolved, or a maintenance window completed: its linked tickets may be answered (a
+    cancelled window fixed nothing)."""
+    return incident.status in (IncidentStatus.RESOLVED, IncidentStatus.COMPLETED)
 
 
 def _refusal(form, error) -> None:
@@ -164,7 +174,9 @@ def _forms(request, incident, affected):
         ),
         "edit_form": IncidentEditForm(incident=incident, tenant=tenant, staff=staff),
         "link_form": TicketNumbersForm(),
-        "reply_form": LinkedReplyForm(initial={"reply": incident.resolution_reply}),
+        "reply_form": LinkedReplyForm(
+            initial={"reply": incident.resolution_reply or str(DEFAULT_RESOLUTION_REPLY)}
+        ),
     }
 
 
@@ -177,6 +189,7 @@ def _detail(request, incident, *, status=200, **overrides):
         "affected": affected,
         "links": links,
         "unreplied": sum(1 for link in links if link.replied_at is None),
+        "can_reply_linked": _over(incident),
         "zone": tenant_zone(request.tenant),
         **_forms(request, incident, affected),
         **overrides,
@@ -337,7 +350,7 @@ def incident_unlink(request, pk, link_pk):
 def incident_reply_linked(request, pk):
     incident = incident_for_staff(tenant=request.tenant, actor=request.user, pk=pk)
     form = LinkedReplyForm(request.POST)
-    if not incident.is_ended:
+    if not _over(incident):
         form.add_error(None, _("Reply to the linked tickets once the incident is over."))
     if not form.is_valid():
         return _detail(request, incident, status=400, reply_form=form)
