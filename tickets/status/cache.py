@@ -37,3 +37,16 @@ def status_page_changed(tenant_id: int) -> None:
             logger.warning("Could not refresh the status page's cache", exc_info=True)
 
     transaction.on_commit(bump, robust=True)
+
+
+# Short enough that the 90-day bars roll over soon after the tenant's midnight, and that a
+# lost version bump (the cache was away) heals on its own.
+PAGE_TIMEOUT = 60
+
+
+def status_cache_key(*, tenant_id: int, view: str, language: str, staff: bool, extra="") -> str:
+    """The key of one rendered public view: per tenant, cache version, language and audience
+    (staff see private components, so they never share an entry with visitors)."""
+    audience = "staff" if staff else "public"
+    version = status_cache_version(tenant_id)
+    return f"status:page:{tenant_id}:{version}:{language}:{audience}:{view}:{extra}"
