@@ -84,8 +84,8 @@ def _preview(form) -> dict | None:
 
 
 @never_cache
-@require_GET
 @staff_required
+@require_GET
 def incident_list(request):
     tenant = request.tenant
     overview = incidents_overview(tenant=tenant, now=timezone.now())
@@ -198,16 +198,16 @@ def _detail(request, incident, *, status=200, **overrides):
 
 
 @never_cache
-@require_GET
 @staff_required
+@require_GET
 def incident_detail(request, pk):
     incident = incident_for_staff(tenant=request.tenant, actor=request.user, pk=pk)
     return _detail(request, incident)
 
 
 @never_cache
-@require_POST
 @staff_required
+@require_POST
 def incident_update(request, pk):
     tenant = request.tenant
     incident = incident_for_staff(tenant=tenant, actor=request.user, pk=pk)
@@ -238,8 +238,8 @@ def incident_update(request, pk):
 
 
 @never_cache
-@require_POST
 @staff_required
+@require_POST
 def incident_edit_view(request, pk):
     tenant = request.tenant
     incident = incident_for_staff(tenant=tenant, actor=request.user, pk=pk)
@@ -268,8 +268,8 @@ def incident_edit_view(request, pk):
 
 
 @never_cache
-@require_POST
 @staff_required
+@require_POST
 def incident_link(request, pk):
     tenant = request.tenant
     incident = incident_for_staff(tenant=tenant, actor=request.user, pk=pk)
@@ -324,8 +324,8 @@ def incident_link(request, pk):
 
 
 @never_cache
-@require_POST
 @staff_required
+@require_POST
 def incident_unlink(request, pk, link_pk):
     tenant = request.tenant
     incident = incident_for_staff(tenant=tenant, actor=request.user, pk=pk)
@@ -345,8 +345,8 @@ def incident_unlink(request, pk, link_pk):
 
 
 @never_cache
-@require_POST
 @staff_required
+@require_POST
 def incident_reply_linked(request, pk):
     incident = incident_for_staff(tenant=request.tenant, actor=request.user, pk=pk)
     form = LinkedReplyForm(request.POST)
@@ -383,8 +383,8 @@ def incident_reply_linked(request, pk):
 
 
 @never_cache
-@require_POST
 @manager_required
+@require_POST
 def component_state(request, pk):
     tenant = request.tenant
     component = tenant_components(tenant=tenant).filter(pk=pk).first()

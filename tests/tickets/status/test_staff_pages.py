@@ -58,6 +58,8 @@ def test_customers_and_another_tenants_staff_get_404_everywhere(two_tenants, log
         client = login(person)
         for method, url in _urls(incident, component, link):
             assert getattr(client, method)(url).status_code == 404, (person, url)
+            # Asking a form's address the wrong way tells nothing either.
+            assert client.get(url).status_code == 404, (person, url)
     # Another tenant's manager on their own host: the incident and component are not there.
     client = login(globex.manager)
     for method, url in _urls(incident, component, link)[3:]:
@@ -317,3 +319,31 @@ def test_list_shows_each_kind_in_a_fixed_number_of_queries(
     page = response.content.decode()
     assert "Incident 7" in page and "Old trouble" in page
     assert Component.objects.for_tenant(acme.tenant).count() == 4
+
+
+def test_a_cancelled_window_offers_no_reply_a_completed_one_does(acme, login, make_ticket):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    windows = []
+    for end in ("cancelled", "completed"):
+        window = incident_create(
+            tenant=acme.tenant,
+            actor=acme.manager,
+            kind=IncidentKind.MAINTENANCE,
+            title=f"Upgrade {end}",
+            body="We upgrade the database.",
+            starts_at=now + timedelta(hours=1),
+            ends_at=now + timedelta(hours=2),
+        )
+        ticket_incident_link(ticket=make_ticket(), incident=window, actor=acme.engineer)
+        incident_update_post(incident=window, actor=acme.manager, status=end, body="Over.")
+        windows.append(window)
+    client = login(acme.manager)
+    cancelled, completed = (client.get(f"/incidents/{w.pk}/").content.decode() for w in windows)
+    assert "Reply to linked tickets</h2>" not in cancelled
+    assert "Reply to linked tickets</h2>" in completed
+    refused = client.post(f"/incidents/{windows[0].pk}/reply/", {"reply": "Done."})
+    assert refused.status_code == 400
