@@ -93,7 +93,12 @@ def incident_list(request):
     return render(
         request,
         "status/staff/incident_list.html",
-        {"overview": overview, "components": components, "states": ComponentStatus.choices},
+        {
+            "overview": overview,
+            "components": components,
+            "states": ComponentStatus.choices,
+            "zone": tenant_zone(tenant),
+        },
     )
 
 

@@ -184,6 +184,9 @@ def test_maintenance_window_is_read_in_the_tenants_time_zone(acme, login):
     window = Incident.objects.get(kind=IncidentKind.MAINTENANCE)
     assert window.starts_at.isoformat() == "2030-05-02T03:00:00+00:00"
     assert window.ends_at.isoformat() == "2030-05-02T04:30:00+00:00"
+    listed = client.get("/incidents/").content.decode()
+    assert "(America/Bogota)" in listed
+    assert "(America/Bogota)" in client.get(f"/incidents/{window.pk}/").content.decode()
 
 
 def test_update_offers_only_allowed_moves_and_keeps_input_when_refused(acme, login):
