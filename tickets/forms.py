@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from helpdesk.markdown import MarkdownFormField, text_max_length
 from helpdesk.priorities import Priority
 
-from .models import STAFF_STATUS_LABELS, Channel, Status, TicketType
+from .models import STAFF_STATUS_LABELS, Channel, Component, Status, TicketType
 from .services.attachments import ALLOWED_TYPES
 
 
@@ -48,6 +48,11 @@ class TypeChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class ComponentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class TicketCreateForm(AttachmentsMixin):
     title = forms.CharField(
         label=_("Title"),
@@ -77,11 +82,39 @@ class TicketCreateForm(AttachmentsMixin):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The actions just before the problem, one per line."),
     )
-    field_order = ["title", "ticket_type", "priority", "affected_service", "text", "steps"]
+    component = ComponentChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Affected component"),
+        empty_label=_("Not sure / none of these"),
+        to_field_name="slug",
+        help_text=_("The part of the service on our status page, if you know it."),
+    )
+    field_order = [
+        "title", "ticket_type", "priority", "component", "affected_service", "text", "steps",
+    ]  # fmt: skip
 
-    def __init__(self, *args, tenant, types, **kwargs):
+    def __init__(self, *args, tenant, types, components=(), known_incidents_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.types = types
+        # ``components``: already read, so the page reads them once; none, no field.
+        if components:
+            field = self.fields["component"]
+            field.queryset = Component.objects.for_tenant(tenant).filter(
+                pk__in=[c.pk for c in components]
+            )
+            field.choices = [("", field.empty_label)] + [(c.slug, c.name) for c in components]
+            if known_incidents_url:
+                field.widget.attrs.update(
+                    {
+                        "hx-get": known_incidents_url,
+                        "hx-trigger": "change",
+                        "hx-target": "#known-incidents",
+                        "hx-swap": "innerHTML",
+                    }
+                )
+        else:
+            del self.fields["component"]
         field = self.fields["ticket_type"]
         field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
         groups: dict[str, list] = {}

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .status import ticket_views as status_ticket_views
 from .views import copies, customer, files, on_behalf, staff, staff_actions, ticket
 from .views.parts import NO_PARTS, StaffParts
 
@@ -13,6 +14,11 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
     return [
         path("tickets/", customer.ticket_list, name="list"),
         path("tickets/new/", customer.ticket_new, name="new"),
+        path(
+            "tickets/new/known-incidents/",
+            status_ticket_views.known_incidents_partial,
+            name="known_incidents",
+        ),
         path("tickets/<str:reference>/", ticket.ticket_detail, page, name="detail"),
         path(
             "tickets/<str:reference>/conversation/",
@@ -30,6 +36,16 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
             name="priority",
         ),
         path("tickets/<str:reference>/type/", staff_actions.ticket_type_view, page, name="type"),
+        path(
+            "tickets/<str:reference>/incidents/link/",
+            staff_actions.ticket_incident_link_view,
+            name="incident_link",
+        ),
+        path(
+            "tickets/<str:reference>/incidents/<int:incident_id>/unlink/",
+            staff_actions.ticket_incident_unlink_view,
+            name="incident_unlink",
+        ),
         path("tickets/<str:reference>/copies/", copies.copy_add, page, name="copy_add"),
         path(
             "tickets/<str:reference>/copies/<int:participant_id>/remove/",
@@ -52,6 +68,7 @@ def ticket_urlpatterns(*, parts: StaffParts = NO_PARTS) -> list:
             on_behalf.customer_search_results,
             name="customer_search",
         ),
+        path("queue/link-incident/", staff.queue_incident_link, name="queue_incident_link"),
         path("queue/", staff.queue, page, name="queue_default"),
         path("queue/type/<slug:type_slug>/", staff.queue, page, name="queue_type"),
         path("queue/<slug:queue>/", staff.queue, page, name="queue"),

@@ -16,8 +16,9 @@ BASE = "http://acme.localhost/"
 # count and the page's rows (organization, requester, assignee and type joined in).
 MY_TICKETS_QUERIES = 4
 # Queue: the same plus the queue counts (one query), SLA plans and the rows' status history
-# (for the SLA badges), and the filter choices (types, organizations, engineers).
-QUEUE_QUERIES = 12
+# (for the SLA badges), the filter choices (types, organizations, engineers), and the
+# incidents the bulk action links selected rows to.
+QUEUE_QUERIES = 13
 
 
 def _count_queries(client, url) -> int:
@@ -187,8 +188,8 @@ CUSTOMER_SEARCH_QUERIES = 3
 # The new-ticket-for-a-customer page, finding the customer: the same as the search.
 NEW_FOR_CUSTOMER_SEARCH_QUERIES = 3
 # With the customer chosen: session, user, the customer, the catalogue, the priority
-# definitions and the colleagues to put in copy.
-NEW_FOR_CUSTOMER_FORM_QUERIES = 6
+# definitions, the colleagues to put in copy and the status page's components.
+NEW_FOR_CUSTOMER_FORM_QUERIES = 7
 
 
 @pytest.mark.parametrize("viewer", ["engineer", "customer"])

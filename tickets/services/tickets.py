@@ -64,11 +64,14 @@ def ticket_create(
     channel: str = Channel.PORTAL,
     opened_at=None,
     inbound_email=None,
+    component=None,
 ) -> Ticket:
     """Open a ticket. A customer opens their own; an engineer opens one on behalf of
     ``requester`` (a caller, an email forwarded by hand), saying how it came in
     (``channel``) and since when it runs (``opened_at``, not in the future: the SLA
-    clocks start there). ``inbound_email``: the email the ticket came in."""
+    clocks start there). ``inbound_email``: the email the ticket came in. ``component``: the
+    status page's component it is about (customers choose public ones); the ticket is linked
+    to the incidents going on there and the maintenance running or due within a day."""
     requester = requester or actor
     on_behalf = requester != actor
     if (
@@ -88,6 +91,12 @@ def ticket_create(
         raise ValidationError(_("Choose a request type from the list."))
     if channel not in Channel.values:
         raise ValidationError(_("Choose how the request came in."))
+    if component is not None and (
+        component.tenant_id != tenant.pk
+        or not component.is_active
+        or (not actor.is_agent and not component.is_public)
+    ):
+        raise ValidationError({"component": _("Choose a component from the list.")})
     markdown_check_length(fields={"text": text, "steps": steps}, limit=text_max_length())
     now = timezone.now()
     if opened_at is not None:
@@ -110,6 +119,7 @@ def ticket_create(
         priority=priority,
         status=Status.NEW,
         channel=channel,
+        component=component,
         created_at=now,
         updated_at=now,
         last_customer_reply_at=now,
@@ -133,7 +143,22 @@ def ticket_create(
     ticket_changed(
         ticket=ticket, now=now, base_url=base_url, created=True, inbound_email=inbound_email
     )
+    if component is not None:
+        _link_known_incidents(ticket=ticket, actor=actor, component=component)
     return ticket
+
+
+def _link_known_incidents(*, ticket: Ticket, actor: User, component) -> None:
+    """A ticket opened about a component with a known incident is linked to it (the
+    customer was shown it and wrote anyway), in the ticket's transaction."""
+    # Late imports: the status package builds on these services.
+    from ..selectors.tickets import known_incidents
+    from ..status.services import ticket_incident_link
+
+    for incident in known_incidents(
+        tenant=ticket.tenant, component_id=component.pk, now=timezone.now()
+    ):
+        ticket_incident_link(ticket=ticket, incident=incident, actor=actor)
 
 
 def _apply_status(ticket: Ticket, to_status: str, now) -> None:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
@@ -20,7 +21,9 @@ from knowledge_base.selectors import article_for_viewer, viewer_for
 from ..forms import TicketCreateForm
 from ..models import Status
 from ..selectors import customer_tickets, priority_definitions, selectable_types
+from ..selectors.tickets import components_for_ticket_form
 from ..services import ticket_create
+from ..status.ticket_views import chosen_component, known_incidents_context
 from .common import (
     base_url,
     collect_uploads,
@@ -104,6 +107,9 @@ def _initial(request, types) -> dict:
         initial["text"] = _("Follow-up to %(reference)s.") % {"reference": follow_up[:30]} + "\n\n"
     if types:
         initial["priority"] = Priority.P3
+    component = request.GET.get("component", "").strip()
+    if component:
+        initial["component"] = component[:120]
     return initial
 
 
@@ -120,6 +126,8 @@ def ticket_new(request):
         request.FILES or None,
         tenant=tenant,
         types=types,
+        components=list(components_for_ticket_form(tenant=tenant, staff=False)),
+        known_incidents_url=reverse("tickets:known_incidents"),
         initial=_initial(request, types),
     )
     kept = []
@@ -150,6 +158,7 @@ def ticket_new(request):
                         steps=data["steps"],
                         attachment_ids=[a.public_id for a in kept],
                         base_url=base_url(request),
+                        component=data.get("component"),
                     )
             except ValidationError as error:
                 form_errors_from(form, error)
@@ -175,5 +184,6 @@ def ticket_new(request):
             "definitions": priority_definitions(tenant=tenant),
             "priorities": Priority,
             "suggestions_template": optional_template("knowledge_base/includes/suggestions.html"),
+            **known_incidents_context(tenant=tenant, actor=actor, component=chosen_component(form)),
         },
     )

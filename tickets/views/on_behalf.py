@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,9 @@ from ..selectors import (
     priority_definitions,
     selectable_types,
 )
+from ..selectors.tickets import components_for_ticket_form
 from ..services import ticket_cc_add, ticket_create
+from ..status.ticket_views import chosen_component, known_incidents_context
 from .common import base_url, collect_uploads, keep_uploads
 
 
@@ -46,6 +49,8 @@ def _form(request, customer) -> TicketForCustomerForm:
         request.FILES or None,
         tenant=tenant,
         types=selectable_types(tenant=tenant),
+        components=list(components_for_ticket_form(tenant=tenant, staff=True)),
+        known_incidents_url=reverse("tickets:known_incidents"),
         customers=active_customers(tenant=tenant),
         colleagues=organization_colleagues(
             tenant=tenant, organization_id=customer.organization_id, exclude=[customer.pk]
@@ -78,6 +83,7 @@ def _open(request, form, kept):
                 steps=data["steps"],
                 attachment_ids=[a.public_id for a in kept],
                 base_url=base_url(request),
+                component=data.get("component"),
             )
             for colleague in data["copies"]:
                 ticket_cc_add(ticket=ticket, actor=actor, user=colleague)
@@ -120,6 +126,9 @@ def ticket_for_customer(request):
                 return redirect(ticket)
         keep_uploads(form, kept)
     context.update({"form": form, "kept": kept, "definitions": priority_definitions(tenant=tenant)})
+    context.update(
+        known_incidents_context(tenant=tenant, actor=request.user, component=chosen_component(form))
+    )
     return render(
         request,
         "tickets/ticket_for_customer.html",

@@ -2,10 +2,16 @@
 
 from dataclasses import replace
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from helpdesk.priorities import Priority
@@ -23,7 +29,9 @@ from ..selectors import (
     top_level_types,
     type_for_queue,
 )
+from ..selectors.tickets import incident_for_linking, incidents_linkable
 from ..services.sla import queue_sla_badges
+from ..status.services import tickets_incident_link
 from .common import paginate, query_without_page
 from .parts import NO_PARTS, StaffParts
 
@@ -95,5 +103,50 @@ def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
             "organizations": tenant_organizations(tenant=tenant),
             "staff": assignable_staff(tenant=tenant),
             "querystring": query_without_page(request),
+            # One query more than the queue alone: what the selected rows can be linked to.
+            "linkable_incidents": list(incidents_linkable(tenant=tenant)),
+            "back": request.get_full_path(),
         },
     )
+
+
+def _back_to_queue(request):
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("tickets:queue", queue="open")
+
+
+@never_cache
+@staff_required
+@require_POST
+def queue_incident_link(request):
+    """The queue's bulk action: link the selected tickets to one incident, then back to
+    the same queue."""
+    ticket_ids = [pk for pk in (_int(v) for v in request.POST.getlist("tickets")) if pk]
+    if not request.POST.get("incident"):
+        messages.error(request, _("Choose an incident or a maintenance window."))
+        return _back_to_queue(request)
+    incident = incident_for_linking(tenant=request.tenant, pk=request.POST.get("incident"))
+    if not ticket_ids:
+        messages.error(request, _("Select the tickets to link first."))
+        return _back_to_queue(request)
+    try:
+        linked = tickets_incident_link(
+            tenant=request.tenant, ticket_ids=ticket_ids, incident=incident, actor=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d ticket linked to “%(title)s”.",
+                "%(count)d tickets linked to “%(title)s”.",
+                linked,
+            )
+            % {"count": linked, "title": incident.title},
+        )
+    return _back_to_queue(request)

@@ -1,4 +1,5 @@
-"""What only staff do on the ticket page: assign it, change its priority and its type."""
+"""What only staff do on the ticket page: assign it, change its priority and its type, link
+it to incidents."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,9 @@ from accounts.decorators import staff_required, tenant_member_required
 
 from ..forms import AssignForm, PriorityForm, TypeForm
 from ..selectors import assignable_staff, selectable_types
+from ..selectors.tickets import incident_for_linking
 from ..services import ticket_assign, ticket_change_type, ticket_priority_change
+from ..status.services import ticket_incident_link, ticket_incident_unlink
 from .common import base_url
 from .parts import NO_PARTS, StaffParts
 from .ticket import render_ticket_page, show_refusal, ticket_in_scope
@@ -102,3 +105,51 @@ def ticket_type_view(request, reference, parts: StaffParts = NO_PARTS):
             )
             return redirect(ticket)
     return render_ticket_page(request, ticket, status=400, parts=parts, type_form=form)
+
+
+def _incident_from_post(request):
+    return incident_for_linking(tenant=request.tenant, pk=request.POST.get("incident"))
+
+
+@never_cache
+@tenant_member_required
+@require_POST
+@staff_required
+def ticket_incident_link_view(request, reference):
+    ticket = ticket_in_scope(request, reference)
+    if not request.POST.get("incident"):
+        messages.error(request, _("Choose an incident or a maintenance window."))
+        return redirect(ticket)
+    incident = _incident_from_post(request)
+    try:
+        link = ticket_incident_link(ticket=ticket, incident=incident, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        if link is None:
+            done = _("%(reference)s was already linked to “%(title)s”.")
+        else:
+            done = _("%(reference)s is linked to “%(title)s”.")
+        messages.success(request, done % {"reference": ticket.reference, "title": incident.title})
+    return redirect(ticket)
+
+
+@never_cache
+@tenant_member_required
+@require_POST
+@staff_required
+def ticket_incident_unlink_view(request, reference, incident_id):
+    ticket = ticket_in_scope(request, reference)
+    incident = incident_for_linking(tenant=request.tenant, pk=incident_id)
+    try:
+        unlinked = ticket_incident_unlink(ticket=ticket, incident=incident, actor=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        if unlinked:
+            messages.success(
+                request,
+                _("%(reference)s is no longer linked to “%(title)s”.")
+                % {"reference": ticket.reference, "title": incident.title},
+            )
+    return redirect(ticket)

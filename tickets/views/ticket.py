@@ -41,6 +41,7 @@ from ..selectors import (
     ticket_for_actor,
     ticket_timeline,
 )
+from ..selectors.tickets import incidents_linkable, ticket_incidents
 from ..services import (
     ticket_add_evidence,
     ticket_reply,
@@ -123,8 +124,15 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
         "kept": forms.get("kept", []),
         "evidence_kept": forms.get("evidence_kept", []),
         **_copies_context(request, ticket, forms.get("copy_form")),
+        "linked_incidents": ticket_incidents(ticket=ticket, staff=staff),
     }
     if staff:
+        linked_ids = {incident.pk for incident in context["linked_incidents"]}
+        context["linkable_incidents"] = [
+            incident
+            for incident in incidents_linkable(tenant=request.tenant)
+            if incident.pk not in linked_ids
+        ]
         context.update(
             {
                 "priority_form": forms.get("priority_form")
