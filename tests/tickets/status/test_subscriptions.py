@@ -1,13 +1,14 @@
 """Subscribing to the status page: double opt-in, unsubscribe links, choices, rate limit."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 
 from helpdesk.models import OutboxEmail
 from tickets.models import ComponentStatus, IncidentStatus, StatusSubscriber
-from tickets.status.notifications import incident_update_notify
+from tickets.status.notifications import incident_update_notify, incident_updates_redrive
 from tickets.status.services import incident_create, incident_update_post
 
 from ..factories import ComponentFactory
@@ -197,3 +198,16 @@ def test_private_incidents_reach_staff_subscribers_only(acme, components):
     update = _declare(acme, components["internal"], title="ETL backlog")
     assert incident_update_notify(update_id=update.pk) == 1
     assert _emails_to(acme.engineer.email) and not _emails_to(acme.customer.email)
+
+
+def test_redrive_tells_updates_whose_task_was_lost(acme, components):
+    client = Client(HTTP_HOST=acme.host)
+    client.force_login(acme.customer)
+    client.post("/status/subscription/", {"scope": "all"})
+    update = _declare(acme, components["calls"])  # its task never ran (no commit here)
+    soon = update.created_at + timedelta(seconds=30)
+    assert incident_updates_redrive(now=soon) == 0
+    later = update.created_at + timedelta(minutes=2)
+    assert incident_updates_redrive(now=later) == 1
+    assert incident_updates_redrive(now=later) == 0
+    assert len(_emails_to(acme.customer.email)) == 1
