@@ -352,3 +352,46 @@ class OnCallShift(TenantOwnedModel):
             "starts": f"{self.starts_at:%Y-%m-%d %H:%M}",
             "ends": f"{self.ends_at:%H:%M}",
         }
+
+
+class IncidentEscalationNotice(TenantOwnedModel):
+    """The one digest a level's people got for the tickets of an incident that reached it.
+
+    Tickets linked to an open incident do not email a level one by one: the first run in
+    which any of them reaches a level sends one digest and writes this row (unique per
+    incident and level, so concurrent checks send it once); later linked tickets reaching
+    the same level only add to ``ticket_count``, shown on the incident page.
+    """
+
+    incident = models.ForeignKey(
+        "tickets.Incident",
+        on_delete=models.CASCADE,
+        related_name="escalation_notices",
+        verbose_name=_("incident"),
+    )
+    level = models.ForeignKey(
+        EscalationLevel,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("level"),
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    # The linked tickets that reached the level: those in the digest and those after it.
+    ticket_count = models.PositiveIntegerField(_("tickets"), default=0)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("incident escalation digest")
+        verbose_name_plural = _("incident escalation digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "level"], name="incident_escalation_digest_once"
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Digest of incident %(incident)s to %(level)s") % {
+            "incident": self.incident_id,
+            "level": self.level_id,
+        }

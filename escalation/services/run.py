@@ -33,7 +33,9 @@ from ..selectors import (
     matrix_for,
     on_call_now,
 )
+from .digest import DigestBatch, open_incidents_of
 from .notify import (
+    Audience,
     EmailBatch,
     add_on_call,
     level_audience,
@@ -149,14 +151,18 @@ class _Writes:
     the escalation events, their emails, and the tickets' changes (through the tickets
     app's batch)."""
 
-    def __init__(self, now):
+    def __init__(self, run: _Run, incidents: dict):
         self.events: list[EscalationEvent] = []
-        self.tickets = TicketBatch(now=now)
+        self.tickets = TicketBatch(now=run.now)
         self.outbox = EmailBatch()
+        # Tickets linked to an open incident: one digest per incident and level.
+        self.incidents = incidents
+        self.digests = DigestBatch(tenant=run.tenant, base_url=run.base_url, now=run.now)
 
     def flush(self) -> None:
         EscalationEvent.objects.bulk_create(self.events)
         self.outbox.queue()
+        self.digests.queue()
         # Raised priorities go through the tickets' after-change point: new targets.
         self.tickets.save()
 
@@ -164,7 +170,7 @@ class _Writes:
 def _process_tenant(run: _Run, tickets: list[Ticket]) -> int:
     evaluated = evaluate_many(tenant=run.tenant, tickets=tickets, books=run.books, now=run.now)
     fired = fired_keys(tenant=run.tenant, tickets=tickets)
-    writes = _Writes(run.now)
+    writes = _Writes(run, open_incidents_of(tenant=run.tenant, tickets=tickets))
     count = 0
     for ticket in tickets:
         count += _process_ticket(run, evaluated[ticket.pk], fired[ticket.pk], writes)
@@ -196,6 +202,8 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
     reason = in_tenant_language(run.tenant, rule_reason, rule)
     emailed = {"reason": lazy_reason(rule)}
     audience = level_audience(tenant=run.tenant, level=level, cache=run.recipients_cache)
+    incident = writes.incidents.get(ticket.pk) if level is not None else None
+    level_people = dict(audience.people)
     if (
         level is not None
         and ticket.priority == Priority.P1
@@ -226,15 +234,36 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
         writes.tickets.escalation_level_set(
             ticket, level, reason=reason, by="rule", hand_over=rule.reassign
         )
-        send_escalation(
-            ticket=ticket,
-            event=event,
-            audience=audience,
-            sla=status,
-            base_url=run.base_url,
-            extra=emailed,
-            outbox=writes.outbox,
-        )
+        if incident is None:
+            send_escalation(
+                ticket=ticket,
+                event=event,
+                audience=audience,
+                sla=status,
+                base_url=run.base_url,
+                extra=emailed,
+                outbox=writes.outbox,
+            )
+        else:
+            level_only = Audience()
+            level_only.people = level_people
+            writes.digests.add(
+                incident=incident, level=level, audience=level_only, ticket=ticket, sla=status
+            )
+            # The on-call engineers paged for a P1 outside business hours still get the
+            # ticket's own email: a page is about one ticket.
+            paged = Audience()
+            paged.people = {k: v for k, v in audience.people.items() if k not in level_people}
+            if paged.people:
+                send_escalation(
+                    ticket=ticket,
+                    event=event,
+                    audience=paged,
+                    sla=status,
+                    base_url=run.base_url,
+                    extra=emailed,
+                    outbox=writes.outbox,
+                )
     if warning is not None:
         send_escalation(
             ticket=ticket,
