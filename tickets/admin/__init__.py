@@ -1,5 +1,6 @@
-"""Tickets in Django admin: the catalogue and tickets, mailboxes and received email."""
+"""Tickets in Django admin: the catalogue and tickets, mailboxes and received email, and
+the status page."""
 
-from . import catalogue, mail
+from . import catalogue, mail, status
 
-__all__ = ["catalogue", "mail"]
+__all__ = ["catalogue", "mail", "status"]
