@@ -23,6 +23,7 @@ from ..services.attachments import attachment_check
 from ..services.outcomes import outcomes_forget
 from .catalogue import seed_catalogue
 from .mailboxes import seed_mailbox
+from .status import seed_status_page
 from .stories import TICKETS, DemoTicket
 
 
@@ -146,4 +147,5 @@ def seed_demo_tickets(*, base_url_format: str, domain_suffix: str, reset: bool =
         seed_mailbox(tenant, reset=reset)
         base_url = base_url_format.format(host=f"{tenant.slug}.{domain_suffix}")
         created += seed_tickets(tenant, base_url=base_url)
+        seed_status_page(tenant)
     return created
