@@ -45,6 +45,14 @@ from .states import (
     RUNNING,
 )
 from .targets import ALWAYS, TargetSpec, format_target
+from .usage import (
+    MaintenanceWindow,
+    MetricMeasures,
+    clock_reaches,
+    measure,
+    metric_pauses,
+    normalise_pauses,
+)
 from .words import gettext
 
 __all__ = [
@@ -52,6 +60,7 @@ __all__ = [
     "PlanBook",
     "TargetRule",
     "TicketClockFacts",
+    "MaintenanceWindow",
     "MetricMeasures",
     "clock_reaches",
     "due_times",
@@ -89,6 +98,9 @@ class TicketClockFacts:
     # Resolution clock stopped: On hold or Resolved periods, end None = ongoing.
     pauses: tuple[tuple[datetime, datetime | None], ...] = ()
     resolved_at: datetime | None = None  # set while the ticket is Resolved/Closed
+    # Declared maintenance of the ticket's component (or linked to it): pauses both clocks
+    # of the targets that pause during maintenance.
+    maintenance: tuple[MaintenanceWindow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,8 @@ class TargetRule:
     spec: TargetSpec
     calendar: Calendar
     calendar_name: str = ""
+    # Contract term: the clock stands still during declared maintenance of the component.
+    pause_during_maintenance: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,36 +202,6 @@ def due_times(
             pauses if metric == RESOLUTION else (),
         )
     return result
-
-
-def clock_reaches(
-    book: PlanBook | None,
-    facts: TicketClockFacts,
-    now: datetime,
-    metric: str,
-    seconds: int,
-) -> datetime | None:
-    """The instant at which ``metric``'s clock will have counted ``seconds`` of its own time
-    (business or 24/7), with the ticket's pauses up to ``now``.
-
-    None when the metric has no target, its clock has stopped (first response given,
-    ticket resolved), or a pause still going at ``now`` holds it before it gets there. Used
-    to place points of the clock other than the due time: "75 % of the target", "30
-    minutes before the due time", "2 hours after it".
-    """
-    rule = book.rule(facts.priority, metric) if book is not None else None
-    if rule is None or facts.resolved_at is not None:
-        return None
-    if metric == FIRST_RESPONSE:
-        if facts.first_response_at is not None:
-            return None
-        raw_pauses = ()
-    else:
-        raw_pauses = facts.pauses
-    opened = clock.to_us(facts.opened_at)
-    pauses = _normalise_pauses(raw_pauses, opened, clock.to_us(now), False)
-    point = clock.due_us(rule.calendar, opened, max(int(seconds), 0) * clock.US, pauses)
-    return None if point is None else clock.from_us(point)
 
 
 def target_seconds(book: PlanBook | None, priority: str, metric: str) -> int | None:
@@ -279,13 +263,11 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
         stop_at = facts.first_response_at
         if stop_at is None:
             stop_at = facts.resolved_at
-        raw_pauses = ()
     else:
         stop_at = facts.resolved_at
-        raw_pauses = facts.pauses
     stop = None if stop_at is None else clock.to_us(stop_at)
     horizon = now_us if stop is None else stop
-    pauses = _normalise_pauses(raw_pauses, opened, horizon, stop is not None)
+    pauses = normalise_pauses(metric_pauses(rule, facts, metric), opened, horizon, stop is not None)
 
     due = clock.due_us(calendar, opened, amount, pauses)
     ongoing_pause = pauses[-1][0] if pauses and pauses[-1][1] is None else None
@@ -334,11 +316,13 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
             rule=rule,
             facts=facts,
             metric=metric,
-            pauses=pauses,
+            pauses=_own_pauses(rule, facts, metric, opened, horizon, stop is not None, pauses),
             due=due_at,
             state=state,
             ended=ended_at,
             kept=kept,
+            maintenance=_windows_seen(rule, facts, horizon),
+            horizon=clock.from_us(horizon),
             stopped_by_resolution=metric == FIRST_RESPONSE
             and facts.first_response_at is None
             and facts.resolved_at is not None,
@@ -357,63 +341,17 @@ def _evaluate_metric(book, facts, now, metric, previous, explain) -> MetricStatu
     )
 
 
-@dataclass(frozen=True)
-class MetricMeasures:
-    """What reports count of one metric beside its state: the clock time it took, the time
-    it stood still, and the instant it reaches 75 % of its target."""
-
-    stopped_at: datetime | None  # first response given / resolved (None: still running)
-    business_seconds: int | None  # clock time from opening to the stop, pauses left out
-    paused_seconds: int  # clock time spent paused, up to the stop (or ``now``)
-    risk_at: datetime | None  # when 75 % of the target has run (None: not running)
+def _windows_seen(rule, facts, horizon) -> tuple[MaintenanceWindow, ...]:
+    """The maintenance windows that paused this rule's clock by ``horizon``."""
+    if not rule.pause_during_maintenance:
+        return ()
+    return tuple(w for w in facts.maintenance if clock.to_us(w.start) <= horizon)
 
 
-def measure(
-    book: PlanBook | None, facts: TicketClockFacts, now: datetime, metric: str
-) -> MetricMeasures | None:
-    """The measures of ``metric`` on the plan's calendar (None when it has no target).
-
-    Times are on the target's own clock (business hours, or real time for 24/7), so a
-    median "time to first response" reads in the same units as the promise.
-    """
-    rule = book.rule(facts.priority, metric) if book is not None else None
-    if rule is None:
-        return None
-    calendar = rule.calendar
-    opened = clock.to_us(facts.opened_at)
-    if metric == FIRST_RESPONSE:
-        stop_at = facts.first_response_at or facts.resolved_at
-        raw_pauses = ()
-    else:
-        stop_at = facts.resolved_at
-        raw_pauses = facts.pauses
-    stop = None if stop_at is None else max(clock.to_us(stop_at), opened)
-    horizon = max(clock.to_us(now), opened) if stop is None else stop
-    pauses = _normalise_pauses(raw_pauses, opened, horizon, stop is not None)
-    used = clock.elapsed_us(calendar, opened, horizon, pauses)
-    paused = calendar.between_us(opened, horizon) - used
-    risk_at = None
-    if stop is None:
-        risk_at = clock_reaches(book, facts, now, metric, int(_seconds_of(rule) * AT_RISK_FRACTION))
-    return MetricMeasures(
-        stopped_at=None if stop is None else clock.from_us(stop),
-        business_seconds=None if stop is None else used // clock.US,
-        paused_seconds=max(paused, 0) // clock.US,
-        risk_at=risk_at,
-    )
-
-
-def _normalise_pauses(raw, opened, horizon, stopped):
-    """Pauses that matter up to ``horizon`` (now, or the stop): later ones are dropped, a
-    pause still going at the horizon is open-ended unless the clock has stopped."""
-    spans = []
-    for start, end in raw:
-        a = clock.to_us(start)
-        # A pause that starts exactly now is under way: the clock stops at this instant.
-        if a > horizon:
-            continue
-        b = None if end is None else clock.to_us(end)
-        if b is None or b > horizon:
-            b = horizon if stopped else None
-        spans.append((a, b))
-    return clock.merge_pauses_us(spans, opened)
+def _own_pauses(rule, facts, metric, opened, horizon, stopped, pauses):
+    """The ticket's own pauses (On hold, Resolved), for the line that counts them apart
+    from the maintenance windows."""
+    if not (rule.pause_during_maintenance and facts.maintenance):
+        return pauses
+    own = () if metric == FIRST_RESPONSE else facts.pauses
+    return normalise_pauses(own, opened, horizon, stopped)

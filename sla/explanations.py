@@ -49,7 +49,19 @@ def format_local(moment: datetime, tz) -> str:
 
 
 def explanation_lines(
-    *, book, rule, facts, metric, pauses, due, state, ended, kept, stopped_by_resolution
+    *,
+    book,
+    rule,
+    facts,
+    metric,
+    pauses,
+    due,
+    state,
+    ended,
+    kept,
+    stopped_by_resolution,
+    maintenance=(),
+    horizon=None,
 ) -> tuple[str, ...]:
     """The explanation of one metric's due time, line by line."""
     cal = rule.calendar
@@ -128,6 +140,7 @@ def explanation_lines(
                 count,
             )
         lines.append(text % {"count": count, "duration": duration})
+    lines.extend(_maintenance_lines(cal, maintenance, horizon))
     if due is not None:
         lines.append(gettext("Due %(when)s.") % {"when": format_local(due, tz)})
     elif state == PAUSED:
@@ -144,3 +157,33 @@ def explanation_lines(
     elif state == BREACHED and ended is not None:
         lines.append(gettext("Breached at %(when)s.") % {"when": format_local(ended, tz)})
     return tuple(lines)
+
+
+def _maintenance_lines(cal, windows, horizon) -> list[str]:
+    """One line per declared maintenance window that paused the clock, with the clock time
+    it held (a window still running counts up to ``horizon``)."""
+    lines = []
+    tz = cal.zone
+    for window in windows:
+        end = window.end if horizon is None or window.end <= horizon else horizon
+        held = (
+            cal.between_us(clock.to_us(window.start), clock.to_us(end)) if end > window.start else 0
+        )
+        values = {
+            "duration": format_duration(held // clock.US),
+            "title": window.title,
+            "start": format_local(window.start, tz),
+            "end": format_local(window.end, tz),
+        }
+        if end < window.end:
+            text = gettext(
+                "Paused during the declared maintenance “%(title)s” (%(start)s – %(end)s), "
+                "still under way: %(duration)s so far."
+            )
+        else:
+            text = gettext(
+                "Paused %(duration)s during the declared maintenance “%(title)s” "
+                "(%(start)s – %(end)s)."
+            )
+        lines.append(text % values)
+    return lines

@@ -72,10 +72,12 @@ def _book(plan: SupportPlan, targets, calendars, fallback_tz, calendar_id=...) -
         spec = target.spec
         if not spec.is_target:
             continue
+        # Snapshots of earlier matrices may predate the maintenance term: they never paused.
+        pause = bool(getattr(target, "pause_during_maintenance", False))
         if spec.clock == ALWAYS:
-            rules.append(TargetRule(target.priority, target.metric, spec, always, "24/7"))
+            rules.append(TargetRule(target.priority, target.metric, spec, always, "24/7", pause))
         elif business is not None:
-            rules.append(TargetRule(target.priority, target.metric, spec, business, name))
+            rules.append(TargetRule(target.priority, target.metric, spec, business, name, pause))
         # A business-hours target without a calendar cannot be computed; the admin refuses to
         # save one, so this only happens if the calendar was detached afterwards.
     return PlanBook(plan_id=plan.pk, plan_name=plan.name, rules=tuple(rules), calendar=business)
