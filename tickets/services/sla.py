@@ -19,6 +19,7 @@ from sla.services import plans_terms_renew, plans_to_recompute
 
 from ..models import OPEN_STATUSES, EventKind, SlaState, Status, Ticket, TicketEvent
 from ..signals import ticket_sla_changed
+from .maintenance import maintenance_windows_for
 from .outcomes import outcomes_store
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,13 @@ def status_histories(*, tenant_id: int, ticket_ids) -> dict[int, list[tuple]]:
     return histories
 
 
-def clock_facts(*, ticket: Ticket, history: list[tuple]) -> TicketClockFacts:
+def _pauses_for_maintenance(book: PlanBook | None) -> bool:
+    """Whether some target of ``book`` pauses during declared maintenance (only then are
+    the windows worth loading)."""
+    return book is not None and any(rule.pause_during_maintenance for rule in book.rules)
+
+
+def clock_facts(*, ticket: Ticket, history: list[tuple], maintenance=()) -> TicketClockFacts:
     pauses = []
     paused_since = None
     for at, _old, new in history:
@@ -61,6 +68,7 @@ def clock_facts(*, ticket: Ticket, history: list[tuple]) -> TicketClockFacts:
         first_response_at=ticket.first_response_at,
         pauses=tuple(pauses),
         resolved_at=ticket.resolved_at if stopped else None,
+        maintenance=tuple(maintenance),
     )
 
 
@@ -137,7 +145,11 @@ def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evalua
         tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
     )
     history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
-    facts = clock_facts(ticket=ticket, history=history)
+    windows = ()
+    if _pauses_for_maintenance(book):
+        windows = maintenance_windows_for(tenant_id=ticket.tenant_id, tickets=[ticket])
+        windows = windows.get(ticket.pk, ())
+    facts = clock_facts(ticket=ticket, history=history, maintenance=windows)
     outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=explain)
     return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
 
@@ -173,9 +185,14 @@ def evaluate_many(
     if histories is None:
         histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in tickets])
     result = {}
+    book_of = {t.pk: books.book_for(t.organization.plan_id, t.created_at) for t in tickets}
+    pausing = [t for t in tickets if _pauses_for_maintenance(book_of[t.pk])]
+    windows = maintenance_windows_for(tenant_id=tenant.pk, tickets=pausing) if pausing else {}
     for ticket in tickets:
-        book = books.book_for(ticket.organization.plan_id, ticket.created_at)
-        facts = clock_facts(ticket=ticket, history=histories[ticket.pk])
+        book = book_of[ticket.pk]
+        facts = clock_facts(
+            ticket=ticket, history=histories[ticket.pk], maintenance=windows.get(ticket.pk, ())
+        )
         outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=False)
         result[ticket.pk] = Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
     return result
@@ -203,12 +220,14 @@ SLA_COLUMNS = (
 )
 
 
-def open_tickets_in_batches(*, tenant, plan=None, batch_size: int = 2000):
+def open_tickets_in_batches(*, tenant, plan=None, batch_size: int = 2000, ticket_ids=None):
     """The open tickets of ``tenant`` (of ``plan``'s organizations if given), organizations
     loaded, in batches by primary key, so 100,000 tickets never sit in memory at once."""
     tickets = Ticket.objects.for_tenant(tenant).filter(status__in=OPEN_STATUSES)
     if plan is not None:
         tickets = tickets.filter(organization__plan=plan)
+    if ticket_ids is not None:
+        tickets = tickets.filter(pk__in=list(ticket_ids))
     last_pk = 0
     while True:
         batch = list(
@@ -225,7 +244,7 @@ def open_tickets_in_batches(*, tenant, plan=None, batch_size: int = 2000):
 
 
 def tickets_sla_recompute(
-    *, tenant, plan=None, now=None, batch_size: int = 2000, preview=None
+    *, tenant, plan=None, now=None, batch_size: int = 2000, preview=None, ticket_ids=None
 ) -> int:
     """Store the SLA columns of every open ticket of ``tenant`` (of ``plan``'s
     organizations if given), each on the terms it runs on; returns how many tickets changed.
@@ -241,7 +260,10 @@ def tickets_sla_recompute(
     now = now or timezone.now()
     books = plan_books_for_tenant(tenant=tenant)
     changed_total = 0
-    for batch in open_tickets_in_batches(tenant=tenant, plan=plan, batch_size=batch_size):
+    batches = open_tickets_in_batches(
+        tenant=tenant, plan=plan, batch_size=batch_size, ticket_ids=ticket_ids
+    )
+    for batch in batches:
         histories = status_histories(tenant_id=tenant.pk, ticket_ids=[t.pk for t in batch])
         evaluated = evaluate_many(
             tenant=tenant, tickets=batch, books=books, now=now, histories=histories
