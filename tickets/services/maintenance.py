@@ -4,7 +4,6 @@ when they really ended, and the recompute of the clocks a window holds."""
 
 from collections import defaultdict
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Q
 
 from sla.engine import MaintenanceWindow
@@ -12,16 +11,14 @@ from sla.engine import MaintenanceWindow
 from ..models import OPEN_STATUSES, Incident, IncidentKind, Ticket
 
 
-def _span(incident) -> tuple | None:
+def _span(starts_at, ends_at, ended_at, published_at) -> tuple | None:
     """[max(starts_at, published_at), min(ends_at, ended_at)], None when empty: a window
     announced after the fact never pauses time before it was published, and one completed
-    or cancelled early stops pausing then."""
-    if incident.starts_at is None or incident.ends_at is None or incident.published_at is None:
+    or cancelled early (a cancelled window that never started is empty) stops pausing then."""
+    if starts_at is None or ends_at is None or published_at is None:
         return None
-    start = max(incident.starts_at, incident.published_at)
-    end = (
-        incident.ends_at if incident.ended_at is None else min(incident.ends_at, incident.ended_at)
-    )
+    start = max(starts_at, published_at)
+    end = ends_at if ended_at is None else min(ends_at, ended_at)
     return (start, end) if end > start else None
 
 
@@ -32,26 +29,41 @@ def maintenance_windows_for(*, tenant_id: int, tickets) -> dict[int, tuple]:
         return {}
     ticket_ids = [t.pk for t in tickets]
     component_ids = {t.component_id for t in tickets if t.component_id is not None}
+    # One query; the rows repeat an incident per affected component and linked ticket
+    # (a window has few of each).
     rows = (
         Incident.objects.for_tenant(tenant_id)
         .filter(kind=IncidentKind.MAINTENANCE, published_at__isnull=False)
         .filter(
             Q(affected__component_id__in=component_ids) | Q(ticket_links__ticket_id__in=ticket_ids)
         )
-        .annotate(
-            component_ids=ArrayAgg("affected__component_id", distinct=True, default=[]),
-            linked_ids=ArrayAgg("ticket_links__ticket_id", distinct=True, default=[]),
-        )
         .order_by("starts_at", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "starts_at",
+            "ends_at",
+            "ended_at",
+            "published_at",
+            "affected__component_id",
+            "ticket_links__ticket_id",
+        )
     )
+    found = {}
+    for pk, title, starts, ends, ended, published, component_id, linked_id in rows:
+        entry = found.setdefault(pk, [(title, starts, ends, ended, published), set(), set()])
+        entry[1].add(component_id)
+        entry[2].add(linked_id)
     windows = defaultdict(list)
-    for incident in rows:
-        span = _span(incident)
+    for (title, starts, ends, ended, published), components, linked in found.values():
+        span = _span(starts, ends, ended, published)
         if span is None:
             continue
-        window = MaintenanceWindow(start=span[0], end=span[1], title=incident.title)
+        window = MaintenanceWindow(start=span[0], end=span[1], title=title)
         for ticket in tickets:
-            if ticket.component_id in incident.component_ids or ticket.pk in incident.linked_ids:
+            if (ticket.component_id is not None and ticket.component_id in components) or (
+                ticket.pk in linked
+            ):
                 windows[ticket.pk].append(window)
     return {pk: tuple(items) for pk, items in windows.items()}
 
