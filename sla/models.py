@@ -240,7 +240,8 @@ class SlaMatrixRevision(TenantOwnedModel):
     calendar = models.ForeignKey(
         BusinessCalendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # [[priority, metric, clock, amount, unit], ...] of every stored cell.
+    # [[priority, metric, clock, amount, unit, pause_during_maintenance], ...] of every
+    # stored cell (revisions written before the maintenance term have five items).
     cells = models.JSONField(default=list)
 
     class Meta:
@@ -265,6 +266,7 @@ class SlaMatrixRevision(TenantOwnedModel):
                 clock=clock,
                 amount=amount,
                 unit=unit or "",
+                pause_during_maintenance=bool(rest and rest[0]),
             )
-            for priority, metric, clock, amount, unit in self.cells
+            for priority, metric, clock, amount, unit, *rest in self.cells
         ]

@@ -244,7 +244,7 @@ def plan_matrix_revise(*, plan: SupportPlan, now: datetime | None = None) -> Non
     stored = SupportPlan.objects.for_tenant(plan.tenant_id).filter(pk=plan.pk)
     calendar_id = stored.values_list("calendar_id", flat=True).first()
     cells = [
-        [t.priority, t.metric, t.clock, t.amount, t.unit]
+        [t.priority, t.metric, t.clock, t.amount, t.unit, t.pause_during_maintenance]
         for t in SlaTarget.objects.for_tenant(plan.tenant_id)
         .filter(plan_id=plan.pk)
         .order_by("priority", "metric")
