@@ -296,6 +296,7 @@ class SupportPlanAdmin(TenantScopedAdmin):
                     calendar=form.cleaned_data["calendar"],
                     cells=form.specs,
                     targets_are_examples=form.cleaned_data["targets_are_examples"],
+                    pauses=form.pauses,
                 )
             except ValidationError as error:
                 form_errors_from(form, error)

@@ -153,6 +153,10 @@ def cell_name(priority: str, metric: str) -> str:
     return f"cell_{priority}_{metric}"
 
 
+def pause_name(priority: str, metric: str) -> str:
+    return f"pause_{priority}_{metric}"
+
+
 class PlanMatrixForm(forms.Form):
     """Every priority × metric cell of one plan, written as people say them."""
 
@@ -189,6 +193,12 @@ class PlanMatrixForm(forms.Form):
                     initial=row.label if row is not None else format_target(NA),
                     error_messages={"required": _("Enter a target or N/A.")},
                 )
+                self.fields[pause_name(priority.value, metric.value)] = forms.BooleanField(
+                    label=_("Pause during declared maintenance (%(priority)s, %(metric)s)")
+                    % {"priority": priority.label, "metric": str(metric_label).lower()},
+                    required=False,
+                    initial=row.pause_during_maintenance if row is not None else False,
+                )
 
     def _clean_cell(self, name):
         try:
@@ -209,6 +219,7 @@ class PlanMatrixForm(forms.Form):
                 except ValidationError as error:
                     self.add_error(name, error)
         self.specs = specs
+        self.pauses = {cell: bool(cleaned.get(pause_name(*cell))) for cell in specs}
         if not self.errors:
             for message in services.plan_matrix_errors(
                 plan=self.plan, calendar=cleaned.get("calendar"), cells=specs
@@ -217,11 +228,17 @@ class PlanMatrixForm(forms.Form):
         return cleaned
 
     def rows(self):
-        """[(priority label, [bound field per metric])] for the table."""
+        """[(priority label, [(bound target field, bound pause field) per metric])]."""
         return [
             (
                 priority.label,
-                [self[cell_name(priority.value, metric.value)] for metric, _ in METRICS],
+                [
+                    (
+                        self[cell_name(priority.value, metric.value)],
+                        self[pause_name(priority.value, metric.value)],
+                    )
+                    for metric, _ in METRICS
+                ],
             )
             for priority in Priority
         ]

@@ -265,12 +265,15 @@ def plan_set_matrix(
     calendar: BusinessCalendar | None,
     cells: Cells,
     targets_are_examples: bool | None = None,
+    pauses: dict | None = None,
 ) -> int:
     """Store a plan's calendar and matrix cells in one go; returns how many cells changed.
 
-    Cells not given keep their value. The new matrix applies to tickets opened from now on;
-    open tickets keep the terms they were given (the matrix is kept as a revision) until an
-    admin recomputes them (``tickets.services.sla.sla_recompute_open_tickets``).
+    Cells not given keep their value. ``pauses`` maps a cell to whether its clock stands
+    still during declared maintenance (cells not in it keep theirs). The new matrix applies
+    to tickets opened from now on; open tickets keep the terms they were given (the matrix
+    is kept as a revision) until an admin recomputes them
+    (``tickets.services.sla.sla_recompute_open_tickets``).
     """
     errors = plan_matrix_errors(plan=plan, calendar=calendar, cells=cells)
     if errors:
@@ -283,6 +286,9 @@ def plan_set_matrix(
         cell: {"clock": spec.clock, "amount": spec.amount, "unit": spec.unit or ""}
         for cell, spec in cells.items()
     }
+    for cell, pause in (pauses or {}).items():
+        if cell in wanted:
+            wanted[cell]["pause_during_maintenance"] = bool(pause)
     changed_cells = [
         cell
         for cell, values in wanted.items()

@@ -330,3 +330,28 @@ def test_changelists_cost_the_same_queries_for_one_or_many_rows(acme, url):
         calendar = BusinessCalendarFactory(tenant=acme.tenant)
         PlanFactory(tenant=acme.tenant, calendar=calendar)
     assert _changelist_queries(client, url) == few
+
+
+def test_admin_sets_which_targets_pause_during_declared_maintenance(acme, acme_plan):
+    client = client_for(acme)
+    page = client.get(matrix_url(acme_plan)).content.decode()
+    assert "Pause during declared maintenance (P1 – Critical, resolution)" in page
+    client.post(
+        matrix_url(acme_plan),
+        matrix_post(acme_plan.calendar, {f"pause_P1_{RES}": "on", f"cell_P1_{RES}": "7 bd"}),
+    )
+    paused = {
+        (t.priority, t.metric): t.pause_during_maintenance
+        for t in SlaTarget.objects.filter(plan=acme_plan)
+    }
+    assert paused[("P1", RES)] is True
+    assert not any(value for cell, value in paused.items() if cell != ("P1", RES))
+    page = client.get(matrix_url(acme_plan)).content.decode()
+    assert f'id="id_pause_P1_{RES}" aria-label' in page and "checked" in page
+    # Unticking it gives the target back its running clock, and keeps the old term as a
+    # revision for the tickets opened under it.
+    client.post(matrix_url(acme_plan), matrix_post(acme_plan.calendar, {f"cell_P1_{RES}": "7 bd"}))
+    assert not SlaTarget.objects.get(
+        plan=acme_plan, priority="P1", metric=RES
+    ).pause_during_maintenance
+    assert acme_plan.revisions.exists()

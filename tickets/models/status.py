@@ -12,6 +12,8 @@ pauses the SLA clocks of the tickets it concerns where the target says so (see
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -206,7 +208,10 @@ class ComponentStatusSpan(TenantOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.component_id}: {self.status} from {self.started_at:%Y-%m-%d %H:%M}"
+        return _("%(status)s from %(start)s") % {
+            "status": self.get_status_display(),
+            "start": date_format(timezone.localtime(self.started_at), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 class Incident(TenantOwnedModel):
@@ -356,7 +361,10 @@ class IncidentUpdate(TenantOwnedModel):
         ]
 
     def __str__(self):
-        return f"{self.incident_id}: {self.status} at {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(status)s at %(time)s") % {
+            "status": self.get_status_display(),
+            "time": date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT"),
+        }
 
 
 class TicketIncident(TenantOwnedModel):
