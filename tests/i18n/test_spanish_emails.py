@@ -92,6 +92,11 @@ def test_every_email_template_reads_spanish(spanish_acme, template):
         "portal_title": acme.tenant.portal_title,
         "ip": "203.0.113.7",
         "user_agent": "Firefox 140 en Linux",
+        # The incident emails: a digest of linked tickets, a status page update.
+        "count": 3,
+        "incident": {"title": "Llamadas sin registrar", "pk": 1},
+        "level_name": "Jefe de equipo",
+        "level_rank": 2,
     }
     missing = MissingTranslations()
     with translation.override("es"), missing.watching():
