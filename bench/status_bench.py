@@ -5,10 +5,14 @@ and maintenance windows (kept between runs; ``--reseed`` starts over), counts th
 ``/status/`` in process (uncached and cached, through the full middleware stack), then
 starts gunicorn on 127.0.0.1 and loads ``/status/`` as anonymous visitors.
 
-The load is a closed loop: ``--clients`` asyncio tasks in this process, each sending one
-request, waiting for the whole answer, then sending the next, for ``--seconds``. Each
-request is a new TCP connection on loopback (``Connection: close``), so latency includes
-the connect. Latency is measured from before the connect to the last byte.
+The load is a closed loop by default: ``--clients`` asyncio tasks in this process, each
+sending one request, waiting for the whole answer, then sending the next, for ``--seconds``
+(latency is then mostly the queue: clients ÷ throughput). With ``--rate R`` it is an open
+loop: the same clients send R requests a second between them, each on its own schedule,
+as visitors reloading the page do; a request sent late because its client was still waiting
+is measured from when it was due, so a slow server cannot hide its queue. Each request is a
+new TCP connection on loopback (``Connection: close``), so latency includes the connect;
+it runs to the last byte.
 """
 
 import argparse
@@ -233,19 +237,31 @@ async def _one(path: str) -> tuple[float, bool]:
     return time.perf_counter() - started, ok
 
 
-async def _load(clients: int, seconds: float):
+async def _load(clients: int, seconds: float, rate: float | None = None):
     latencies, errors = [], 0
-    deadline = time.perf_counter() + seconds
+    start = time.perf_counter()
+    deadline = start + seconds
 
-    async def client():
+    async def client(index: int):
         nonlocal errors
-        while time.perf_counter() < deadline:
+        interval = clients / rate if rate else 0.0
+        due = start + interval * index / clients
+        while True:
+            if rate:
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            if time.perf_counter() >= deadline:
+                return
+            sent = time.perf_counter()
             elapsed, ok = await _one("/status/")
-            latencies.append(elapsed)
+            # Open loop: from when the request was due, not when the client got to it.
+            latencies.append(elapsed + (sent - due if rate else 0.0))
             errors += not ok
+            due += interval
 
     started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(index) for index in range(clients)))
     return latencies, errors, time.perf_counter() - started
 
 
@@ -294,6 +310,9 @@ def main():
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--rate", type=float, default=None, help="requests per second in all (open loop)"
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--skip-migrate", action="store_true")
     args = parser.parse_args()
@@ -307,7 +326,7 @@ def main():
     try:
         # Warm every worker's cache entry and tenant lookup.
         asyncio.run(_load(args.workers * args.threads, 1.0))
-        latencies, errors, elapsed = asyncio.run(_load(args.clients, args.seconds))
+        latencies, errors, elapsed = asyncio.run(_load(args.clients, args.seconds, args.rate))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -318,9 +337,11 @@ def main():
         f"{incidents} incidents; {connection.vendor}; "
         f"gunicorn {args.workers} workers x {args.threads} threads (gthread), {os.cpu_count()} CPUs"
     )
+    mode = f"open loop at {args.rate:,.0f} requests/s" if args.rate else "closed loop"
     print(
-        f"Load: closed loop, {args.clients} asyncio clients in one process, one new loopback "
-        f"connection per request, for {args.seconds:.0f} s; latency = connect to last byte."
+        f"Load: {mode}, {args.clients} asyncio clients in one process, one new loopback "
+        f"connection per request, for {args.seconds:.0f} s; latency = connect (or due time) "
+        "to last byte."
     )
     rows = [
         ("requests", f"{len(ms):,}"),
