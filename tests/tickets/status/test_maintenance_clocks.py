@@ -130,3 +130,50 @@ def test_windows_start_and_complete_on_time_once(planned, ticket_type):
     assert Incident.objects.get(pk=window.pk).status == IncidentStatus.COMPLETED
     ticket.refresh_from_db()
     assert ticket.resolution_due_at == pt(11, 11)
+
+
+def test_a_ticket_linked_to_the_window_pauses_and_reports_count_the_paused_time(
+    planned, ticket_type
+):
+    from tickets.models import SlaOutcome
+    from tickets.services import ticket_transition
+    from tickets.status.services import ticket_incident_link
+
+    _pausing(planned)
+    database = ComponentFactory(tenant=planned.tenant, name="Database", slug="database")
+    with at(pt(9, 9)):
+        # No component chosen: the engineer links it to the window.
+        ticket = _ticket(planned, ticket_type)
+        window = _window(planned, [database])
+        ticket_incident_link(ticket=ticket, incident=window, actor=planned.engineer)
+    with at(pt(10, 13)):
+        maintenance_clocks_refresh(incident_id=window.pk)
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == pt(11, 11)
+    with at(pt(10, 15)):
+        ticket_transition(ticket=ticket, actor=planned.engineer, to_status="resolved")
+    outcome = SlaOutcome.objects.get(ticket=ticket, metric="resolution")
+    assert outcome.state == "met"
+    assert outcome.paused_seconds == 2 * 3600
+    # Mon 09:00–17:00 and Tue 08:00–15:00 less the 2 h window: 13 business hours.
+    assert outcome.business_seconds == 13 * 3600
+
+
+def test_a_window_cancelled_before_it_starts_pauses_nothing(planned, ticket_type):
+    from tickets.status.services import incident_update_post
+
+    _pausing(planned)
+    database = ComponentFactory(tenant=planned.tenant, name="Database", slug="database")
+    with at(pt(9, 9)):
+        ticket = _ticket(planned, ticket_type, database)
+        window = _window(planned, [database])
+        incident_update_post(
+            incident=window,
+            actor=planned.manager,
+            status=IncidentStatus.CANCELLED,
+            body="Postponed to next month.",
+        )
+    with at(pt(10, 13)):
+        maintenance_clocks_refresh(incident_id=window.pk)
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == pt(11, 9)
