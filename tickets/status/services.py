@@ -4,13 +4,13 @@ Every change of an incident goes through :func:`incident_update_post` (a status 
 message at the same status), which writes the update row, moves the affected components'
 states and their history spans, and after commit tells the subscribers, refreshes the page's
 cache and, for maintenance, the clocks of the tickets it concerns. Tickets are linked through
-:func:`ticket_incident_link`, which writes the ticket's timeline and hands the ticket to the
-incident's owner through the ticket services.
+:func:`ticket_incident_link` (in :mod:`tickets.status.ticket_links`), which writes the
+ticket's timeline and hands the ticket to the incident's owner through the ticket services.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,36 +21,48 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from helpdesk.markdown import markdown_check_length, render_markdown, text_max_length
 
-from .. import events
 from ..models import (
-    COMPONENT_SEVERITY,
     ENDED_STATUSES,
     INCIDENT_TRANSITIONS,
     KIND_STATUSES,
-    OPEN_STATUSES,
     Component,
     ComponentStatus,
-    ComponentStatusSpan,
     Incident,
     IncidentComponent,
     IncidentImpact,
     IncidentKind,
     IncidentStatus,
     IncidentUpdate,
-    Ticket,
-    TicketIncident,
 )
-from ..services.after_change import ticket_changed
-from ..services.tickets import assignee_apply, ticket_lock
 from .cache import status_page_changed
+from .components import (
+    RUNNING_MAINTENANCE,
+    component_status_apply,
+    component_status_set,
+    components_restate,
+)
+from .ticket_links import (
+    can_manage_incidents,
+    ticket_follow_owner,
+    ticket_incident_link,
+    ticket_incident_unlink,
+    tickets_incident_link,
+)
 
-# Maintenance puts its components "under maintenance" only while it runs.
-RUNNING_MAINTENANCE = frozenset({IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING})
-
-
-def can_manage_incidents(actor) -> bool:
-    """Engineers and managers declare and update incidents; customers never."""
-    return actor is not None and actor.is_agent
+# Linking tickets lives in .ticket_links; it is part of this module's interface too.
+__all__ = [
+    "can_manage_incidents",
+    "component_status_apply",
+    "component_status_set",
+    "components_restate",
+    "incident_create",
+    "incident_edit",
+    "incident_transition_allowed",
+    "incident_update_post",
+    "ticket_incident_link",
+    "ticket_incident_unlink",
+    "tickets_incident_link",
+]
 
 
 def _check_actor(actor) -> None:
@@ -280,7 +292,7 @@ def incident_edit(
     incident.save()
     if owner_changed and owner is not None:
         for link in incident.ticket_links.select_related("ticket").order_by("ticket_id"):
-            _follow_owner(link.ticket, incident, actor, now)
+            ticket_follow_owner(link.ticket, incident, actor, now)
     _after_change(incident, None, clocks=window_moved)
     return incident
 
@@ -317,77 +329,6 @@ def _update_write(*, incident, actor, status, body, notify, now) -> IncidentUpda
     )
 
 
-def _incident_holds(incident: Incident) -> bool:
-    """Whether the incident sets its components' states now."""
-    if incident.published_at is None or incident.status in ENDED_STATUSES:
-        return False
-    if incident.is_maintenance:
-        return incident.status in RUNNING_MAINTENANCE
-    return True
-
-
-def components_restate(
-    *, tenant, component_ids: Iterable[int], now: datetime, incident: Incident | None = None
-) -> None:
-    """Give each component the worst state its open incidents put it in (operational when
-    none does), closing and opening history spans where it changes. Components are locked
-    in id order, so concurrent updates of incidents sharing components cannot deadlock."""
-    ids = sorted(set(component_ids))
-    if not ids:
-        return
-    components = list(
-        Component.objects.for_tenant(tenant).filter(pk__in=ids).order_by("pk").select_for_update()
-    )
-    worst: dict[int, tuple[str, int | None]] = {}
-    rows = (
-        IncidentComponent.objects.for_tenant(tenant)
-        .filter(component_id__in=ids, incident__ended_at__isnull=True)
-        .select_related("incident")
-    )
-    for row in rows:
-        if not _incident_holds(row.incident):
-            continue
-        held = worst.get(row.component_id)
-        if held is None or COMPONENT_SEVERITY[row.status] > COMPONENT_SEVERITY[held[0]]:
-            worst[row.component_id] = (row.status, row.incident_id)
-    for component in components:
-        status, incident_id = worst.get(component.pk, (ComponentStatus.OPERATIONAL, None))
-        component_status_apply(component=component, status=status, now=now, incident_id=incident_id)
-
-
-def component_status_apply(*, component: Component, status: str, now, incident_id=None) -> bool:
-    """Set a locked component's state and its history; False when it already is."""
-    if component.status == status:
-        return False
-    ComponentStatusSpan.objects.filter(component=component, ended_at__isnull=True).update(
-        ended_at=now
-    )
-    ComponentStatusSpan.objects.create(
-        tenant_id=component.tenant_id,
-        component=component,
-        status=status,
-        started_at=now,
-        incident_id=incident_id,
-    )
-    component.status = status
-    component.status_changed_at = now
-    component.save(update_fields=["status", "status_changed_at"])
-    return True
-
-
-@transaction.atomic
-def component_status_set(*, component: Component, actor: User, status: str, now=None) -> bool:
-    """Set a component's state by hand (without an incident)."""
-    _check_actor(actor)
-    if status not in ComponentStatus.values:
-        raise ValidationError({"status": _("Choose a status.")})
-    component = Component.objects.select_for_update().get(pk=component.pk)
-    changed = component_status_apply(component=component, status=status, now=now or timezone.now())
-    if changed:
-        status_page_changed(component.tenant_id)
-    return changed
-
-
 def _after_change(incident: Incident, update: IncidentUpdate | None, *, clocks: bool) -> None:
     status_page_changed(incident.tenant_id)
     incident_id = incident.pk
@@ -408,100 +349,3 @@ def _after_change(incident: Incident, update: IncidentUpdate | None, *, clocks: 
             refresh_incident_clocks.delay(incident_id)
 
         transaction.on_commit(refresh, robust=True)
-
-
-# --- tickets ----------------------------------------------------------------------------------
-
-
-def _follow_owner(ticket: Ticket, incident: Incident, actor, now) -> None:
-    """A linked open ticket is handed to the incident's owner (escalation then follows the
-    owner, not fifty separate tickets)."""
-    if incident.owner_id is None or ticket.status not in OPEN_STATUSES:
-        return
-    ticket = ticket_lock(ticket)
-    if ticket.assignee_id == incident.owner_id:
-        return
-    event = assignee_apply(
-        ticket=ticket,
-        actor=actor,
-        assignee=incident.owner,
-        reason=_("Linked to the incident “%(title)s”") % {"title": incident.title},
-        now=now,
-    )
-    ticket.save(update_fields=["assignee", "updated_at"])
-    events.event_save(event)
-    ticket_changed(ticket=ticket, now=now, sla=False, moved=True)
-
-
-@transaction.atomic
-def ticket_incident_link(
-    *, ticket: Ticket, incident: Incident, actor: User | None, now: datetime | None = None
-) -> TicketIncident | None:
-    """Link a ticket to an incident or a maintenance window; None when it already is. The
-    ticket's timeline says so, an open ticket goes to the incident's owner, and a
-    maintenance window's pause applies to its clocks from now on."""
-    if actor is not None and not can_manage_incidents(actor) and actor.pk != ticket.requester_id:
-        raise PermissionDenied(_("Only engineers link tickets to incidents."))
-    if ticket.tenant_id != incident.tenant_id:
-        raise ValidationError(_("Choose an incident of this help desk."))
-    now = now or timezone.now()
-    ticket = ticket_lock(ticket)
-    link, created = TicketIncident.objects.get_or_create(
-        ticket=ticket,
-        incident=incident,
-        defaults={
-            "tenant_id": ticket.tenant_id,
-            "linked_by": actor,
-            "linked_at": now,
-        },
-    )
-    if not created:
-        return None
-    events.event_save(
-        events.incident_event(ticket=ticket, actor=actor, incident=incident, linked=True, at=now)
-    )
-    ticket.updated_at = now
-    ticket.save(update_fields=["updated_at"])
-    if incident.is_maintenance:
-        ticket_changed(ticket=ticket, now=now)
-    if not incident.is_ended:
-        _follow_owner(ticket, incident, actor, now)
-    return link
-
-
-def tickets_incident_link(
-    *, tenant, ticket_ids: Iterable[int], incident: Incident, actor: User
-) -> int:
-    """Link many tickets (the queue's bulk action), each in its own transaction so one
-    ticket's failure does not undo the others; returns how many were newly linked."""
-    if not can_manage_incidents(actor):
-        raise PermissionDenied(_("Only engineers link tickets to incidents."))
-    if incident.tenant_id != tenant.pk:
-        raise ValidationError(_("Choose an incident of this help desk."))
-    linked = 0
-    tickets = Ticket.objects.for_tenant(tenant).filter(pk__in=list(ticket_ids)).order_by("pk")
-    for ticket in tickets:
-        if ticket_incident_link(ticket=ticket, incident=incident, actor=actor) is not None:
-            linked += 1
-    return linked
-
-
-@transaction.atomic
-def ticket_incident_unlink(*, ticket: Ticket, incident: Incident, actor: User, now=None) -> bool:
-    if not can_manage_incidents(actor):
-        raise PermissionDenied(_("Only engineers link tickets to incidents."))
-    now = now or timezone.now()
-    ticket = ticket_lock(ticket)
-    deleted, _rows = TicketIncident.objects.filter(
-        tenant_id=ticket.tenant_id, ticket=ticket, incident=incident
-    ).delete()
-    if not deleted:
-        return False
-    events.event_save(
-        events.incident_event(ticket=ticket, actor=actor, incident=incident, linked=False, at=now)
-    )
-    ticket.updated_at = now
-    ticket.save(update_fields=["updated_at"])
-    if incident.is_maintenance:
-        ticket_changed(ticket=ticket, now=now)
-    return True
