@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import staff_link_views as link_views
 from . import staff_views as views
 
 app_name = "incidents"
@@ -11,8 +12,8 @@ urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/update/", views.incident_update, name="update"),
     path("<int:pk>/edit/", views.incident_edit_view, name="edit"),
-    path("<int:pk>/link/", views.incident_link, name="link"),
-    path("<int:pk>/unlink/<int:link_pk>/", views.incident_unlink, name="unlink"),
-    path("<int:pk>/reply/", views.incident_reply_linked, name="reply"),
-    path("components/<int:pk>/state/", views.component_state, name="component_state"),
+    path("<int:pk>/link/", link_views.incident_link, name="link"),
+    path("<int:pk>/unlink/<int:link_pk>/", link_views.incident_unlink, name="unlink"),
+    path("<int:pk>/reply/", link_views.incident_reply_linked, name="reply"),
+    path("components/<int:pk>/state/", link_views.component_state, name="component_state"),
 ]
