@@ -1,5 +1,6 @@
 from .catalogue import PriorityDefinition, TicketCounter, TicketType
 from .events import EventKind, TicketEvent
+from .incident_links import TicketIncident
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
 from .outcomes import BUCKET_COLUMNS, RollupDimension, SlaOutcome, SlaRollup
 from .participants import TicketParticipant
@@ -18,9 +19,8 @@ from .status import (
     IncidentKind,
     IncidentStatus,
     IncidentUpdate,
-    StatusSubscriber,
-    TicketIncident,
 )
+from .subscribers import StatusSubscriber
 from .tickets import (
     OPEN_STATUSES,
     STAFF_STATUS_LABELS,

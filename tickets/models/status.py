@@ -20,8 +20,6 @@ from django.utils.translation import pgettext_lazy
 from helpdesk.markdown import RenderedMarkdownField
 from helpdesk.tenancy import TenantOwnedModel
 
-from .tickets import Ticket
-
 
 class ComponentStatus(models.TextChoices):
     OPERATIONAL = "operational", pgettext_lazy("component status", "Operational")
@@ -365,87 +363,3 @@ class IncidentUpdate(TenantOwnedModel):
             "status": self.get_status_display(),
             "time": date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT"),
         }
-
-
-class TicketIncident(TenantOwnedModel):
-    """A ticket caused by (or waiting on) an incident or a maintenance window."""
-
-    ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="incident_links", verbose_name=_("ticket")
-    )
-    incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="ticket_links", verbose_name=_("incident")
-    )
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("linked by"),
-    )
-    linked_at = models.DateTimeField(_("linked at"))
-    # When the incident's resolution reply was posted on the ticket (once).
-    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["linked_at", "pk"]
-        verbose_name = _("linked ticket")
-        verbose_name_plural = _("linked tickets")
-        constraints = [
-            models.UniqueConstraint(fields=["ticket", "incident"], name="ticket_incident_once"),
-        ]
-        indexes = [
-            models.Index(fields=["incident", "ticket"], name="incident_ticket"),
-        ]
-
-    def __str__(self):
-        return f"{self.ticket_id} ↔ {self.incident_id}"
-
-
-class StatusSubscriber(TenantOwnedModel):
-    """Someone told of incidents and maintenance by email: confirmed by a link (double
-    opt-in) unless signed in; every email carries a one-click unsubscribe link."""
-
-    email = models.EmailField(_("email address"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="status_subscriptions",
-        verbose_name=_("user"),
-    )
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    # Secret of the confirm and unsubscribe links; a new one is drawn on resubscribing.
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    all_components = models.BooleanField(_("all components"), default=True)
-    components = models.ManyToManyField(
-        Component, blank=True, related_name="subscribers", verbose_name=_("components")
-    )
-    created_at = models.DateTimeField(_("created at"))
-    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["email"]
-        verbose_name = _("status subscriber")
-        verbose_name_plural = _("status subscribers")
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "email"], name="status_subscriber_once"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["tenant", "id"],
-                condition=Q(confirmed_at__isnull=False, unsubscribed_at__isnull=True),
-                name="status_subscriber_active",
-            ),
-        ]
-
-    def __str__(self):
-        return self.email
-
-    @property
-    def is_active(self) -> bool:
-        return self.confirmed_at is not None and self.unsubscribed_at is None

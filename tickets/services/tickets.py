@@ -144,21 +144,11 @@ def ticket_create(
         ticket=ticket, now=now, base_url=base_url, created=True, inbound_email=inbound_email
     )
     if component is not None:
-        _link_known_incidents(ticket=ticket, actor=actor, component=component)
+        # Late import: the status package builds on these services.
+        from ..status.ticket_links import ticket_known_incidents_link
+
+        ticket_known_incidents_link(ticket=ticket, actor=actor, component=component)
     return ticket
-
-
-def _link_known_incidents(*, ticket: Ticket, actor: User, component) -> None:
-    """A ticket opened about a component with a known incident is linked to it (the
-    customer was shown it and wrote anyway), in the ticket's transaction."""
-    # Late imports: the status package builds on these services.
-    from ..selectors.tickets import known_incidents
-    from ..status.services import ticket_incident_link
-
-    for incident in known_incidents(
-        tenant=ticket.tenant, component_id=component.pk, now=timezone.now()
-    ):
-        ticket_incident_link(ticket=ticket, incident=incident, actor=actor)
 
 
 def _apply_status(ticket: Ticket, to_status: str, now) -> None:

@@ -19,6 +19,7 @@ from accounts.models import User
 
 from .. import events
 from ..models import OPEN_STATUSES, Incident, Ticket, TicketIncident
+from ..selectors.incidents import known_incidents
 from ..services.after_change import ticket_changed
 from ..services.tickets import assignee_apply, ticket_lock
 
@@ -82,6 +83,15 @@ def ticket_incident_link(
     if not incident.is_ended:
         ticket_follow_owner(ticket, incident, actor, now)
     return link
+
+
+def ticket_known_incidents_link(*, ticket: Ticket, actor: User | None, component) -> None:
+    """A ticket opened about a component with a known incident is linked to it (the
+    customer was shown it and wrote anyway), in the ticket's transaction."""
+    for incident in known_incidents(
+        tenant=ticket.tenant, component_id=component.pk, now=timezone.now()
+    ):
+        ticket_incident_link(ticket=ticket, incident=incident, actor=actor)
 
 
 def tickets_incident_link(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import tenant_member_required
 
-from ..selectors.tickets import component_by_slug, known_incidents
+from ..selectors.incidents import component_by_slug, known_incidents
 
 
 def known_incidents_context(*, tenant, actor, component) -> dict:

@@ -21,7 +21,7 @@ from knowledge_base.selectors import article_for_viewer, viewer_for
 from ..forms import TicketCreateForm
 from ..models import Status
 from ..selectors import customer_tickets, priority_definitions, selectable_types
-from ..selectors.tickets import components_for_ticket_form
+from ..selectors.incidents import components_for_ticket_form
 from ..services import ticket_create
 from ..status.ticket_views import chosen_component, known_incidents_context
 from .common import (

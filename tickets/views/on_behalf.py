@@ -23,7 +23,7 @@ from ..selectors import (
     priority_definitions,
     selectable_types,
 )
-from ..selectors.tickets import components_for_ticket_form
+from ..selectors.incidents import components_for_ticket_form
 from ..services import ticket_cc_add, ticket_create
 from ..status.ticket_views import chosen_component, known_incidents_context
 from .common import base_url, collect_uploads, keep_uploads

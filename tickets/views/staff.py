@@ -29,7 +29,7 @@ from ..selectors import (
     top_level_types,
     type_for_queue,
 )
-from ..selectors.tickets import incident_for_linking, incidents_linkable
+from ..selectors.incidents import incident_for_linking, incidents_linkable
 from ..services.sla import queue_sla_badges
 from ..status.services import tickets_incident_link
 from .common import paginate, query_without_page

@@ -12,7 +12,7 @@ from accounts.decorators import staff_required, tenant_member_required
 
 from ..forms import AssignForm, PriorityForm, TypeForm
 from ..selectors import assignable_staff, selectable_types
-from ..selectors.tickets import incident_for_linking
+from ..selectors.incidents import incident_for_linking
 from ..services import ticket_assign, ticket_change_type, ticket_priority_change
 from ..status.services import ticket_incident_link, ticket_incident_unlink
 from .common import base_url

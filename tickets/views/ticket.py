@@ -41,7 +41,7 @@ from ..selectors import (
     ticket_for_actor,
     ticket_timeline,
 )
-from ..selectors.tickets import incidents_linkable, ticket_incidents
+from ..selectors.incidents import incidents_linkable, ticket_incidents
 from ..services import (
     ticket_add_evidence,
     ticket_reply,
