@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from helpdesk.tenant_data import watch
+
         from . import checks, signals  # noqa: F401
+        from .models import Domain
+
+        # Links in emails name the tenant's primary domain, kept per process.
+        watch(Domain)

@@ -213,12 +213,24 @@ def main():
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=10.0, help="gunicorn load duration")
+    parser.add_argument(
+        "--open-share", type=float, default=None, help="share of the tickets seeded open"
+    )
+    parser.add_argument(
+        "--closed-history",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="seed closed tickets with their conversation (off: quicker for 1,000,000)",
+    )
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--skip-migrate", action="store_true")
     args = parser.parse_args()
     if not args.skip_migrate:
         call_command("migrate", verbosity=0)
-    tenant = seed(args.tickets, args.reseed)
+    extra = {"closed_history": args.closed_history}
+    if args.open_share is not None:
+        extra["open_share"] = args.open_share
+    tenant = seed(args.tickets, args.reseed, **extra)
     open_count = Ticket.objects.for_tenant(tenant).filter(status__in=OPEN_STATUSES).count()
     rows = measure_in_process(tenant, args.runs)
     rps, errors, gunicorn_rss = measure_gunicorn(args.seconds)

@@ -10,4 +10,15 @@ class EscalationConfig(AppConfig):
     def ready(self):
         # Connects the receiver of tickets' SLA changes: every change of a ticket's SLA
         # re-plans its next escalation check and may page on-call.
+        from helpdesk.tenant_data import watch
+
         from . import receivers  # noqa: F401
+        from .models import EscalationLevel, EscalationMatrix, EscalationRule
+
+        # The matrix's rules are kept per process (escalation.selectors.matrix_rules).
+        watch(
+            EscalationMatrix,
+            EscalationRule,
+            EscalationLevel,
+            m2m=(EscalationLevel.ticket_types.through,),
+        )

@@ -6,6 +6,8 @@ Tickets know nothing of them: ``escalation.urls.ticket_pages`` builds tickets' U
 ``STAFF_PARTS`` (see ``tickets.views.parts``)."""
 
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tickets.views.parts import StaffParts, StaffQueue
@@ -39,6 +41,18 @@ def ticket_page_context(request, ticket, *, now, evaluated, forms) -> dict:
     }
 
 
+def queue_badge(ticket) -> str:
+    """The level a queue row's ticket is escalated to, beside its title."""
+    level = ticket.escalation_level
+    if level is None:
+        return ""
+    return format_html(
+        ' <span class="badge badge-escalation badge-small" title="{}">{}</span>',
+        gettext("Escalated to %(level)s") % {"level": level.name},
+        level.name,
+    )
+
+
 def escalated_tickets(*, tenant, actor) -> Q:
     return Q(escalation_level__isnull=False)
 
@@ -48,11 +62,23 @@ def tickets_at_my_level(*, tenant, actor) -> Q:
     return Q(escalation_level__in=user_levels(tenant=tenant, user=actor))
 
 
+def count_escalated(*, tenant, actor, counts) -> int:
+    return sum(c.tickets for c in counts if c.escalation_level_id is not None)
+
+
+def count_at_my_level(*, tenant, actor, counts) -> int:
+    if not any(c.escalation_level_id for c in counts):
+        return 0
+    mine = set(user_levels(tenant=tenant, user=actor).values_list("pk", flat=True))
+    return sum(c.tickets for c in counts if c.escalation_level_id in mine)
+
+
 QUEUES = {
     "escalated": StaffQueue(
         label=_("Escalated"),
         description=_("Open tickets escalated up the ladder, nearest SLA due time first."),
         tickets=escalated_tickets,
+        count=count_escalated,
     ),
     "my-level": StaffQueue(
         label=_("Escalated to my level"),
@@ -60,6 +86,7 @@ QUEUES = {
             "Open tickets escalated to a level you belong to, nearest SLA due time first."
         ),
         tickets=tickets_at_my_level,
+        count=count_at_my_level,
     ),
 }
 
@@ -69,7 +96,7 @@ STAFF_PARTS = StaffParts(
     ticket_badge="escalation/includes/ticket_badge.html",
     ticket_related=("escalation_level",),
     queues=QUEUES,
-    row_badge="escalation/includes/queue_badge.html",
+    row_badge=queue_badge,
     row_columns=("escalation_level__id", "escalation_level__name"),
     home_context=home.home_context,
     home_stats=("escalation/includes/home_my_level.html",),

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
-from accounts.models import STAFF_ROLES, Role, User
-from tickets.models import Ticket, TicketType
+from accounts.models import STAFF_ROLES, Role, Tenant, User
+from helpdesk.tenant_data import tenant_data
+from tickets.models import Ticket
+from tickets.selectors.tickets import catalogue
 from tickets.services.sla import Evaluated, ticket_sla_evaluated
 
 from . import matrix
@@ -25,7 +28,17 @@ from .models import (
 
 
 def matrix_rules(*, tenant) -> tuple[RuleSpec, ...]:
-    """The tenant's active rules as plain data (none while its matrix is off): two queries."""
+    """The tenant's active rules as plain data (none while its matrix is off): two queries,
+    then none while the matrix is unchanged (``helpdesk.tenant_data``; their labels are
+    kept per language)."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return tenant_data(
+        tenant_id, f"escalation-rules:{get_language()}", lambda: _matrix_rules_load(tenant_id)
+    )
+
+
+def _matrix_rules_load(tenant_id: int) -> tuple[RuleSpec, ...]:
+    tenant = tenant_id
     rows = list(
         EscalationRule.objects.for_tenant(tenant)
         .filter(is_active=True, matrix__is_active=True)
@@ -64,10 +77,12 @@ def matrix_rules(*, tenant) -> tuple[RuleSpec, ...]:
 
 def type_lineage(*, tenant) -> dict[int, tuple[int, ...]]:
     """Each request type's id with its parent's: a level narrowed to a top-level entry
-    covers its sub-categories."""
+    covers its sub-categories (from the tenant's cached catalogue)."""
+    if isinstance(tenant, int):
+        tenant = Tenant.objects.get(pk=tenant)
     return {
-        pk: (pk, parent_id) if parent_id else (pk,)
-        for pk, parent_id in TicketType.objects.for_tenant(tenant).values_list("pk", "parent_id")
+        pk: (pk, entry.parent_id) if entry.parent_id else (pk,)
+        for pk, entry in catalogue(tenant=tenant).by_id.items()
     }
 
 

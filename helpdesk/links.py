@@ -11,22 +11,29 @@ from django.conf import settings
 
 from accounts.models import Domain
 
+from .tenant_data import tenant_data
+
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def tenant_host(*, tenant) -> str:
-    """The host name links to ``tenant``'s portal use (one query), the platform's without a
-    tenant. A tenant without a primary domain uses its first one."""
+    """The host name links to ``tenant``'s portal use, the platform's without a tenant. A
+    tenant without a primary domain uses its first one. One query, then none while the
+    tenant's domains are unchanged (``helpdesk.tenant_data``)."""
     if tenant is not None:
-        domain = (
-            Domain.objects.filter(tenant_id=tenant.pk)
-            .order_by("-is_primary", "domain")
-            .values_list("domain", flat=True)
-            .first()
-        )
+        domain = tenant_data(tenant.pk, "host", lambda: _primary_domain(tenant.pk))
         if domain:
             return domain
     return platform_host()
+
+
+def _primary_domain(tenant_id: int) -> str | None:
+    return (
+        Domain.objects.filter(tenant_id=tenant_id)
+        .order_by("-is_primary", "domain")
+        .values_list("domain", flat=True)
+        .first()
+    )
 
 
 def platform_host() -> str:

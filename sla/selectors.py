@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from helpdesk.tenant_data import tenant_data
+
 from . import clock
 from .engine import PlanBook, TargetRule
 from .models import (
@@ -130,36 +132,30 @@ def plan_book_for(*, tenant, plan, opened_at=None) -> PlanBook | None:
     """The targets of ``plan`` (a SupportPlan, its id, or None) ready for the engine: those
     in force, or with ``opened_at`` those a ticket opened then counts on.
 
-    None when there is no plan (every metric then has no target). At most four queries
-    (one more while some tickets still count on a matrix saved over since); a plan of
-    another tenant is treated as no plan.
+    None when there is no plan (every metric then has no target); a plan of another tenant
+    is treated as no plan. Read from the tenant's books (``plan_books_for_tenant``).
     """
     if plan is None:
         return None
     plan_id = plan if isinstance(plan, int) else plan.pk
-    row = (
-        SupportPlan.objects.for_tenant(tenant).select_related("calendar").filter(pk=plan_id).first()
-    )
-    if row is None:
+    books = plan_books_for_tenant(tenant=tenant)
+    if plan_id not in books:
         return None
-    books = _plan_books(tenant=tenant, plans=[row])
-    return books.get(row.pk) if opened_at is None else books.book_for(row.pk, opened_at)
+    return books[plan_id] if opened_at is None else books.book_for(plan_id, opened_at)
 
 
 def plan_books_for_tenant(*, tenant) -> PlanBooks:
-    """Every plan of the tenant as a book, keyed by plan id (for list pages and bulk
-    recomputation): four queries whatever the number of plans, one more while some tickets
-    still count on a matrix saved over since."""
+    """Every plan of the tenant as a book, keyed by plan id: four queries whatever the
+    number of plans (one more while some tickets still count on a matrix saved over since),
+    then none while the tenant's SLA tables are unchanged (``helpdesk.tenant_data``; the
+    books are shared, never mutate them)."""
+    return tenant_data(tenant.pk, "plan-books", lambda: _plan_books_load(tenant))
+
+
+def _plan_books_load(tenant) -> PlanBooks:
     plans = list(SupportPlan.objects.for_tenant(tenant).select_related("calendar"))
-    return _plan_books(tenant=tenant, plans=plans, every_plan=True)
-
-
-def _plan_books(*, tenant, plans: list[SupportPlan], every_plan: bool = False) -> PlanBooks:
     targets = defaultdict(list)
-    rows = SlaTarget.objects.for_tenant(tenant)
-    if not every_plan:
-        rows = rows.filter(plan_id__in=[p.pk for p in plans])
-    for target in rows:
+    for target in SlaTarget.objects.for_tenant(tenant):
         targets[target.plan_id].append(target)
     calendar_rows = {p.calendar_id: p.calendar for p in plans if p.calendar_id is not None}
     pending = {p.pk: p for p in plans if _has_earlier_terms(p)}

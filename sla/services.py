@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.priorities import Priority
+from helpdesk.tenant_data import tenant_data_changed
 
 from . import clock
 from .models import (
@@ -81,6 +82,7 @@ def calendar_set_hours(
         WeeklyInterval(tenant_id=calendar.tenant_id, calendar=calendar, weekday=w, start=s, end=e)
         for w, s, e in wanted.values()
     )
+    tenant_data_changed(calendar.tenant_id)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def calendar_import_holidays(
         else:
             unchanged += 1
     Holiday.objects.bulk_create(new_rows)
+    tenant_data_changed(calendar.tenant_id)
     return HolidayImport(created=created, renamed=renamed, unchanged=unchanged)
 
 
@@ -256,6 +259,7 @@ def plan_matrix_revise(*, plan: SupportPlan, now: datetime | None = None) -> Non
     )
     plan.matrix_changed_at = now
     stored.update(matrix_changed_at=now)
+    tenant_data_changed(plan.tenant_id)
 
 
 @transaction.atomic
@@ -350,3 +354,4 @@ def plans_terms_renew(*, tenant, plan: SupportPlan | None = None) -> None:
         recomputed = max(now, row.matrix_changed_at or now)
         SupportPlan.objects.filter(pk=row.pk).update(tickets_recomputed_at=recomputed)
         SlaMatrixRevision.objects.for_tenant(tenant).filter(plan_id=row.pk).delete()
+    tenant_data_changed(tenant.pk)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.selectors import clear_tenant_cache
+from helpdesk.tenant_data import tenant_data_clear
 
 from .factories import (
     CustomerFactory,
@@ -55,9 +56,11 @@ def _platform_two_factor_off(settings):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     clear_tenant_cache()
+    tenant_data_clear()
     cache.clear()
     yield
     clear_tenant_cache()
+    tenant_data_clear()
 
 
 @dataclass

@@ -43,14 +43,38 @@ class AttachmentsMixin(forms.Form):
         return [part for part in raw.split(",") if part.strip()][: settings.ATTACHMENT_MAX_FILES]
 
 
-class TypeChoiceField(forms.ModelChoiceField):
+class KnownRowsChoiceField(forms.ModelChoiceField):
+    """A choice among rows the form was given (``known``: submitted value -> row), so
+    reading the submission costs no query; without them, the queryset is asked."""
+
+    known: dict | None = None
+
     def label_from_instance(self, obj):
         return obj.name
 
+    def to_python(self, value):
+        if self.known is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, self.to_field_name or "pk")
+        row = self.known.get(str(value))
+        if row is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return row
 
-class ComponentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+
+class TypeChoiceField(KnownRowsChoiceField):
+    pass
+
+
+class ComponentChoiceField(KnownRowsChoiceField):
+    pass
 
 
 class TicketCreateForm(AttachmentsMixin):
@@ -104,6 +128,7 @@ class TicketCreateForm(AttachmentsMixin):
                 pk__in=[c.pk for c in components]
             )
             field.choices = [("", field.empty_label)] + [(c.slug, c.name) for c in components]
+            field.known = {c.slug: c for c in components}
             if known_incidents_url:
                 field.widget.attrs.update(
                     {
@@ -117,6 +142,7 @@ class TicketCreateForm(AttachmentsMixin):
             del self.fields["component"]
         field = self.fields["ticket_type"]
         field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
+        field.known = {str(t.pk): t for t in types}
         groups: dict[str, list] = {}
         for entry in types:
             groups.setdefault(entry.parent.name if entry.parent_id else "", []).append(
@@ -201,6 +227,7 @@ class TypeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["ticket_type"]
         field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
+        field.known = {str(t.pk): t for t in types}
         field.choices = [(t.pk, t.full_name) for t in types]
 
 

@@ -3,6 +3,9 @@
 from django.db import transaction
 
 from accounts.services import tenant_time_zone_changed
+from helpdesk.tenant_data import watch
+
+from .models import Mailbox, PriorityDefinition, TicketType
 
 
 def tenant_time_zone_changed_received(sender, *, tenant, **kwargs):
@@ -13,6 +16,8 @@ def tenant_time_zone_changed_received(sender, *, tenant, **kwargs):
 
 
 def connect() -> None:
+    # The catalogue, the priorities' words and the reply address are kept per process.
+    watch(TicketType, PriorityDefinition, Mailbox)
     tenant_time_zone_changed.connect(
         tenant_time_zone_changed_received, dispatch_uid="tickets-rollups-time-zone"
     )

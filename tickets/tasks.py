@@ -118,3 +118,12 @@ def redrive_incident_notifications() -> int:
     from .status.notifications import incident_updates_redrive
 
     return incident_updates_redrive(now=timezone.now())
+
+
+@shared_task
+def compact_open_ticket_counts() -> int:
+    """Every minute: fold the open-ticket count rows the database added since (see
+    ``tickets.models.counts``), so reading the queue counts stays a few rows."""
+    from .open_counts import open_counts_compact
+
+    return open_counts_compact()

@@ -80,6 +80,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.run_maintenance_windows",
         "schedule": 60.0,
     },
+    "compact-open-ticket-counts": {
+        "task": "tickets.tasks.compact_open_ticket_counts",
+        "schedule": 60.0,
+    },
     "redrive-incident-notifications": {
         "task": "tickets.tasks.redrive_incident_notifications",
         "schedule": 60.0,

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # A view failing on an unreachable database answers the branded 503.
     "helpdesk.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A tenant's plans, calendars and catalogue are kept in memory; their version is read
+    # once per request (helpdesk/tenant_data.py).
+    "helpdesk.tenant_data.TenantDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.TenantMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +113,10 @@ TEMPLATES = [
         "OPTIONS": {"autoescape": False},
     },
 ]
+
+# Select menus are written in Python, the same markup as Django's templates (the ticket
+# page's menus were its largest cost); every other widget renders through the templates.
+FORM_RENDERER = "helpdesk.form_renderer.FormRenderer"
 
 # Database: DATABASE_URL, or a SQLite file in var/ (WAL mode) for a machine with nothing.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -234,6 +241,9 @@ TWO_FACTOR_FAILURES_PER_IP = env.int("TWO_FACTOR_FAILURES_PER_IP", default=20)
 TWO_FACTOR_LOCKOUT_SECONDS = env.int("TWO_FACTOR_LOCKOUT_SECONDS", default=15 * 60)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Sessions are read from the cache and written through to the database: a request then
+# costs no session query, and a Redis outage falls back to the database rows.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

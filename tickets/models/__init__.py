@@ -1,4 +1,5 @@
 from .catalogue import PriorityDefinition, TicketCounter, TicketType
+from .counts import TRIGGER_OPEN_STATUSES, OpenTicketCount
 from .events import EventKind, TicketEvent
 from .incident_links import TicketIncident
 from .mail import InboundEmail, Mailbox, inbound_key, message_digest
@@ -34,6 +35,8 @@ from .tickets import (
 )
 
 __all__ = [
+    "TRIGGER_OPEN_STATUSES",
+    "OpenTicketCount",
     "COMPONENT_SEVERITY",
     "DOWNTIME_WEIGHT",
     "ENDED_STATUSES",

@@ -8,12 +8,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import Tenant, User
 
-from ..models import OPEN_STATUSES, SlaOutcome, SlaState, Status, Ticket
+from ..models import OPEN_STATUSES, OpenTicketCount, SlaOutcome, SlaState, Status, Ticket
 from .tickets import (
     LIST_COLUMNS,
     LIST_RELATED,
@@ -49,6 +49,10 @@ def end_of_local_day(now: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=zone)
 
 
+def _joined(tickets):
+    return tickets.select_related(*LIST_RELATED).only(*LIST_COLUMNS)
+
+
 @dataclass(frozen=True)
 class EngineerHome:
     tickets: list[Ticket]  # my open tickets, nearest SLA due first
@@ -74,12 +78,16 @@ def engineer_home(*, tenant, actor: User, now: datetime) -> EngineerHome:
     """
     zone = viewer_zone(tenant=tenant, user=actor)
     mine = Ticket.objects.for_tenant(tenant).filter(assignee=actor, status__in=OPEN_STATUSES)
-    # Separate counts, each answered by an index: the first from ``ticket_assignee`` alone,
-    # the waiting one from its on-hold range.
+    # Separate counts: the open ones from the counts the database keeps, the others each
+    # answered by an index (``ticket_assignee``; the waiting one from its on-hold range).
     counts = (
         Tenant.objects.filter(pk=tenant.pk)
         .annotate(
-            open=_count(mine, Count("tenant")),
+            open=_count(
+                OpenTicketCount.objects.for_tenant(tenant).filter(assignee=actor),
+                Sum("tickets"),
+                by="assignee",
+            ),
             hour=_count(mine.filter(sla_due_at__lte=now + timedelta(hours=1)), Count("tenant")),
             today=_count(mine.filter(sla_due_at__lt=end_of_local_day(now, zone)), Count("tenant")),
             waiting=_count(
@@ -92,10 +100,14 @@ def engineer_home(*, tenant, actor: User, now: datetime) -> EngineerHome:
         .values("open", "hour", "today", "waiting")
         .get()
     )
-    queue = queue_tickets(tenant=tenant, actor=actor, queue="mine", filters=QueueFilters())
-    by_reply = queue_tickets(
-        tenant=tenant, actor=actor, queue="mine", filters=QueueFilters(sort="customer_reply")
-    ).filter(last_customer_reply_at__isnull=False)
+    # The queue's rows with their related rows joined in (the home page has no filter
+    # menus to take them from).
+    queue = _joined(queue_tickets(tenant=tenant, actor=actor, queue="mine", filters=QueueFilters()))
+    by_reply = _joined(
+        queue_tickets(
+            tenant=tenant, actor=actor, queue="mine", filters=QueueFilters(sort="customer_reply")
+        ).filter(last_customer_reply_at__isnull=False)
+    )
     # The latest replies found on the tickets alone, then joined for their rows.
     latest = by_reply.values("pk")[:CUSTOMER_REPLIES_SHOWN]
     replies = by_reply.filter(pk__in=latest)
@@ -127,14 +139,13 @@ class ManagerHome:
 
 def team_load(*, tenant) -> list[TeamMember]:
     """Each active staff member with their open tickets, most loaded first (one query: a
-    count per person over ``ticket_assignee``, cheaper than grouping every open ticket)."""
-    theirs = Ticket.objects.for_tenant(tenant).filter(
-        assignee=OuterRef("pk"), status__in=OPEN_STATUSES
-    )
+    sum per person over the open-ticket counts the database keeps, whose cost does not grow
+    with the open tickets)."""
+    theirs = OpenTicketCount.objects.for_tenant(tenant).filter(assignee=OuterRef("pk"))
     people = (
         assignable_staff(tenant=tenant)
         .only("id", "tenant_id", "full_name", "email", "role", "tier")
-        .annotate(open_tickets=_count(theirs, Count("tenant"), by="assignee"))
+        .annotate(open_tickets=_count(theirs, Sum("tickets"), by="assignee"))
     )
     team = [TeamMember(person=person, open_tickets=person.open_tickets) for person in people]
     team.sort(key=lambda member: -member.open_tickets)
@@ -205,7 +216,10 @@ def manager_home(*, tenant, now: datetime) -> ManagerHome:
     counts = (
         Tenant.objects.filter(pk=tenant.pk)
         .annotate(
-            unassigned=_count(tickets.filter(assignee__isnull=True), Count("tenant")),
+            unassigned=_count(
+                OpenTicketCount.objects.for_tenant(tenant).filter(assignee__isnull=True),
+                Sum("tickets"),
+            ),
             # Past an active target's due time (``ticket_open_sla`` alone).
             overdue=_count(tickets.filter(sla_due_at__lte=now), Count("tenant")),
             at_risk=_count(at_risk, Count("ticket", distinct=True)),

@@ -26,6 +26,7 @@ from helpdesk.emails import render_email, tenant_email
 from helpdesk.languages import language_of
 from helpdesk.links import tenant_base_url, tenant_host
 from helpdesk.services import email_queue_many
+from helpdesk.tenant_data import tenant_data
 from helpdesk.zones import readable_zone
 
 from ..models import Mailbox, Message, Status, Ticket, TicketParticipant
@@ -102,15 +103,22 @@ def _answered_message_id(inbound_email) -> str:
     return "" if message_id.endswith("@inbound.invalid>") else message_id
 
 
-def change_thread(*, ticket: Ticket, base_url: str = "", inbound_email=None) -> Thread:
-    """The thread of ``ticket`` for the emails of one change (two queries)."""
-    host = tenant_host(tenant=ticket.tenant)
-    mailbox_address = (
-        Mailbox.objects.for_tenant(ticket.tenant_id)
+def _reply_mailbox(tenant_id: int) -> str | None:
+    return (
+        Mailbox.objects.for_tenant(tenant_id)
         .filter(is_active=True)
         .order_by("address")
         .values_list("address", flat=True)
         .first()
+    )
+
+
+def change_thread(*, ticket: Ticket, base_url: str = "", inbound_email=None) -> Thread:
+    """The thread of ``ticket`` for the emails of one change: its host and the address
+    replies go to are kept per process (``helpdesk.tenant_data``), so no query."""
+    host = tenant_host(tenant=ticket.tenant)
+    mailbox_address = tenant_data(
+        ticket.tenant_id, "reply-mailbox", lambda: _reply_mailbox(ticket.tenant_id)
     )
     return Thread(
         ticket=ticket,

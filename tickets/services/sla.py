@@ -137,14 +137,18 @@ class Evaluated:
     outcome: dict
 
 
-def ticket_sla_evaluated(*, ticket: Ticket, now, explain: bool = True) -> Evaluated:
+def ticket_sla_evaluated(
+    *, ticket: Ticket, now, explain: bool = True, history: list[tuple] | None = None
+) -> Evaluated:
     """The ticket's SLA on the terms it runs on (the matrix in force when it was opened, or
     at the last recompute of open tickets): the one evaluation the ticket page, its badges
-    and due texts, the stored columns and the escalation plan all come from."""
+    and due texts, the stored columns and the escalation plan all come from. ``history``:
+    its status changes when the caller knows them (none for a ticket just opened)."""
     book = plan_book_for(
         tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
     )
-    history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
+    if history is None:
+        history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
     windows = ()
     if _pauses_for_maintenance(book):
         windows = maintenance_windows_for(tenant_id=ticket.tenant_id, tickets=[ticket])
@@ -167,7 +171,10 @@ def ticket_sla_refresh(*, ticket: Ticket, now, created: bool = False) -> Evaluat
     returns the evaluation. ``created``: the ticket was just opened.
 
     Called once per change, by :func:`tickets.services.after_change.ticket_changed`."""
-    evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
+    # A ticket just opened has changed status never.
+    evaluated = ticket_sla_evaluated(
+        ticket=ticket, now=now, explain=False, history=[] if created else None
+    )
     changed = _apply_columns(ticket, sla_columns(ticket=ticket, outcome=evaluated.outcome))
     if changed:
         Ticket.objects.filter(pk=ticket.pk).update(

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,9 +31,19 @@ def ticket_number_next(*, tenant) -> int:
     The UPDATE takes a row lock held until the calling transaction ends, so concurrent
     creators queue up behind it instead of reading the same value.
     """
-    TicketCounter.objects.get_or_create(tenant=tenant)
-    TicketCounter.objects.filter(tenant=tenant).update(last_number=F("last_number") + 1)
-    return TicketCounter.objects.values_list("last_number", flat=True).get(tenant=tenant)
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                "UPDATE tickets_ticketcounter SET last_number = last_number + 1 "
+                "WHERE tenant_id = %s RETURNING last_number",
+                [tenant.pk],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+            # The tenant's first ticket: its counter row is made once.
+            TicketCounter.objects.get_or_create(tenant=tenant)
+    raise RuntimeError("The ticket counter could not be advanced.")
 
 
 def ticket_lock(ticket: Ticket) -> Ticket:

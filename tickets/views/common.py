@@ -58,8 +58,21 @@ def keep_uploads(form, uploads) -> None:
     form.data[form.add_prefix("kept")] = ",".join(str(a.public_id) for a in uploads)
 
 
-def paginate(request, queryset, per_page=None):
-    paginator = Paginator(queryset, per_page or settings.TICKETS_PER_PAGE)
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are (counted elsewhere already)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+def paginate(request, queryset, per_page=None, *, count: int | None = None):
+    """A page of ``queryset``; ``count``, when known, spares the query that counts it."""
+    per_page = per_page or settings.TICKETS_PER_PAGE
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = _CountedPaginator(queryset, per_page, count=count)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -22,9 +22,12 @@ class StaffQueue:
 
     label: str
     description: str
-    # ``(tenant=, actor=) -> Q``: the tickets it holds; also counted in the queue tabs' one
-    # query, so it is a filter on tickets, never a query of its own.
+    # ``(tenant=, actor=) -> Q``: the tickets it holds.
     tickets: Callable[..., Q]
+    # ``(tenant=, actor=, counts=) -> int``: how many, from ``counts`` (the open tickets by
+    # assignee and escalation level, ``tickets.selectors.open_counts``), never by counting
+    # tickets.
+    count: Callable[..., int]
     # Whether the assignee filter is offered (as on "All open").
     filter_by_assignee: bool = True
 
@@ -41,10 +44,11 @@ class StaffParts:
     ticket_badge: str | None = None
     # Relations loaded with the ticket for the panel and the badge.
     ticket_related: tuple[str, ...] = ()
-    # The queues: more queues, and a badge on each row reading ``row_columns`` (columns of
-    # related rows, such as ``"escalation_level__name"``, joined into the rows' one query).
+    # The queues: more queues, and a badge on each row: ``row_badge(ticket)`` returns its
+    # HTML (safe, escaped by the part) reading ``row_columns`` (columns of related rows,
+    # such as ``"escalation_level__name"``, joined into the rows' one query).
     queues: Mapping[str, StaffQueue] = field(default_factory=dict)
-    row_badge: str | None = None
+    row_badge: Callable[..., str] | None = None
     row_columns: tuple[str, ...] = ()
     # The staff home page: ``home_context(request, *, now, team)`` returns the context of
     # ``home_stats`` (counts beside the engineer's own, in their row), ``home_panels``

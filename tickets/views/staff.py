@@ -23,6 +23,7 @@ from ..selectors import (
     QueueFilters,
     assignable_staff,
     queue_counts,
+    queue_rows,
     queue_tickets,
     selectable_types,
     tenant_organizations,
@@ -34,6 +35,7 @@ from ..services.sla import queue_sla_badges
 from ..status.services import tickets_incident_link
 from .common import paginate, query_without_page
 from .parts import NO_PARTS, StaffParts
+from .queue_rows import queue_row_html
 
 
 def _int(value) -> int | None:
@@ -79,8 +81,28 @@ def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
         queue_filter=more.get(queue),
         columns=parts.row_columns,
     )
-    page = paginate(request, tickets)
+    counts = queue_counts(
+        tenant=tenant,
+        actor=actor,
+        more={key: extra.count for key, extra in parts.queues.items()},
+    )
+    # Unfiltered, the queue holds exactly what its tab counts: no COUNT(*) of its own.
+    unfiltered = queue_type is None and replace(filters, sort="sla") == QueueFilters()
+    page = paginate(request, tickets, count=counts.get(queue) if unfiltered else None)
+    organizations = list(tenant_organizations(tenant=tenant))
+    staff = list(assignable_staff(tenant=tenant))
+    rows = queue_rows(
+        tenant=tenant, tickets=page.object_list, organizations=organizations, staff=staff
+    )
     now = timezone.now()
+    # What the selected rows can be linked to (the bulk action; one query).
+    linkable = list(incidents_linkable(tenant=tenant))
+    page.object_list = queue_row_html(
+        rows,
+        badges=queue_sla_badges(tenant=tenant, tickets=rows, now=now),
+        selectable=bool(linkable),
+        row_badge=parts.row_badge,
+    )
     return render(
         request,
         "tickets/queue.html",
@@ -90,21 +112,18 @@ def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
             "queues": {**QUEUES, **{key: extra.label for key, extra in parts.queues.items()}},
             "queue_description": extra.description if extra else "",
             "filter_by_assignee": queue == "open" or bool(extra and extra.filter_by_assignee),
-            "row_badge_template": parts.row_badge,
-            "counts": queue_counts(tenant=tenant, actor=actor, more=more),
+            "counts": counts,
             "page": page,
-            "badges": queue_sla_badges(tenant=tenant, tickets=page.object_list, now=now),
             "filters": filters,
             "sort_labels": SORT_LABELS,
             "statuses": Status.choices,
             "priorities": Priority.choices,
-            "types": selectable_types(tenant=tenant),
+            "type_choices": [(t.pk, t.full_name) for t in selectable_types(tenant=tenant)],
             "top_types": top_level_types(tenant=tenant),
-            "organizations": tenant_organizations(tenant=tenant),
-            "staff": assignable_staff(tenant=tenant),
+            "organization_choices": [(org.pk, org.name) for org in organizations],
+            "staff_choices": [(person.pk, str(person)) for person in staff],
             "querystring": query_without_page(request),
-            # One query more than the queue alone: what the selected rows can be linked to.
-            "linkable_incidents": list(incidents_linkable(tenant=tenant)),
+            "linkable_incidents": linkable,
             "back": request.get_full_path(),
         },
     )
