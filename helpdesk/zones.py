@@ -7,6 +7,7 @@ abbreviation of well-known zones, then to "UTC±hh:mm". Activate it (``readable_
 the product shows times in a person's zone.
 """
 
+import functools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -124,8 +125,11 @@ class ReadableZone(ZoneInfo):
         return offset_label(self.utcoffset(dt))
 
 
+@functools.cache
 def readable_zone(key: str) -> ReadableZone:
-    """The zone ``key`` (e.g. "America/Bogota") with readable abbreviations."""
+    """The zone ``key`` (e.g. "America/Bogota") with readable abbreviations. Kept once
+    made: a ZoneInfo subclass holds its zones weakly, so each call read the zone file from
+    disk again."""
     return ReadableZone(key)
 
 
