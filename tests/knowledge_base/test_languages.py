@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from accounts.models import Tenant
 from knowledge_base import services
+from knowledge_base.forms import ArticleForm
 from knowledge_base.models import Article, ArticleStatus, Language, Visibility
 
 from .factories import ArticleFactory, CategoryFactory
@@ -164,12 +165,20 @@ def test_the_editor_links_and_unlinks_a_translation(acme, client_for):
     }
     assert client.post("/kb/manage/articles/vpn-access/", data).status_code == 302
     # Seen from the other side, the link is there too.
-    form = client.get("/kb/manage/articles/acceso-vpn/").context["form"]
+    form = editor_form(client.get("/kb/manage/articles/acceso-vpn/"))
     assert form.initial["translation"] == english.pk
     unlinked = client.post("/kb/manage/articles/vpn-access/", {**data, "translation": ""})
     assert unlinked.status_code == 302
-    form = client.get("/kb/manage/articles/acceso-vpn/").context["form"]
+    form = editor_form(client.get("/kb/manage/articles/acceso-vpn/"))
     assert form.initial["translation"] is None
+
+
+def editor_form(response):
+    """The article form of the editor page (the page's own context, not a widget's)."""
+    assert response.status_code == 200
+    forms = [c["form"] for c in response.context if isinstance(c.get("form"), ArticleForm)]
+    assert forms, "the editor page has no article form"
+    return forms[0]
 
 
 def test_admin_links_a_translation_of_the_same_help_desk_only(acme, globex, pair, client_for):
