@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from accounts.models import STAFF_ROLES, Role, Tenant, User
 from helpdesk.tenant_data import tenant_data
 from tickets.models import Ticket
-from tickets.selectors.tickets import catalogue
+from tickets.selectors.lists import catalogue
 from tickets.services.sla import Evaluated, ticket_sla_evaluated
 
 from . import matrix

@@ -1,5 +1,20 @@
 """Reads about tickets. Every query starts from the tenant and the actor's scope."""
 
+from .lists import (
+    LIST_COLUMNS,
+    LIST_RELATED,
+    QUEUES,
+    SORT_LABELS,
+    SORTS,
+    QueueFilters,
+    customer_tickets,
+    queue_counts,
+    queue_rows,
+    queue_tickets,
+    selectable_types,
+    top_level_types,
+    type_for_queue,
+)
 from .people import (
     CUSTOMER_SEARCH_LIMIT,
     active_customers,
@@ -12,30 +27,17 @@ from .people import (
     organization_colleagues,
 )
 from .tickets import (
-    LIST_COLUMNS,
-    LIST_RELATED,
     NOT_FOUND,
-    QUEUES,
-    SORT_LABELS,
-    SORTS,
-    QueueFilters,
     TimelineItem,
     assignable_staff,
     attachment_for_actor,
-    customer_tickets,
     parse_reference,
     pending_attachment_for_actor,
     priority_definitions,
-    queue_counts,
-    queue_rows,
-    queue_tickets,
-    selectable_types,
     tenant_organizations,
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
-    top_level_types,
-    type_for_queue,
     visible_tickets,
 )
 

@@ -14,15 +14,8 @@ from django.db.models.functions import Coalesce, RowNumber
 from accounts.models import Tenant, User
 
 from ..models import OPEN_STATUSES, OpenTicketCount, SlaOutcome, SlaState, Status, Ticket
-from .tickets import (
-    LIST_COLUMNS,
-    LIST_RELATED,
-    QueueFilters,
-    assignable_staff,
-    customer_tickets,
-    queue_tickets,
-    visible_tickets,
-)
+from .lists import LIST_COLUMNS, LIST_RELATED, QueueFilters, customer_tickets, queue_tickets
+from .tickets import assignable_staff, visible_tickets
 
 # A ticket on hold this many days without anyone touching it is worth a nudge.
 WAITING_DAYS = 3
