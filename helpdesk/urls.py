@@ -27,6 +27,8 @@ urlpatterns = [
     # anymail's tracking webhooks are not served. Each checks the provider's signature or
     # the basic-auth secret (settings.ANYMAIL).
     path("anymail/", include((inbound_webhook_urls(), "anymail"))),
+    # The JSON API, its schema and docs (helpdesk/api).
+    path("api/", include("helpdesk.api.urls")),
     path("kb/", include("knowledge_base.urls")),
     path("reports/", include("tickets.reports.urls")),
     # The tenant's public status page (no sign-in) and the staff's incident pages.

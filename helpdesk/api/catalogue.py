@@ -1,0 +1,3 @@
+"""Request types, organizations and customers, knowledge base articles and incidents."""
+
+urls = []

@@ -1,0 +1,205 @@
+"""How tickets, their messages, files, SLA and escalations read in the API, and what
+requests that change them carry. Plain serializers over the rows the selectors return:
+nothing here queries."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from helpdesk.priorities import Priority
+from tickets.models import Channel, Status
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+    email = serializers.EmailField(read_only=True)
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class TypeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+
+
+class TicketSerializer(serializers.Serializer):
+    """A ticket as a row of a list."""
+
+    reference = serializers.CharField(
+        read_only=True, help_text=_("Prefix and number, e.g. IVC-1042.")
+    )
+    number = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, read_only=True)
+    type = TypeRefSerializer(source="ticket_type", read_only=True)
+    organization = NamedSerializer(read_only=True)
+    requester = PersonSerializer(read_only=True)
+    assignee = PersonSerializer(read_only=True, allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    sla_due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=_("The earliest due time of a running clock.")
+    )
+    first_response_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    first_response_state = serializers.CharField(read_only=True)
+    resolution_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolution_state = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("The ticket's page in the portal."))
+
+    def get_url(self, ticket) -> str:
+        return self.context["base_url"] + ticket.get_absolute_url()
+
+
+class TicketDetailSerializer(TicketSerializer):
+    text = serializers.CharField(read_only=True, help_text=_("Markdown, as written."))
+    text_html = serializers.CharField(read_only=True, help_text=_("The text rendered, sanitized."))
+    affected_service = serializers.CharField(read_only=True)
+    steps = serializers.CharField(read_only=True)
+    first_response_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reply_count = serializers.IntegerField(read_only=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, attachment) -> str | None:
+        reference = self.context.get("reference")
+        if not reference:
+            return None
+        return (
+            f"{self.context['base_url']}/api/v1/tickets/{reference}/attachments/"
+            f"{attachment.public_id}/download/"
+        )
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = PersonSerializer(read_only=True, allow_null=True)
+    internal = serializers.BooleanField(source="is_internal", read_only=True)
+    body = serializers.CharField(read_only=True, help_text=_("Markdown, as written."))
+    body_html = serializers.CharField(read_only=True)
+    channel = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, message) -> list[dict]:
+        # Prefetched by the timeline, without internal files for customers.
+        return AttachmentSerializer(message.attachments.all(), many=True, context=self.context).data
+
+
+class MetricSerializer(serializers.Serializer):
+    metric = serializers.CharField(read_only=True)
+    target = serializers.CharField(source="target_label", read_only=True)
+    clock = serializers.CharField(read_only=True, help_text=_("business, 24x7 or empty."))
+    state = serializers.CharField(
+        read_only=True, help_text=_("running, paused, met, breached or none.")
+    )
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    ended_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    at_risk = serializers.BooleanField(read_only=True)
+    remaining_seconds = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Business seconds left; negative once overdue."),
+    )
+    explanation = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class TicketSlaSerializer(serializers.Serializer):
+    reference = serializers.CharField(read_only=True)
+    plan = serializers.CharField(read_only=True, allow_null=True)
+    metrics = MetricSerializer(many=True, read_only=True)
+
+
+class EscalationEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(read_only=True)
+    level = serializers.CharField(source="level_name", read_only=True)
+    reason = serializers.CharField(read_only=True)
+    metric = serializers.CharField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    actor = PersonSerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class TicketPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True, help_text=_("The next page; null on the last."))
+    results = TicketSerializer(many=True)
+
+
+# Requests
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+    type = serializers.IntegerField(
+        help_text=_("A request type's id (GET /api/v1/request-types/).")
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    affected_service = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    steps = serializers.CharField(required=False, allow_blank=True)
+    attachments = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text=_("Ids of files uploaded first to POST /api/v1/uploads/."),
+    )
+    requester = serializers.IntegerField(
+        required=False, help_text=_("Staff: the customer the ticket is opened for.")
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text=_("Staff: how the request came in."),
+    )
+    opened_at = serializers.DateTimeField(
+        required=False, help_text=_("Staff: when the request came in (the SLA starts there).")
+    )
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_("Why: required with a priority change."),
+    )
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    assignee = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Staff: an engineer's id; null unassigns.")
+    )
+    type = serializers.IntegerField(required=False, help_text=_("Staff: a request type's id."))
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(help_text=_("Markdown."))
+    attachments = serializers.ListField(child=serializers.UUIDField(), required=False)
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text=_("Staff: move the ticket with the reply."),
+    )
+
+
+class NoteSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text=_("Markdown; only staff read it."))
+    attachments = serializers.ListField(child=serializers.UUIDField(), required=False)
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()

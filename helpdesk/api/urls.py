@@ -1,0 +1,56 @@
+"""``/api/`` on a tenant's host: version 1 of the API, its schema and its docs."""
+
+from django.urls import include, path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import catalogue, schema, tickets  # noqa: F401 (schema: the auth schemes)
+
+
+class ReferenceConverter:
+    regex = r"[A-Za-z][A-Za-z0-9]{0,15}-\d{1,9}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
+
+ticket_urls = [
+    path("", tickets.TicketListView.as_view(), name="tickets"),
+    path("<reference:reference>/", tickets.TicketDetailView.as_view(), name="ticket"),
+    path("<reference:reference>/messages/", tickets.MessagesView.as_view(), name="ticket-messages"),
+    path("<reference:reference>/replies/", tickets.ReplyView.as_view(), name="ticket-reply"),
+    path("<reference:reference>/notes/", tickets.NoteView.as_view(), name="ticket-note"),
+    path(
+        "<reference:reference>/attachments/",
+        tickets.AttachmentsView.as_view(),
+        name="ticket-attachments",
+    ),
+    path(
+        "<reference:reference>/attachments/<uuid:public_id>/download/",
+        tickets.AttachmentDownloadView.as_view(),
+        name="ticket-attachment-download",
+    ),
+    path("<reference:reference>/sla/", tickets.SlaView.as_view(), name="ticket-sla"),
+    path(
+        "<reference:reference>/escalations/",
+        tickets.EscalationsView.as_view(),
+        name="ticket-escalations",
+    ),
+]
+
+v1 = [
+    path("tickets/", include(ticket_urls)),
+    path("uploads/", tickets.UploadView.as_view(), name="uploads"),
+    *catalogue.urls,
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
