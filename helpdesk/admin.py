@@ -376,3 +376,7 @@ class BouncedAddressAdmin(ReadOnlyTenantAdmin):
     search_fields = ["address"]
     date_hierarchy = "last_bounced_at"
     detail_fields = ["address", "bounces", "last_reason", "last_bounced_at"]
+
+
+# The webhooks' admin (their log and their form) lives with the webhooks.
+from .webhooks import admin as webhooks_admin  # noqa: E402, F401

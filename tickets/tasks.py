@@ -127,3 +127,11 @@ def compact_open_ticket_counts() -> int:
     from .open_counts import open_counts_compact
 
     return open_counts_compact()
+
+
+@shared_task
+def announce_sla_at_risk() -> int:
+    """Every minute: tell webhooks about SLA targets that went at risk since the last run."""
+    from .webhook_events import sla_at_risk_announce
+
+    return sla_at_risk_announce(now=timezone.now())

@@ -14,6 +14,7 @@ from helpdesk.priorities import Priority
 from tickets.models import Ticket
 from tickets.services import ticket_escalation_level_set, ticket_lock
 from tickets.services.sla import ticket_sla_evaluated
+from tickets.webhook_events import ticket_escalated_emit
 
 from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
@@ -103,6 +104,13 @@ def ticket_escalate(
         now=now,
     )
     send_escalation(ticket=ticket, event=event, audience=audience, sla=sla, base_url=base_url)
+    ticket_escalated_emit(
+        ticket=ticket,
+        level=level,
+        reason=reason,
+        by="person",
+        dedupe_key=f"ticket.escalated:event:{event.pk}",
+    )
     return event
 
 

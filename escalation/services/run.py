@@ -22,6 +22,7 @@ from sla.selectors import plan_books_for_tenant
 from tickets.models import Ticket
 from tickets.services import TicketBatch
 from tickets.services.sla import Evaluated, evaluate_many
+from tickets.webhook_events import ticket_escalated_emit
 
 from .. import matrix
 from ..models import EscalationEvent, EscalationLevel
@@ -233,6 +234,14 @@ def _fire(run: _Run, item: Evaluated, entry: matrix.Planned, writes: _Writes) ->
     if level is not None:
         writes.tickets.escalation_level_set(
             ticket, level, reason=reason, by="rule", hand_over=rule.reassign
+        )
+        # A rule fires once per ticket and SLA cycle: so is its announcement.
+        ticket_escalated_emit(
+            ticket=ticket,
+            level=level,
+            reason=reason,
+            by="rule",
+            dedupe_key=f"ticket.escalated:{ticket.pk}:{ticket.escalation_cycle}:{rule.key}",
         )
         if incident is None:
             send_escalation(

@@ -1,6 +1,6 @@
 """Background work: the email outbox's schedule and Celery (broker, queues, beat)."""
 
-from .base import REDIS_URL, VAR_DIR, env
+from .base import DEBUG, REDIS_URL, VAR_DIR, env
 
 # Outbox delivery (helpdesk/services.py): transient SMTP failures are retried for
 # EMAIL_RETRY_FOR seconds, with backoff from EMAIL_RETRY_BACKOFF doubling up to
@@ -11,6 +11,20 @@ EMAIL_RETRY_BACKOFF = env.float("EMAIL_RETRY_BACKOFF", default=30.0)
 EMAIL_RETRY_BACKOFF_MAX = env.float("EMAIL_RETRY_BACKOFF_MAX", default=180.0)
 EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=600)
 OUTBOX_REDRIVE_SECONDS = env.float("OUTBOX_REDRIVE_SECONDS", default=60.0)
+
+# Webhook delivery (helpdesk/webhooks): one POST per attempt with WEBHOOK_TIMEOUT seconds per
+# socket operation; failures are retried for WEBHOOK_RETRY_FOR seconds, with backoff from
+# WEBHOOK_RETRY_BACKOFF doubling up to WEBHOOK_RETRY_BACKOFF_MAX; a queued delivery holds its
+# row for WEBHOOK_CLAIM_SECONDS before the re-drive queues it again. Endpoints on private,
+# loopback or link-local addresses (and plain http) are refused unless
+# WEBHOOKS_ALLOW_PRIVATE, which development has on.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_RETRY_FOR = env.int("WEBHOOK_RETRY_FOR", default=24 * 60 * 60)
+WEBHOOK_RETRY_BACKOFF = env.float("WEBHOOK_RETRY_BACKOFF", default=30.0)
+WEBHOOK_RETRY_BACKOFF_MAX = env.float("WEBHOOK_RETRY_BACKOFF_MAX", default=60 * 60.0)
+WEBHOOK_CLAIM_SECONDS = env.int("WEBHOOK_CLAIM_SECONDS", default=120)
+WEBHOOK_REDRIVE_SECONDS = env.float("WEBHOOK_REDRIVE_SECONDS", default=60.0)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
 
 # Inbound email (tickets/intake): IMAP mailboxes are fetched every MAILBOX_FETCH_SECONDS;
 # a stored message waits INBOUND_CLAIM_SECONDS for its processing task before the re-drive
@@ -99,6 +113,14 @@ CELERY_BEAT_SCHEDULE = {
     "redrive-outbox": {
         "task": "helpdesk.tasks.outbox_redrive",
         "schedule": OUTBOX_REDRIVE_SECONDS,
+    },
+    "redrive-webhooks": {
+        "task": "helpdesk.tasks.webhook_redrive",
+        "schedule": WEBHOOK_REDRIVE_SECONDS,
+    },
+    "announce-sla-at-risk": {
+        "task": "tickets.tasks.announce_sla_at_risk",
+        "schedule": 60.0,
     },
     "close-expired-resolved-tickets": {
         "task": "tickets.tasks.close_expired_resolved_tickets",

@@ -6,13 +6,15 @@ a reader following ``ticket_reply`` (or any other service) sees every effect her
 1. the ticket's SLA columns are recomputed and stored, once per change;
 2. :data:`tickets.signals.ticket_sla_changed` is sent: the escalation app plans the
    ticket's next check and pages on-call when needed (``escalation/receivers.py``);
-3. the emails of the change go to the outbox (``tickets/services/notifications.py``).
+3. the emails of the change go to the outbox (``tickets/services/notifications.py``);
+4. its events are announced to the tenant's webhooks (``tickets/webhook_events.py``).
 """
 
 from __future__ import annotations
 
 from ..models import Message, Status, Ticket, TicketEvent, TicketParticipant
 from ..signals import ticket_sla_changed
+from ..webhook_events import ticket_change_emit
 from .notifications import (
     notify_cc_added,
     notify_reply,
@@ -70,3 +72,4 @@ def ticket_changed(
             old_label=Status(old_status).label,
             base_url=base_url,
         )
+    ticket_change_emit(ticket=ticket, created=created, message=message, status_event=status_event)

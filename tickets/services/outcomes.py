@@ -34,6 +34,7 @@ from ..models import (
     SlaRollup,
     Ticket,
 )
+from ..webhook_events import sla_breaches_emit
 
 COUNT_COLUMNS = (
     "targets",
@@ -329,9 +330,10 @@ BREACH_BATCH = 2000
 
 
 def outcomes_breach_due(*, now, limit: int = BREACH_BATCH) -> int:
-    """Mark running targets whose due time has passed as breached (at their due time) and
-    count them in their day's rollups; returns how many. Idempotent: the rows it takes are
-    locked and no longer running once it commits, so a second run finds none of them."""
+    """Mark running targets whose due time has passed as breached (at their due time),
+    count them in their day's rollups and announce them to webhooks; returns how many.
+    Idempotent: the rows it takes are locked and no longer running once it commits, so a
+    second run finds none of them (and each announcement is keyed on its outcome)."""
     total = 0
     with transaction.atomic():
         rows = list(
@@ -358,6 +360,7 @@ def outcomes_breach_due(*, now, limit: int = BREACH_BATCH) -> int:
                 batch_size=500,
             )
             delta.write(tenant_rows[0].tenant_id)
+            sla_breaches_emit(tenant=tenant_rows[0].tenant, outcomes=tenant_rows)
         total = len(rows)
     return total
 

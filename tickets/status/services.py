@@ -34,6 +34,7 @@ from ..models import (
     IncidentStatus,
     IncidentUpdate,
 )
+from ..webhook_events import incident_updated_emit
 from .cache import status_page_changed
 from .components import (
     RUNNING_MAINTENANCE,
@@ -331,6 +332,7 @@ def _update_write(*, incident, actor, status, body, notify, now) -> IncidentUpda
 
 def _after_change(incident: Incident, update: IncidentUpdate | None, *, clocks: bool) -> None:
     status_page_changed(incident.tenant_id)
+    incident_updated_emit(incident=incident, update=update)
     incident_id = incident.pk
     if update is not None and update.notify:
         update_id = update.pk
