@@ -3,12 +3,13 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.admin import (
+    ReadOnlyTenantAdmin,
     TenantScopedAdmin,
     TenantScopedAdminForm,
     TenantScopedInline,
@@ -17,9 +18,10 @@ from helpdesk.admin import (
 from helpdesk.forms import form_errors_from
 from helpdesk.links import tenant_base_url
 
-from . import services
+from . import services, tokens
 from .audit import Origin
 from .models import (
+    ApiToken,
     AuditEvent,
     Domain,
     Invitation,
@@ -341,3 +343,35 @@ class AuditEventAdmin(TenantScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+_TOKEN_FIELDS = ["name", "prefix", "user", "can_write", "created_at", "last_used_at", "expires_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyTenantAdmin):
+    """People's API tokens, to see who holds which and revoke one. Tokens are made by their
+    owners on the profile page; the hash is never shown."""
+
+    list_display = [*_TOKEN_FIELDS, "status_display"]
+    list_select_related = ["user"]
+    list_filter = ["can_write"]
+    search_fields = ["name", "prefix", "user__email"]
+    detail_fields = [*_TOKEN_FIELDS, "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("Status"))
+    def status_display(self, obj):
+        return obj.get_status_display()
+
+    @admin.action(description=_("Revoke selected tokens"))
+    def revoke(self, request, queryset):
+        count = tokens.api_tokens_revoke_by_admin(
+            actor=request.user, tokens=queryset, origin=Origin.from_request(request)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

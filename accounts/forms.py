@@ -1,10 +1,12 @@
 import zoneinfo
+from datetime import datetime, time, timedelta
 
 from allauth.account.forms import ResetPasswordForm
 from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -130,3 +132,75 @@ class EmailChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Enter your password.")},
     )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token: what it is for, its scope and when it expires. The
+    expiry is a number of days from now, or a date (the token works to the end of it, in
+    the person's time zone)."""
+
+    SCOPE_READ = "read"
+    SCOPE_WRITE = "write"
+    EXPIRY_DATE = "date"
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Nightly export” or “Monitoring script”."),
+        error_messages={"required": _("Say what the token is for.")},
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=[
+            (SCOPE_READ, _("Read: see tickets and what else your account sees")),
+            (SCOPE_WRITE, _("Read and write: also open, reply to and change tickets")),
+        ],
+        initial=SCOPE_READ,
+        widget=forms.RadioSelect,
+    )
+    expiry = forms.ChoiceField(
+        label=_("Expires"),
+        choices=[
+            ("7", _("In 7 days")),
+            ("30", _("In 30 days")),
+            ("90", _("In 90 days")),
+            ("365", _("In a year")),
+            (EXPIRY_DATE, _("On a date I choose")),
+        ],
+        initial="30",
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        help_text=_("Up to a year from today. The token works until the end of that day."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        expiry = cleaned.get("expiry")
+        if not expiry:
+            return cleaned
+        now = timezone.now()
+        if expiry != self.EXPIRY_DATE:
+            cleaned["expires_at"] = now + timedelta(days=int(expiry))
+            return cleaned
+        day = cleaned.get("expires_on")
+        if day is None:
+            if "expires_on" not in self.errors:
+                self.add_error("expires_on", _("Choose the date the token expires."))
+            return cleaned
+        today = timezone.localdate(now)
+        if day <= today:
+            self.add_error("expires_on", _("Choose a date after today."))
+        elif day > today + timedelta(days=365):
+            self.add_error("expires_on", _("Choose a date at most a year from today."))
+        else:
+            # The start of the next day where the person is.
+            next_day = datetime.combine(day + timedelta(days=1), time.min)
+            cleaned["expires_at"] = timezone.make_aware(next_day)
+        return cleaned
+
+    @property
+    def can_write(self) -> bool:
+        return self.cleaned_data.get("scope") == self.SCOPE_WRITE

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import email_change_views, security_views, views
+from . import email_change_views, security_views, token_views, views
 from .two_factor import views as two_factor_views
 
 urlpatterns = [
@@ -11,6 +11,12 @@ urlpatterns = [
         "profile/email/confirm/<str:token>/",
         email_change_views.email_change_confirm,
         name="profile_email_confirm",
+    ),
+    path("profile/tokens/", token_views.api_tokens, name="api_tokens"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        token_views.api_token_revoke,
+        name="api_token_revoke",
     ),
     path("organization/members/", views.members, name="members"),
     path(

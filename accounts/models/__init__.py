@@ -1,4 +1,4 @@
-"""Tenants, organizations, people, invitations and the audit log."""
+"""Tenants, organizations, people, invitations, API tokens and the audit log."""
 
 from .audit import AuditEvent
 from .invitations import EmailChangeRequest, Invitation
@@ -21,12 +21,14 @@ from .tenants import (
     UnknownSenders,
     validate_time_zone,
 )
+from .tokens import ApiToken
 
 __all__ = [
     "CUSTOMER_ROLES",
     "MANAGER_ROLES",
     "STAFF_ROLES",
     "TIME_ZONE_CHOICES",
+    "ApiToken",
     "AuditEvent",
     "Domain",
     "EmailChangeRequest",
