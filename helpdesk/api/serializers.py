@@ -2,9 +2,11 @@
 requests that change them carry. Plain serializers over the rows the selectors return:
 nothing here queries."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from helpdesk.links import absolute_url
 from helpdesk.priorities import Priority
 from tickets.models import Channel, Status
 
@@ -53,7 +55,7 @@ class TicketSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text=_("The ticket's page in the portal."))
 
     def get_url(self, ticket) -> str:
-        return self.context["base_url"] + ticket.get_absolute_url()
+        return absolute_url(self.context["base_url"], ticket.get_absolute_url())
 
 
 class TicketDetailSerializer(TicketSerializer):
@@ -80,10 +82,11 @@ class AttachmentSerializer(serializers.Serializer):
         reference = self.context.get("reference")
         if not reference:
             return None
-        return (
-            f"{self.context['base_url']}/api/v1/tickets/{reference}/attachments/"
-            f"{attachment.public_id}/download/"
+        path = reverse(
+            "api:ticket-attachment-download",
+            kwargs={"reference": reference, "public_id": attachment.public_id},
         )
+        return absolute_url(self.context["base_url"], path)
 
 
 class MessageSerializer(serializers.Serializer):
