@@ -4,7 +4,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from . import catalogue, schema, tickets  # noqa: F401 (schema: the auth schemes)
+from . import catalogue, schema, ticket_parts, tickets  # noqa: F401 (schema: the auth schemes)
 
 
 class ReferenceConverter:
@@ -22,30 +22,34 @@ register_converter(ReferenceConverter, "reference")
 ticket_urls = [
     path("", tickets.TicketListView.as_view(), name="tickets"),
     path("<reference:reference>/", tickets.TicketDetailView.as_view(), name="ticket"),
-    path("<reference:reference>/messages/", tickets.MessagesView.as_view(), name="ticket-messages"),
-    path("<reference:reference>/replies/", tickets.ReplyView.as_view(), name="ticket-reply"),
-    path("<reference:reference>/notes/", tickets.NoteView.as_view(), name="ticket-note"),
+    path(
+        "<reference:reference>/messages/",
+        ticket_parts.MessagesView.as_view(),
+        name="ticket-messages",
+    ),
+    path("<reference:reference>/replies/", ticket_parts.ReplyView.as_view(), name="ticket-reply"),
+    path("<reference:reference>/notes/", ticket_parts.NoteView.as_view(), name="ticket-note"),
     path(
         "<reference:reference>/attachments/",
-        tickets.AttachmentsView.as_view(),
+        ticket_parts.AttachmentsView.as_view(),
         name="ticket-attachments",
     ),
     path(
         "<reference:reference>/attachments/<uuid:public_id>/download/",
-        tickets.AttachmentDownloadView.as_view(),
+        ticket_parts.AttachmentDownloadView.as_view(),
         name="ticket-attachment-download",
     ),
-    path("<reference:reference>/sla/", tickets.SlaView.as_view(), name="ticket-sla"),
+    path("<reference:reference>/sla/", ticket_parts.SlaView.as_view(), name="ticket-sla"),
     path(
         "<reference:reference>/escalations/",
-        tickets.EscalationsView.as_view(),
+        ticket_parts.EscalationsView.as_view(),
         name="ticket-escalations",
     ),
 ]
 
 v1 = [
     path("tickets/", include(ticket_urls)),
-    path("uploads/", tickets.UploadView.as_view(), name="uploads"),
+    path("uploads/", ticket_parts.UploadView.as_view(), name="uploads"),
     *catalogue.urls,
     # What the API offers is no secret: the schema and docs open without signing in.
     path(
