@@ -38,7 +38,14 @@ tenant = TenantFactory(slug="acme", name="Acme", portal_title="Acme Support")
 customer = CustomerFactory(
     tenant=tenant, organization=OrganizationFactory(tenant=tenant), email="customer@acme.test"
 )
-print(json.dumps({"type": TicketTypeFactory(tenant=tenant).pk, "email": customer.email}))
+from datetime import timedelta
+from django.utils import timezone
+from accounts.tokens import api_token_create
+_, token = api_token_create(
+    user=customer, name="CRM", can_write=True, expires_at=timezone.now() + timedelta(days=1)
+)
+print(json.dumps({"type": TicketTypeFactory(tenant=tenant).pk, "email": customer.email,
+                  "token": token}))
 """
 
 
@@ -172,6 +179,14 @@ def test_a_database_outage_answers_a_branded_503_and_web_worker_and_beat_resume_
     status, _, page = browser.post(f"/tickets/{reference}/reply/", {"reply-body": typed})
     assert status == 503
     assert "may not have been saved" in page and typed in page
+    # So does the API: JSON with Retry-After, for a token that cannot even be looked up.
+    api = {"Authorization": f"Bearer {seeded['token']}", "Content-Type": "application/json"}
+    api_reply = json.dumps({"body": "From the CRM during the outage."}).encode()
+    status, headers, body = browser.request(
+        "POST", f"/api/v1/tickets/{reference}/replies/", body=api_reply, headers=api
+    )
+    assert status == 503, body
+    assert "database" in json.loads(body)["detail"] and int(headers["Retry-After"]) > 0
     # The probes: liveness stays up, readiness names the database.
     assert browser.get("/healthz")[0] == 200
     status, _, body = browser.get("/readyz")
@@ -189,6 +204,7 @@ def test_a_database_outage_answers_a_branded_503_and_web_worker_and_beat_resume_
     assert browser.get("/readyz")[0] == 200
     saved = "SELECT count(*) FROM tickets_message WHERE body = %s"
     assert count_rows(database_url, saved, typed) == 0
+    assert count_rows(database_url, saved, "From the CRM during the outage.") == 0
     # Worker: an email queued after the restart is delivered.
     status, _, page = browser.post(
         f"/tickets/{reference}/reply/", {"reply-body": "Sent again after the outage."}
@@ -204,3 +220,8 @@ def test_a_database_outage_answers_a_branded_503_and_web_worker_and_beat_resume_
         lambda: len(worker.results("helpdesk.tasks.outbox_redrive")) > redrives_before,
         "a re-drive sent by beat to succeed after the restart",
     )
+    # The API answers again on the same processes.
+    status, _, body = browser.request(
+        "POST", f"/api/v1/tickets/{reference}/replies/", body=api_reply, headers=api
+    )
+    assert status == 201, body
