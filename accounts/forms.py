@@ -172,7 +172,10 @@ class ApiTokenForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Expiry date"),
         required=False,
-        help_text=_("Up to a year from today. The token works until the end of that day."),
+        help_text=_(
+            "With “On a date I choose”: up to a year from today. The token works until "
+            "the end of that day."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
