@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .audit import Origin, audit_record
-from .models import ApiToken, Tenant, User
+from .models import ApiToken, AuditEvent, Tenant, User
 
 TOKEN_PREFIX = "hd_"
 # 30 random bytes are 40 URL-safe characters.
@@ -37,10 +37,8 @@ CREATIONS_PER_HOUR = 10
 # last_used_at is written at most this often per token, so API reads do not all write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
-# Audit kinds. The audit log's list of kinds (AuditEvent.Kind) should name them for the
-# log's pages; until it does, rows show these values.
-AUDIT_TOKEN_CREATED = "api_token_created"
-AUDIT_TOKEN_REVOKED = "api_token_revoked"
+AUDIT_TOKEN_CREATED = AuditEvent.Kind.API_TOKEN_CREATED
+AUDIT_TOKEN_REVOKED = AuditEvent.Kind.API_TOKEN_REVOKED
 
 
 def api_token_create(

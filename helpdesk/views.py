@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
 from helpdesk.celery import app as celery_app
 from helpdesk.languages import request_language
@@ -31,7 +32,25 @@ FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded"
 SECRET_FIELD_PARTS = ("password", "csrf", "token", "otp", "code", "secret")
 
 
+# The JSON API answers its errors in JSON, even those raised before its views run (a
+# middleware meeting a database outage, a path that matches nothing).
+API_PREFIX = "/api/"
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _api_error(request, status: int, detail) -> JsonResponse:
+    with translation.override(_outage_language(request)):
+        response = JsonResponse({"detail": str(detail)}, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
 def not_found(request, exception=None):
+    if _is_api(request):
+        return _api_error(request, 404, _("Not found."))
     return render(request, "404.html", status=404)
 
 
@@ -49,6 +68,8 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _api_error(request, 403, _("You do not have permission to do this."))
     return render(request, "403.html", status=403)
 
 
@@ -65,6 +86,8 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         return service_unavailable(request)
+    if _is_api(request):
+        return _api_error(request, 500, _("Something went wrong on our side. Try again later."))
     with translation.override(_outage_language(request)):
         page = loader.render_to_string("500.html")
     return HttpResponse(page, status=500)
@@ -73,6 +96,12 @@ def server_error(request):
 def service_unavailable(request):
     """The branded 503 of a database outage: no database, session or tenant lookup needed.
     A form that was being sent is shown back, so nothing typed is lost."""
+    if _is_api(request):
+        response = _api_error(
+            request, 503, _("The help desk cannot reach its database. Try again in a moment.")
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     context = {
         "tenant": getattr(request, "tenant", None),
         "was_sent": request.method == "POST",

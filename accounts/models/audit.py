@@ -44,6 +44,8 @@ class AuditEvent(models.Model):
         EMAIL_CHANGED = "email_changed", _("Sign-in address changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         POLICY_CHANGED = "policy_changed", _("Security policy changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     tenant = models.ForeignKey(
         Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -114,6 +116,8 @@ class AuditEvent(models.Model):
                 names[field][bool(change.get("to"))] if field in names else field
                 for field, change in details.items()
             )
+        if self.kind in (kind.API_TOKEN_CREATED, kind.API_TOKEN_REVOKED):
+            return f"{details.get('name', '')} ({details.get('prefix', '')}…)"
         if self.kind == kind.SIGN_IN:
             parts = []
             if details.get("new_device"):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from helpdesk.middleware import DATABASE_DOWN
-from helpdesk.views import RETRY_AFTER_SECONDS
+from helpdesk.views import service_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -33,12 +33,7 @@ def exception_handler(exc, context):
         # One answer for missing and forbidden, whatever the selector said.
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DATABASE_DOWN):
-        request = context.get("request")
-        logger.warning("Database unavailable on API %s: %s", getattr(request, "path", ""), exc)
-        response = Response(
-            {"detail": _("The help desk cannot reach its database. Try again in a moment.")},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        request = context["request"]
+        logger.warning("Database unavailable on API %s: %s", request.path, exc)
+        return service_unavailable(request._request)
     return drf_exception_handler(exc, context)

@@ -1,47 +1,34 @@
 """``/api/`` on a tenant's host: version 1 of the API, its schema and its docs."""
 
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from . import catalogue, schema, ticket_parts, tickets  # noqa: F401 (schema: the auth schemes)
 
-
-class ReferenceConverter:
-    regex = r"[A-Za-z][A-Za-z0-9]{0,15}-\d{1,9}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(ReferenceConverter, "reference")
-
 ticket_urls = [
     path("", tickets.TicketListView.as_view(), name="tickets"),
-    path("<reference:reference>/", tickets.TicketDetailView.as_view(), name="ticket"),
+    path("<str:reference>/", tickets.TicketDetailView.as_view(), name="ticket"),
     path(
-        "<reference:reference>/messages/",
+        "<str:reference>/messages/",
         ticket_parts.MessagesView.as_view(),
         name="ticket-messages",
     ),
-    path("<reference:reference>/replies/", ticket_parts.ReplyView.as_view(), name="ticket-reply"),
-    path("<reference:reference>/notes/", ticket_parts.NoteView.as_view(), name="ticket-note"),
+    path("<str:reference>/replies/", ticket_parts.ReplyView.as_view(), name="ticket-reply"),
+    path("<str:reference>/notes/", ticket_parts.NoteView.as_view(), name="ticket-note"),
     path(
-        "<reference:reference>/attachments/",
+        "<str:reference>/attachments/",
         ticket_parts.AttachmentsView.as_view(),
         name="ticket-attachments",
     ),
     path(
-        "<reference:reference>/attachments/<uuid:public_id>/download/",
+        "<str:reference>/attachments/<uuid:public_id>/download/",
         ticket_parts.AttachmentDownloadView.as_view(),
         name="ticket-attachment-download",
     ),
-    path("<reference:reference>/sla/", ticket_parts.SlaView.as_view(), name="ticket-sla"),
+    path("<str:reference>/sla/", ticket_parts.SlaView.as_view(), name="ticket-sla"),
     path(
-        "<reference:reference>/escalations/",
+        "<str:reference>/escalations/",
         ticket_parts.EscalationsView.as_view(),
         name="ticket-escalations",
     ),

@@ -43,3 +43,10 @@ def test_the_docs_page_loads_its_files_from_the_help_desk_itself(acme, client):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "/static/drf_spectacular_sidecar/" in page
+
+
+def test_an_address_the_api_does_not_have_answers_json(acme):
+    client = TokenClient(host=acme.host, token=token_for(acme.customer))
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
