@@ -6,6 +6,7 @@ from .attachments import (
     pending_attachments,
     pending_attachments_purge,
 )
+from .creation import ticket_create, ticket_number_next
 from .ladder import (
     TicketBatch,
     ticket_escalation_level_set,
@@ -19,9 +20,7 @@ from .tickets import (
     ticket_assign,
     ticket_change_type,
     ticket_close_expired,
-    ticket_create,
     ticket_lock,
-    ticket_number_next,
     ticket_priority_change,
     ticket_transition,
     ticket_unassign,

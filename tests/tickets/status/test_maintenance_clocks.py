@@ -10,8 +10,8 @@ import pytest
 
 from sla.models import SlaTarget
 from tickets.models import ComponentStatus, Incident, IncidentKind, IncidentStatus
+from tickets.services.creation import ticket_create
 from tickets.services.maintenance import maintenance_clocks_refresh
-from tickets.services.tickets import ticket_create
 from tickets.status.maintenance import maintenance_windows_run
 from tickets.status.services import incident_create
 
