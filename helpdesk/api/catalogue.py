@@ -5,6 +5,7 @@ base and the incidents have their own modules. ``urls`` is what the v1 URLconf i
 """
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf
 from rest_framework.response import Response
@@ -20,7 +21,9 @@ class RequestTypeSerializer(drf.Serializer):
     id = drf.IntegerField(read_only=True)
     slug = drf.CharField(read_only=True)
     name = drf.CharField(
-        source="full_name", read_only=True, help_text="With its reason, e.g. Access › VPN."
+        source="full_name",
+        read_only=True,
+        help_text=_("With its reason, e.g. Access › VPN."),
     )
     description = drf.CharField(read_only=True)
     default_priority = drf.ChoiceField(choices=Priority.choices, read_only=True)

@@ -3,6 +3,7 @@ requests that change them carry. Plain serializers over the rows the selectors r
 nothing here queries."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -26,6 +27,18 @@ class TypeRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(source="full_name", read_only=True)
+
+
+def _person(user) -> dict:
+    return {"id": user.pk, "name": user.full_name, "email": user.email}
+
+
+def _moment(value, zone) -> str | None:
+    """A time as DRF's DateTimeField writes it: ISO 8601 in the active zone, UTC as Z."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class TicketSerializer(serializers.Serializer):
@@ -57,6 +70,36 @@ class TicketSerializer(serializers.Serializer):
     def get_url(self, ticket) -> str:
         return absolute_url(self.context["base_url"], ticket.get_absolute_url())
 
+    def to_representation(self, ticket):
+        # Written out: the same JSON as the fields above produce (a test holds them equal),
+        # at a fraction of their cost on a page of 100 rows.
+        zone = timezone.get_current_timezone()
+        kind, org = ticket.ticket_type, ticket.organization
+        return {
+            "reference": ticket.reference,
+            "number": ticket.number,
+            "title": str(ticket.title),
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "type": {"id": kind.pk, "slug": kind.slug, "name": kind.full_name},
+            "organization": {"id": org.pk, "name": org.name},
+            "requester": _person(ticket.requester),
+            "assignee": _person(ticket.assignee) if ticket.assignee_id else None,
+            "channel": ticket.channel,
+            "created_at": _moment(ticket.created_at, zone),
+            "updated_at": _moment(ticket.updated_at, zone),
+            "sla_due_at": _moment(ticket.sla_due_at, zone),
+            "first_response_due_at": _moment(ticket.first_response_due_at, zone),
+            "first_response_state": ticket.first_response_state,
+            "resolution_due_at": _moment(ticket.resolution_due_at, zone),
+            "resolution_state": ticket.resolution_state,
+            "url": self.get_url(ticket),
+        }
+
+    def generic_representation(self, ticket):
+        """What the declared fields alone make of ``ticket`` (the schema's promise)."""
+        return super().to_representation(ticket)
+
 
 class TicketDetailSerializer(TicketSerializer):
     text = serializers.CharField(read_only=True, help_text=_("Markdown, as written."))
@@ -67,6 +110,20 @@ class TicketDetailSerializer(TicketSerializer):
     resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
     closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     reply_count = serializers.IntegerField(read_only=True)
+
+    def to_representation(self, ticket):
+        zone = timezone.get_current_timezone()
+        return {
+            **super().to_representation(ticket),
+            "text": str(ticket.text),
+            "text_html": str(ticket.text_html),
+            "affected_service": str(ticket.affected_service),
+            "steps": str(ticket.steps),
+            "first_response_at": _moment(ticket.first_response_at, zone),
+            "resolved_at": _moment(ticket.resolved_at, zone),
+            "closed_at": _moment(ticket.closed_at, zone),
+            "reply_count": ticket.reply_count,
+        }
 
 
 class AttachmentSerializer(serializers.Serializer):

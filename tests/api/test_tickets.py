@@ -302,9 +302,35 @@ def test_the_list_costs_the_same_queries_for_2_rows_as_for_12(
     for total in (2, 12):
         while Ticket.objects.filter(tenant=acme.tenant).count() < total:
             open_ticket(acme, network)
-        # Token, page of rows; the kept catalogue and tenant cost nothing.
-        with django_assert_num_queries(2) as captured:
+        # Token, page of rows, their organizations, their people; the kept catalogue and
+        # tenant cost nothing.
+        with django_assert_num_queries(4) as captured:
             response = api.get("/api/v1/tickets/?page_size=25")
         assert len(response.json()["results"]) == total
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_written_out_ticket_json_is_what_the_schemas_fields_make(acme, network, api_as):
+    from django.utils import timezone
+
+    from helpdesk.api.serializers import TicketDetailSerializer, TicketSerializer
+    from tickets.selectors import ticket_for_actor
+
+    plain = open_ticket(acme, network)
+    busy = open_ticket(acme, network, priority=Priority.P1, steps="1. Connect\n2. Wait")
+    api_as(acme.engineer, host=acme.host).patch(
+        f"/api/v1/tickets/{busy.reference}/",
+        {"assignee": acme.engineer.pk, "status": "resolved"},
+        format="json",
+    )
+    context = {"base_url": "http://acme.localhost/"}
+    for zone in ("UTC", "Europe/Madrid"):
+        with timezone.override(zone):
+            for ticket in (plain, busy):
+                row = ticket_for_actor(
+                    tenant=acme.tenant, actor=acme.engineer, reference=ticket.reference
+                )
+                for kind in (TicketSerializer, TicketDetailSerializer):
+                    serializer = kind(row, context=context)
+                    assert serializer.data == serializer.generic_representation(row)
