@@ -29,6 +29,12 @@ def _declare(world, components, title, **extra):
     )
 
 
+def _post(world, incident, status, body):
+    return incident_update_post(
+        incident=incident, actor=world.manager, status=status, body=body, notify=False
+    )
+
+
 @pytest.fixture
 def board(two_tenants):
     acme, globex = two_tenants
@@ -55,13 +61,7 @@ def board(two_tenants):
         notify=False,
     )
     resolved = _declare(acme, [calls], "Calls dropped yesterday")
-    incident_update_post(
-        incident=resolved,
-        actor=acme.manager,
-        status=IncidentStatus.RESOLVED,
-        body="Fixed.",
-        notify=False,
-    )
+    _post(acme, resolved, IncidentStatus.RESOLVED, "Fixed.")
     foreign = _declare(globex, [other], "Globex mail is slow")
     return {
         "acme": acme,
@@ -212,13 +212,7 @@ def test_the_list_costs_the_same_queries_for_2_rows_as_for_10(
     for total in (2, 10):
         while Incident.objects.filter(tenant=acme.tenant).count() < total:
             incident = _declare(acme, [calls], "Calls are slow")
-            incident_update_post(
-                incident=incident,
-                actor=acme.manager,
-                status=IncidentStatus.IDENTIFIED,
-                body="Found it.",
-                notify=False,
-            )
+            _post(acme, incident, IncidentStatus.IDENTIFIED, "Found it.")
         # Token, the page, its updates, its components.
         with django_assert_num_queries(pinned) as captured:
             response = api.get("/api/v1/incidents/")
