@@ -408,4 +408,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tickets, articles and incidents each have a status: each its own named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "helpdesk.priorities.Priority",
+        "TicketStatusEnum": "tickets.models.Status",
+        "ArticleStatusEnum": "knowledge_base.models.ArticleStatus",
+        "IncidentStatusEnum": "tickets.models.IncidentStatus",
+    },
 }
