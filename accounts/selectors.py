@@ -11,6 +11,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from helpdesk.cache import shared_token
+
 from .models import (
     Domain,
     Invitation,
@@ -60,19 +62,6 @@ def _tenant_cache_version_bump() -> None:
         logger.warning("Could not tell other processes that a tenant changed", exc_info=True)
 
 
-def _shared_version() -> str | None:
-    """The shared token (one cache read), None when the cache cannot say."""
-    try:
-        version = cache.get(TENANT_CACHE_VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            if not cache.add(TENANT_CACHE_VERSION_KEY, version, timeout=None):
-                version = cache.get(TENANT_CACHE_VERSION_KEY)
-        return version
-    except Exception:  # noqa: BLE001 - the minute-long expiry still applies
-        return None
-
-
 def tenant_for_host(host: str) -> Tenant | None:
     """The tenant serving ``host``, None for the platform's own hosts.
 
@@ -82,7 +71,8 @@ def tenant_for_host(host: str) -> Tenant | None:
     """
     global _seen_version
     host = host.split(":", 1)[0].lower().rstrip(".")
-    version = _shared_version()
+    # Without the shared token the minute-long expiry still applies.
+    version = shared_token(TENANT_CACHE_VERSION_KEY)
     if version is not None and version != _seen_version:
         with _host_lock:
             _host_cache.clear()

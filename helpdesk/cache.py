@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -208,3 +210,18 @@ class FailOpenRedisCache(RedisCache):
     def _local_clear(self) -> bool:
         self._local.clear()
         return True
+
+
+def shared_token(key: str) -> str | None:
+    """The token every process reads under ``key`` to tell whether what it keeps in memory
+    is still current (the first reader makes it; a change deletes or replaces it). One cache
+    read; None when the cache cannot say, and then the caller keeps nothing for long."""
+    try:
+        token = cache.get(key)
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, timeout=None):
+                token = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is away: the caller loads from the database
+        return None
+    return token

@@ -19,12 +19,13 @@ import contextvars
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+from .cache import shared_token
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +49,7 @@ def _token(tenant_id: int) -> str | None:
     seen = _request_tokens.get()
     if seen is not None and tenant_id in seen:
         return seen[tenant_id]
-    key = TOKEN_KEY.format(tenant_id=tenant_id)
-    try:
-        token = cache.get(key)
-        if token is None:
-            token = uuid.uuid4().hex
-            if not cache.add(key, token, timeout=None):
-                token = cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is away: load from the database
-        token = None
+    token = shared_token(TOKEN_KEY.format(tenant_id=tenant_id))
     if seen is not None:
         seen[tenant_id] = token
     return token
