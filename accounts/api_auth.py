@@ -1,8 +1,11 @@
 """Personal access tokens on the JSON API: ``Authorization: Bearer hd_…``."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
+
+from helpdesk.languages import language_supported
 
 from .tokens import api_token_authenticate
 
@@ -35,8 +38,12 @@ class TokenAuthentication(BaseAuthentication):
         token = api_token_authenticate(tenant=tenant, raw=raw)
         if token is None:
             raise AuthenticationFailed(_("Invalid or expired token."))
-        # Code below DRF (middleware on the way out, logging) sees the person too.
+        # Code below DRF (middleware on the way out, logging) sees the person too, and
+        # answers in their language, as the pages do once they are signed in.
         request._request.user = token.user
+        if language_supported(token.user.language):
+            translation.activate(token.user.language)
+            request._request.LANGUAGE_CODE = translation.get_language()
         return token.user, token
 
     def authenticate_header(self, request):

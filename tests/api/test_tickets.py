@@ -334,3 +334,18 @@ def test_the_written_out_ticket_json_is_what_the_schemas_fields_make(acme, netwo
                 for kind in (TicketSerializer, TicketDetailSerializer):
                     serializer = kind(row, context=context)
                     assert serializer.data == serializer.generic_representation(row)
+
+
+def test_the_api_answers_in_the_token_holders_language(acme, network, api_as):
+    acme.customer.language = "es"
+    acme.customer.save(update_fields=["language"])
+    api = api_as(acme.customer, host=acme.host)
+    response = api.post(
+        "/api/v1/tickets/", {"title": "A", "text": "B", "type": 999999}, format="json"
+    )
+    assert response.json()["type"] == ["Elija un tipo de solicitud de la lista."]
+    english = api_as(acme.org_admin, host=acme.host)
+    response = english.post(
+        "/api/v1/tickets/", {"title": "A", "text": "B", "type": 999999}, format="json"
+    )
+    assert response.json()["type"] == ["Choose a request type from the list."]
