@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
-from accounts.models import STAFF_ROLES, Role, Tenant, User
+from accounts.models import STAFF_ROLES, Role, User
 from helpdesk.tenant_data import tenant_data
 from tickets.models import Ticket
 from tickets.selectors.lists import catalogue
@@ -77,9 +77,8 @@ def _matrix_rules_load(tenant_id: int) -> tuple[RuleSpec, ...]:
 
 def type_lineage(*, tenant) -> dict[int, tuple[int, ...]]:
     """Each request type's id with its parent's: a level narrowed to a top-level entry
-    covers its sub-categories (from the tenant's cached catalogue)."""
-    if isinstance(tenant, int):
-        tenant = Tenant.objects.get(pk=tenant)
+    covers its sub-categories. ``tenant``: a tenant or its id; read from the tenant's kept
+    catalogue, so no query while it is unchanged."""
     return {
         pk: (pk, entry.parent_id) if entry.parent_id else (pk,)
         for pk, entry in catalogue(tenant=tenant).by_id.items()

@@ -26,14 +26,15 @@ class Catalogue:
 
 
 def catalogue(*, tenant) -> Catalogue:
-    """The tenant's catalogue, one query, then none while it is unchanged
-    (``helpdesk.tenant_data``): shared rows, never mutate them."""
-    return tenant_data(tenant.pk, "catalogue", lambda: _catalogue_load(tenant))
+    """The catalogue of ``tenant`` (a tenant or its id), one query, then none while it is
+    unchanged (``helpdesk.tenant_data``): shared rows, never mutate them."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return tenant_data(tenant_id, "catalogue", lambda: _catalogue_load(tenant_id))
 
 
-def _catalogue_load(tenant) -> Catalogue:
+def _catalogue_load(tenant_id: int) -> Catalogue:
     types = list(
-        TicketType.objects.for_tenant(tenant)
+        TicketType.objects.for_tenant(tenant_id)
         .select_related("parent")
         .order_by(F("parent__position").asc(nulls_first=True), "parent__name", "position", "name")
     )
