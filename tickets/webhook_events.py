@@ -144,7 +144,8 @@ def _with_tickets(tenant, outcomes: list[SlaOutcome]) -> list[SlaOutcome]:
 
 
 def sla_breaches_emit(*, tenant, outcomes: list[SlaOutcome]) -> int:
-    """Announce outcomes the breach sweep just recorded, once per outcome."""
+    """Announce outcomes just recorded as breached (by the sweep, or by an evaluation that
+    got there first), once per outcome and due time."""
     if not outcomes or not _listened(tenant, WebhookEvent.SLA_BREACHED):
         return 0
     return webhook_emit_many(
@@ -153,7 +154,7 @@ def sla_breaches_emit(*, tenant, outcomes: list[SlaOutcome]) -> int:
             Emission(
                 WebhookEvent.SLA_BREACHED,
                 _outcome_payload(outcome),
-                dedupe_key=f"sla.breached:{outcome.pk}",
+                dedupe_key=f"sla.breached:{outcome.pk}:{_iso(outcome.due_at)}",
             )
             for outcome in _with_tickets(tenant, outcomes)
         ],

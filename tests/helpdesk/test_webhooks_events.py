@@ -187,3 +187,19 @@ def test_nothing_is_written_for_events_nobody_subscribes_to(acme, make_ticket):
     ticket = make_ticket()
     ticket_reply(ticket=ticket, actor=acme.engineer, body="On it", base_url=BASE)
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_breach_found_by_a_reply_before_the_sweep_is_announced_once(acme, plan, make_ticket):
+    subscribe(acme.tenant, "sla.breached")
+    with at(pacific(2026, 11, 24, 10, 0)):  # P1: first response within the hour
+        ticket = make_ticket(priority="P1")
+    # The engineer answers late, before the every-minute sweep ran.
+    with at(pacific(2026, 11, 24, 11, 0, 30)):
+        ticket_reply(ticket=ticket, actor=acme.engineer, body="Looking now", base_url=BASE)
+    with at(pacific(2026, 11, 24, 11, 2)):
+        record_sla_breaches()
+
+    [breach] = announced("sla.breached")
+    assert breach["metric"] == "first_response"
+    assert breach["ticket"]["reference"] == ticket.reference
+    assert breach["due_at"] == "2026-11-24T19:00:00+00:00"

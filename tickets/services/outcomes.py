@@ -239,7 +239,7 @@ def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False)
         existing = {(row.ticket_id, row.metric): row for row in rows}
     zone = _zone(tenant)
     delta = RollupDelta()
-    upserts, removed = [], []
+    upserts, removed, breached = [], [], []
     other = {FIRST_RESPONSE: RESOLUTION, RESOLUTION: FIRST_RESPONSE}
     for evaluated in evaluations:
         for metric in evaluated.outcome:
@@ -258,6 +258,8 @@ def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False)
             delta.add(old, zone, -1)
             delta.add(new, zone, +1)
             upserts.append(new)
+            if new.state == BREACHED and (old is None or old.state != BREACHED):
+                breached.append(new)
     if removed:
         SlaOutcome.objects.filter(pk__in=removed).delete()
     if upserts:
@@ -268,6 +270,9 @@ def outcomes_store(*, tenant, evaluations: Iterable, now, created: bool = False)
             update_fields=[name.removesuffix("_id") for name in WRITTEN],
         )
     delta.write(tenant.pk)
+    # A breach found by this evaluation (a reply after the due time, before the every-minute
+    # sweep got there) is announced as the sweep would have; the dedupe key makes it once.
+    sla_breaches_emit(tenant=tenant, outcomes=breached)
 
 
 @transaction.atomic(savepoint=False)
