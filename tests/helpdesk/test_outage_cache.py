@@ -13,10 +13,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.two_factor.ratelimit import current_lockout, record_failure
-from helpdesk.models import OutboxEmail
+from helpdesk.models import OutboxEmail, Webhook, WebhookDelivery
 from helpdesk.ratelimit import limit_exceeded
 from tests import workers
+from tests.api.conftest import token_for
 from tests.factories import PASSWORD
+from tests.helpdesk.test_webhooks import Receiver, verify
 from tests.tickets.factories import TicketTypeFactory, text_file
 from tests.workers import WAIT, wait_until
 from tickets.models import Attachment, Message, Ticket
@@ -116,6 +118,17 @@ def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_ema
         settings=settings, sink=sink, tmp_path=tmp_path, broker_url=server.url(0)
     )
     processes.env["OUTBOX_REDRIVE_SECONDS"] = "5"
+    processes.env.update({"WEBHOOKS_ALLOW_PRIVATE": "1", "WEBHOOK_REDRIVE_SECONDS": "2"})
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    receiver = Receiver().start()
+    request.addfinalizer(receiver.stop)
+    hook = Webhook.objects.create(
+        tenant=acme.tenant,
+        name="Ops chat",
+        url=receiver.url,
+        events=["ticket.created", "ticket.replied"],
+    )
+    token = token_for(acme.org_admin)
     request.addfinalizer(processes.restore_publishing)
     request.addfinalizer(processes.stop_all)
     # Should the test fail mid-outage, the broker is back for emptying it.
@@ -163,7 +176,21 @@ def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_ema
     assert browser.get(replied.url).status_code == 200
     assert Message.objects.filter(ticket=ticket, body="It also fails for credit notes.").exists()
 
-    # Every email is in the outbox, waiting; none could be handed to the broker.
+    # An integration replies through the API with its token (its rate limit counts in the
+    # cache too).
+    api = Client(HTTP_HOST=acme.host, HTTP_AUTHORIZATION=f"Bearer {token}")
+    sent = api.post(
+        f"/api/v1/tickets/{ticket.reference}/replies/",
+        {"body": "Seen from the CRM as well."},
+        content_type="application/json",
+    )
+    assert sent.status_code == 201, sent.content.decode()
+
+    # Every email is in the outbox, waiting; none could be handed to the broker. So are the
+    # webhook's deliveries: the ticket, the reply and the API's reply.
+    assert set(WebhookDelivery.objects.filter(webhook=hook).values_list("status", flat=True)) == {
+        WebhookDelivery.Status.PENDING
+    }
     emails = list(OutboxEmail.objects.order_by("pk"))
     assert len(emails) >= 3  # confirmation, the support address, the reply's notice
     assert {email.status for email in emails} == {OutboxEmail.Status.PENDING}
@@ -188,3 +215,16 @@ def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_ema
     )
     assert sorted(r.subject for r in received) == sorted(e.subject for e in emails)
     assert all(ticket.reference in r.subject for r in received)
+    # And the webhook gets each event once, signed.
+    posted = wait_until(lambda: len(receiver.received()) >= 3 and receiver.received(), "webhooks")
+    events = sorted(json.loads(r.body)["event"] for r in posted)
+    assert events == ["ticket.created", "ticket.replied", "ticket.replied"]
+    assert len({r.headers["X-Helpdesk-Delivery"] for r in posted}) == 3
+    assert all(verify(hook.secret, r.headers, r.body) for r in posted)
+    wait_until(
+        lambda: (
+            not WebhookDelivery.objects.exclude(status=WebhookDelivery.Status.DELIVERED).exists()
+        ),
+        "every delivery to be marked delivered",
+    )
+    assert len(receiver.received()) == 3
