@@ -163,9 +163,7 @@ class CustomerListView(APIView):
         query = query_of(request, CustomerQuery)
         tenant, organization = request.tenant, query["organization"]
         if query["q"].strip():
-            rows = customer_search(tenant=tenant, query=query["q"])
-            if organization is not None:
-                rows = [c for c in rows if c.organization_id == organization]
+            rows = customer_search(tenant=tenant, query=query["q"], organization_id=organization)
             data = CustomerSerializer(rows, many=True).data
             return Response(page_body(request, rows=data, next_cursor=None))
         customers = active_customers(tenant=tenant).select_related("organization")

@@ -201,3 +201,16 @@ def test_the_lists_cost_the_same_queries_for_few_rows_as_for_10(
         assert len(rows) == total
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_customer_search_in_one_organization_looks_past_the_others_matches(acme, api_as):
+    for n in range(21):
+        CustomerFactory(
+            tenant=acme.tenant, organization=acme.other_org, full_name=f"Ana Marta {n:02}"
+        )
+    CustomerFactory(
+        tenant=acme.tenant, organization=acme.org, full_name="Zoe Marta", email="zoe@acme.test"
+    )
+    api = api_as(acme.engineer, host=acme.host)
+    found = api.get(f"/api/v1/customers/?q=marta&organization={acme.org.pk}").json()
+    assert [row["email"] for row in found["results"]] == ["zoe@acme.test"]

@@ -28,13 +28,18 @@ def active_customers(*, tenant) -> QuerySet[User]:
     )
 
 
-def customer_search(*, tenant, query: str, limit: int = CUSTOMER_SEARCH_LIMIT) -> list[User]:
+def customer_search(
+    *, tenant, query: str, limit: int = CUSTOMER_SEARCH_LIMIT, organization_id: int | None = None
+) -> list[User]:
     """Customers whose name or email holds every word of ``query`` (at most ``limit``,
-    by name; one query, organizations joined). Nothing for an empty query."""
+    by name; one query, organizations joined), of one organization if given. Nothing for
+    an empty query."""
     words = query.split()[:6]
     if not words:
         return []
     customers = active_customers(tenant=tenant)
+    if organization_id is not None:
+        customers = customers.filter(organization_id=organization_id)
     for word in words:
         customers = customers.filter(Q(full_name__icontains=word) | Q(email__icontains=word))
     return list(customers.select_related("organization").order_by("full_name", "email")[:limit])
