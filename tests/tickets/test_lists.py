@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 BASE = "http://acme.localhost/"
 
 # Queries of one list page, whatever the number of rows (the session is read from the
-# cache). My tickets: user, page count and the page's rows (organization, requester,
-# assignee and type joined in).
+# cache). My tickets: user, page count and the page's rows (the requester joined in; the
+# type from the kept catalogue).
 MY_TICKETS_QUERIES = 3
 # Queue: user, the queue counts (one query over the kept counts; no COUNT(*) of
 # the rows), the rows (tickets alone), the rows' status history (for the SLA badges), the

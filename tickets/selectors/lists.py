@@ -271,3 +271,30 @@ def customer_tickets(
         tickets = tickets.filter(status=status)
     tickets = _search(tickets, tenant=tenant, query=query)
     return tickets.select_related(*LIST_RELATED).only(*LIST_COLUMNS).order_by("-updated_at", "-pk")
+
+
+# “My tickets” names each row's type (from the kept catalogue) and, for an organization's
+# list, who opened it: the requester is the only table joined.
+MY_LIST_COLUMNS = (
+    *ROW_COLUMNS, "organization", "ticket_type", "assignee",
+    "requester__id", "requester__tenant_id", "requester__full_name", "requester__email",
+)  # fmt: skip
+
+
+def customer_list(
+    *, tenant, actor: User, status: str = "", query: str = "", scope: str = "mine"
+) -> QuerySet[Ticket]:
+    """The rows of the “My tickets” page (see :func:`customer_tickets`), ready for
+    :func:`customer_list_rows`."""
+    tickets = customer_tickets(tenant=tenant, actor=actor, status=status, query=query, scope=scope)
+    return tickets.select_related(None).select_related("requester").only(*MY_LIST_COLUMNS)
+
+
+def customer_list_rows(*, tenant, tickets) -> list[Ticket]:
+    """A page of :func:`customer_list` with each ticket's tenant and type set (no query)."""
+    tickets = list(tickets)
+    types = catalogue(tenant=tenant).by_id
+    for ticket in tickets:
+        ticket.tenant = tenant
+        ticket.ticket_type = types[ticket.ticket_type_id]
+    return tickets

@@ -20,7 +20,12 @@ from knowledge_base.selectors import article_for_viewer, viewer_for
 
 from ..forms import TicketCreateForm
 from ..models import Status
-from ..selectors import customer_tickets, priority_definitions, selectable_types
+from ..selectors import (
+    customer_list,
+    customer_list_rows,
+    priority_definitions,
+    selectable_types,
+)
 from ..selectors.incidents import components_for_ticket_form
 from ..services import ticket_create
 from ..status.ticket_views import chosen_component, known_incidents_context
@@ -33,6 +38,7 @@ from .common import (
     paginate,
     query_without_page,
 )
+from .queue_rows import customer_row_html
 
 STATUS_FILTERS = [
     ("open", pgettext_lazy("ticket filter", "Open")),
@@ -59,14 +65,17 @@ def ticket_list(request):
     status = request.GET.get("status", "open")
     query = request.GET.get("q", "")[:100]
     scope = request.GET.get("scope", "mine")
-    tickets = customer_tickets(
+    tickets = customer_list(
         tenant=request.tenant, actor=request.user, status=status, query=query, scope=scope
     )
+    page = paginate(request, tickets)
+    rows = customer_list_rows(tenant=request.tenant, tickets=page.object_list)
+    page.object_list = customer_row_html(rows, opened_by=scope == "organization")
     return render(
         request,
         "tickets/ticket_list.html",
         {
-            "page": paginate(request, tickets),
+            "page": page,
             "status": status,
             "query": query,
             "scope": scope,

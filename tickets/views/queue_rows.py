@@ -119,3 +119,56 @@ def queue_row_html(
             )
         )
     return rows
+
+
+def customer_row_html(tickets: list[Ticket], *, opened_by: bool) -> list[SafeString]:
+    """The ``<tr>`` of each ticket of “My tickets” (from ``customer_list_rows``), as its
+    template wrote them; ``opened_by``: the organization's list, which names the requester.
+    Every value from the database or a translation is escaped here."""
+    label = {
+        key: escape(text)
+        for key, text in (
+            ("type", _("Type")),
+            ("priority", _("Priority")),
+            ("status", _("Status")),
+            ("opened_by", _("Opened by")),
+            ("updated", _("Last update")),
+        )
+    }
+    statuses = {value: escape(text) for value, text in Status.choices}
+    datetime_format = get_format("SHORT_DATETIME_FORMAT")
+    priorities: dict[str, str] = {}
+    rows = []
+    for ticket in tickets:
+        reference, url = ticket.reference, escape(ticket.get_absolute_url())
+        priority = ticket.priority
+        if priority not in priorities:
+            priorities[priority] = escape(ticket.get_priority_display())
+        requester = ""
+        if opened_by:
+            requester = (
+                f'<td class="cell-detail" data-label="{label["opened_by"]}">'
+                f"{escape(str(ticket.requester))}</td>"
+            )
+        updated = timezone.localtime(ticket.updated_at)
+        rows.append(
+            mark_safe(  # noqa: S308 - every value above is escaped
+                "<tr>"
+                f'<td class="cell-key"><a href="{url}">{escape(reference)}</a></td>'
+                f'<td class="cell-title"><a href="{url}">{escape(ticket.title)}</a></td>'
+                f'<td class="cell-detail" data-label="{label["type"]}">'
+                f"{escape(ticket.ticket_type.full_name)}</td>"
+                f'<td data-label="{label["priority"]}">'
+                f'<span class="badge priority priority-{escape(priority.lower())}" '
+                f'title="{priorities[priority]}">{escape(priority)}</span></td>'
+                f'<td data-label="{label["status"]}">'
+                f'<span class="badge {escape(status_class(ticket.status))}">'
+                f"{statuses.get(ticket.status) or escape(ticket.status)}</span></td>"
+                f"{requester}"
+                f'<td class="cell-detail" data-label="{label["updated"]}">'
+                f'<time datetime="{updated.isoformat()}">'
+                f"{escape(date_format_string(updated, datetime_format))}</time></td>"
+                "</tr>"
+            )
+        )
+    return rows
