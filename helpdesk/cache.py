@@ -25,7 +25,7 @@ import uuid
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,25 @@ def _raw_key(key, key_prefix, version):
     return key
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per server instead of building one
+    (with its table of response callbacks) for every call: a signed-in page makes several
+    cache calls. redis-py clients are safe to share between threads; connections come from
+    the pool per command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's RedisCache, falling back to a per-process cache while Redis is unreachable.
 
@@ -52,6 +71,8 @@ class FailOpenRedisCache(RedisCache):
     (seconds between attempts to reach Redis again while it is down, default 5) and
     ``warning_interval`` (seconds between two warnings in the log, default 60).
     """
+
+    _class = KeptClientRedisCacheClient
 
     def __init__(self, server, params):
         params = dict(params)
