@@ -8,4 +8,5 @@ EMAIL_URL and the S3 settings; `manage.py check --deploy` is then clean.
 # In this order: background work and security read what base settles (DEBUG, REDIS_URL…).
 from .base import *  # noqa: F403, I001
 from .background import *  # noqa: F403
+from .api import *  # noqa: F403
 from .security import *  # noqa: F403
