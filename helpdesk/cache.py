@@ -90,6 +90,7 @@ class FailOpenRedisCache(RedisCache):
         self._down_since: float | None = None
         self._last_warning = float("-inf")
         self._pending_deletes: dict[str, None] = {}
+        self._pending_clear = False
 
     # -- state ------------------------------------------------------------------------
 
@@ -139,11 +140,17 @@ class FailOpenRedisCache(RedisCache):
             self._down_since = None
             pending = list(self._pending_deletes)
             self._pending_deletes.clear()
+            pending_clear, self._pending_clear = self._pending_clear, False
         self._local.clear()
-        if pending:
+        if pending_clear or pending:
             try:
-                self._cache.delete_many(pending)
+                if pending_clear:
+                    self._cache.clear()
+                else:
+                    self._cache.delete_many(pending)
             except UNREACHABLE as error:
+                if pending_clear:
+                    self._pending_clear = True
                 self._remember_deletes(pending)
                 self._went_down(error)
                 return
@@ -229,6 +236,9 @@ class FailOpenRedisCache(RedisCache):
         return any([self._local.delete(key) for key in keys])
 
     def _local_clear(self) -> bool:
+        with self._state_lock:
+            self._pending_clear = True
+            self._pending_deletes.clear()
         self._local.clear()
         return True
 

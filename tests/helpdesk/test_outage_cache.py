@@ -101,6 +101,25 @@ def test_an_invalidation_made_while_redis_hangs_reaches_redis_when_it_answers(
     assert cache.get("kb:public-exists:1") is None
 
 
+def test_a_cache_clear_made_while_redis_hangs_empties_redis_when_it_answers(
+    cache_on_private_redis,
+):
+    server = cache_on_private_redis
+    cache.set("kb:public-exists:2", False, 600)
+    raw = redis.Redis(port=server.port, db=1)
+    [stored_key] = raw.keys("*kb:public-exists:2")
+
+    server.pause()
+    assert cache.get("anything") is None  # times out: the process now serves from memory
+    cache.clear()  # made while Redis is known to be away, so it cannot be sent now
+    server.resume()
+
+    # Once Redis answers again, what it held before the clear is gone too, so no stale
+    # entry comes back.
+    wait_until(lambda: cache.get("anything") is None and not raw.exists(stored_key), "replay")
+    assert cache.get("kb:public-exists:2") is None
+
+
 def test_during_a_redis_outage_people_sign_in_open_tickets_and_reply_and_the_emails_go_out_once_it_is_back(  # noqa: E501
     require_postgres,
     cache_on_private_redis,
