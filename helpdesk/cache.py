@@ -8,8 +8,8 @@ warning (at most once a minute) and serves that call, and every call for the nex
 seconds, from a cache of its own process: counters keep counting there, reads miss or see
 what this process wrote meanwhile. Then it tries Redis again. When Redis answers again the
 local copy is dropped (so a later outage cannot bring back stale values) and the deletions
-made meanwhile are replayed, so an invalidation (an article published, a lock lifted) is not
-lost.
+(or a clear) made meanwhile are replayed, so an invalidation (an article published, a lock
+lifted) is not lost.
 
 Short socket timeouts make a dead Redis cost milliseconds, not the operating system's
 connect timeout.
