@@ -217,7 +217,13 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
+        field = self.fields["assignee"]
+        field.queryset = staff
+        # The options from one plain query (a model choice field would open a server-side
+        # cursor to list them); an answer is still checked against the queryset.
+        field.choices = [("", field.empty_label)] + [
+            (person.pk, field.label_from_instance(person)) for person in staff
+        ]
 
 
 class TypeForm(forms.Form):
