@@ -234,3 +234,57 @@ def test_customer_search_and_new_ticket_for_customer_query_counts(acme, login):
     for n in range(1, 30):
         CustomerFactory(tenant=acme.tenant, organization=acme.org, full_name=f"Quinn {n}")
     assert counts() == expected
+
+
+def test_ticket_page_shows_each_file_under_its_own_message_and_internal_ones_to_staff_only(
+    acme, make_ticket, login
+):
+    import re
+
+    from tickets.services import attachment_check, attachment_stage, ticket_reply
+
+    from .factories import text_file
+
+    ticket = make_ticket()
+
+    def reply(name, internal, actor):
+        staged = attachment_stage(
+            actor=actor, tenant=acme.tenant, checked=attachment_check(text_file(name))
+        )
+        return ticket_reply(
+            ticket=ticket,
+            actor=actor,
+            body=f"About {name}",
+            internal=internal,
+            attachment_ids=[staged.public_id],
+            base_url=BASE,
+        )
+
+    public = reply("trace.log", False, acme.customer)
+    note = reply("secret.log", True, acme.engineer)
+
+    def files_under(page, message):
+        # The message's block: from its anchor to the next message or the conversation's end.
+        block = page.split(f'id="message-{message.pk}"', 1)[1]
+        block = re.split(r'id="message-|</ol>', block, maxsplit=1)[0]
+        return re.findall(r"download>([^<]+)</a>", block)
+
+    staff_page = login(acme.engineer).get(ticket.get_absolute_url()).content.decode()
+    assert files_under(staff_page, public) == ["trace.log"]
+    assert files_under(staff_page, note) == ["secret.log"]
+    customer_page = login(acme.customer).get(ticket.get_absolute_url()).content.decode()
+    assert files_under(customer_page, public) == ["trace.log"]
+    assert f'id="message-{note.pk}"' not in customer_page and "secret.log" not in customer_page
+
+
+def test_ticket_page_reads_the_files_once_for_the_panel_and_the_conversation(
+    acme, make_ticket, login
+):
+    from tickets.services import ticket_reply
+
+    ticket = make_ticket()
+    ticket_reply(ticket=ticket, actor=acme.customer, body="Hello", base_url=BASE)
+    with CaptureQueriesContext(connection) as queries:
+        assert login(acme.engineer).get(ticket.get_absolute_url()).status_code == 200
+    file_reads = [q for q in queries if 'FROM "tickets_attachment"' in q["sql"]]
+    assert len(file_reads) == 1

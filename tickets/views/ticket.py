@@ -106,11 +106,12 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
     staff = actor.is_agent
     now = timezone.now()
     evaluated = ticket_sla_evaluated(ticket=ticket, now=now)
+    files = ticket_files(ticket=ticket, actor=actor)
     context = {
         "ticket": ticket,
         "staff": staff,
-        "timeline": ticket_timeline(ticket=ticket, actor=actor),
-        "files": ticket_files(ticket=ticket, actor=actor),
+        "timeline": ticket_timeline(ticket=ticket, actor=actor, files=files),
+        "files": files,
         "sla": evaluated.outcome,
         "now": now,
         "can_reply": can_reply(actor, ticket),
