@@ -219,11 +219,13 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         field.queryset = staff
-        # The options from one plain query (a model choice field would open a server-side
-        # cursor to list them); an answer is still checked against the queryset.
-        field.choices = [("", field.empty_label)] + [
-            (person.pk, field.label_from_instance(person)) for person in staff
-        ]
+        # The options from one plain query, read only when the menu is rendered (a model
+        # choice field would open a server-side cursor to list them); an answer is still
+        # checked against the queryset.
+        field.choices = lambda: (
+            [("", field.empty_label)]
+            + [(person.pk, field.label_from_instance(person)) for person in staff]
+        )
 
 
 class TypeForm(forms.Form):
