@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.tenant",
             ],
+            "builtins": ["helpdesk.templatetags.form_tags"],
         },
     },
     # Plain-text email parts and subjects (helpdesk.emails.render_email): not HTML, so

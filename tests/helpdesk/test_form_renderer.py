@@ -52,3 +52,52 @@ def test_a_menu_with_its_own_option_template_is_left_to_the_templates():
     stock, fast = both(Form(), "pick")
     assert fast == stock
     assert '<label><input type="select" name="pick" value="a">' in fast
+
+
+class Fields(forms.Form):
+    title = forms.CharField(
+        max_length=20, widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>'})
+    )
+    email = forms.EmailField(required=False)
+    count = forms.IntegerField(min_value=1)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    flag = forms.BooleanField(required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    upload = forms.FileField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def test_inputs_and_text_areas_match_the_stock_templates_byte_for_byte():
+    values = {
+        "title": "Fish & <chips>",
+        "email": "a@b.example",
+        "count": 3,
+        "secret": 'p"w',
+        "hidden": "1,2",
+        "flag": True,
+        "text": "line one\n<script>alert(1)</script> & more",
+        "day": "2026-12-02",
+    }
+    for form in (Fields(), Fields(initial=values), Fields(data=values)):
+        for name in form.fields:
+            stock, fast = both(form, name)
+            assert fast == stock, name
+    stock, _ = both(Fields(data=values), "text")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</textarea>" in stock
+    stock, _ = both(Fields(data=values), "title")
+    assert 'value="Fish &amp; &lt;chips&gt;"' in stock
+    assert 'placeholder="a &quot;b&quot; &lt;c&gt;"' in stock
+
+
+def test_a_file_input_showing_its_current_file_is_left_to_the_templates():
+    class Current:
+        url = "/files/report.pdf"
+
+        def __str__(self):
+            return "report.pdf"
+
+    form = Fields(initial={"upload": Current()})
+    stock, fast = both(form, "upload")
+    assert fast == stock
+    assert '<a href="/files/report.pdf">report.pdf</a>' in fast

@@ -50,3 +50,19 @@ def select_options(choices, selected) -> str:
         mark = " selected" if value == chosen else ""
         options.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
     return mark_safe("".join(options))  # noqa: S308 - values and labels escaped
+
+
+@register.simple_tag
+def timeline_items(ticket, timeline, staff) -> str:
+    """The conversation's messages and events (``tickets.views.timeline_html``)."""
+    from ..views.timeline_html import timeline_items_html
+
+    return timeline_items_html(ticket=ticket, timeline=timeline, staff=bool(staff))
+
+
+@register.simple_tag
+def ticket_files(ticket, files, staff) -> str:
+    """A ticket's files as download links (``tickets.views.timeline_html``)."""
+    from ..views.timeline_html import files_html
+
+    return mark_safe(files_html(ticket=ticket, files=files, staff=bool(staff)))  # noqa: S308 - escaped there
