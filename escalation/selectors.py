@@ -128,15 +128,32 @@ def levels_for_tenant(*, tenant):
 
 
 def levels_for_ticket(*, tenant, ticket: Ticket) -> list[EscalationLevel]:
-    """Levels that handle ``ticket``'s request type, lowest first."""
-    type_ids = [ticket.ticket_type_id]
+    """Levels that handle ``ticket``'s request type (or every type), lowest first; from
+    the tenant's ladder kept in memory (``helpdesk.tenant_data``): shared rows, never
+    mutate them."""
+    type_ids = {ticket.ticket_type_id}
     if ticket.ticket_type.parent_id:
-        type_ids.append(ticket.ticket_type.parent_id)
-    return list(
-        levels_for_tenant(tenant=tenant)
-        .filter(Q(ticket_types__isnull=True) | Q(ticket_types__in=type_ids))
-        .distinct()
-    )
+        type_ids.add(ticket.ticket_type.parent_id)
+    return [
+        level
+        for level, handled in _ladder(tenant)
+        if not handled or not handled.isdisjoint(type_ids)
+    ]
+
+
+def _ladder(tenant) -> tuple[tuple[EscalationLevel, frozenset[int]], ...]:
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return tenant_data(tenant_id, "escalation-ladder", lambda: _ladder_load(tenant_id))
+
+
+def _ladder_load(tenant_id: int) -> tuple[tuple[EscalationLevel, frozenset[int]], ...]:
+    levels = list(levels_for_tenant(tenant=tenant_id))
+    handled = defaultdict(set)
+    for level_id, type_id in EscalationLevel.ticket_types.through.objects.filter(
+        escalationlevel__tenant_id=tenant_id
+    ).values_list("escalationlevel_id", "tickettype_id"):
+        handled[level_id].add(type_id)
+    return tuple((level, frozenset(handled.get(level.pk, ()))) for level in levels)
 
 
 def user_levels(*, tenant, user: User) -> QuerySet[EscalationLevel]:

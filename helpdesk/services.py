@@ -98,14 +98,18 @@ def email_queue(
     return email
 
 
-def email_queue_many(*, emails: list[dict]) -> list[OutboxEmail]:
+def email_queue_many(*, emails: list[dict], keys_are_new: bool = False) -> list[OutboxEmail]:
     """Queue many emails (each a dict of :func:`email_queue`'s arguments) in a few
     statements: one query for those already queued by ``dedupe_key``, one for each
     tenant's domain, one insert, and after commit their delivery tasks sent over one broker
-    connection. Returns the new rows."""
+    connection. Returns the new rows.
+
+    ``keys_are_new``: the keys name something made in the caller's transaction (a ticket
+    just opened), so none can be taken and the lookup is skipped (the keys' unique
+    constraint still holds)."""
     keys = [email["dedupe_key"] for email in emails if email.get("dedupe_key")]
     taken = set()
-    if keys:
+    if keys and not keys_are_new:
         taken = set(
             OutboxEmail.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
         )

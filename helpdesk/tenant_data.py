@@ -114,10 +114,19 @@ class TenantDataMiddleware:
             _request_tokens.reset(reset)
 
 
+# model -> fields whose change alone is not reference data (a component's live state).
+_live_fields: dict[type, frozenset[str]] = {}
+
+
 def _row_changed(sender, instance, **kwargs):
     tenant_id = getattr(instance, "tenant_id", None)
-    if tenant_id is not None:
-        tenant_data_changed(tenant_id)
+    if tenant_id is None:
+        return
+    updated = kwargs.get("update_fields")
+    live = _live_fields.get(sender)
+    if updated and live and set(updated) <= live:
+        return
+    tenant_data_changed(tenant_id)
 
 
 def _tenant_changed(sender, instance, **kwargs):
@@ -130,13 +139,17 @@ def _links_changed(sender, instance, **kwargs):
         _row_changed(sender, instance)
 
 
-def watch(*models, tenant_model=None, m2m=()) -> None:
+def watch(*models, tenant_model=None, m2m=(), live=None) -> None:
     """Forget a tenant's data whenever a row of ``models`` (tenant-owned) or the tenant
     itself is saved or deleted, or the links of a many-to-many ``m2m`` (a through model of
     a tenant-owned model) change, whoever writes them (services, the admin, the shell).
     Bulk writes send no signals: the services that make them call
-    ``tenant_data_changed``."""
+    ``tenant_data_changed``. ``live``: model -> fields that change as the product runs and
+    that nothing kept reads (a component's state); a save of those alone is no change."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model, fields in (live or {}).items():
+        _live_fields[model] = frozenset(fields)
 
     for through in m2m:
         m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"tenant-data:{through}")

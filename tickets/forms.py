@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import ListedChoiceField, ListedMultipleChoiceField
 from helpdesk.markdown import MarkdownFormField, text_max_length
 from helpdesk.priorities import Priority
 
@@ -211,21 +212,13 @@ class StatusForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = ListedChoiceField(
         label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
     )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee"]
-        field.queryset = staff
-        # The options from one plain query, read only when the menu is rendered (a model
-        # choice field would open a server-side cursor to list them); an answer is still
-        # checked against the queryset.
-        field.choices = lambda: (
-            [("", field.empty_label)]
-            + [(person.pk, field.label_from_instance(person)) for person in staff]
-        )
+        self.fields["assignee"].queryset = staff
 
 
 class TypeForm(forms.Form):
@@ -239,12 +232,12 @@ class TypeForm(forms.Form):
         field.choices = [(t.pk, t.full_name) for t in types]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ListedChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(ListedMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
 

@@ -217,3 +217,50 @@ def test_form_explains_each_request_type(acme, login):
     page = login(acme.customer).get("/tickets/new/").content.decode()
     assert "Which type should I choose?" in page
     assert "Requests about VMs, instances and scaling." in page
+
+
+# Opening a ticket: the user, then in one transaction without a savepoint the next number,
+# the organization (its plan sets the targets), the ticket with its SLA due times, its
+# "opened" event, its SLA outcomes and its two emails; the form's catalogue, priorities and
+# components are kept in memory.
+CREATE_STATEMENTS = ["SELECT", "UPDATE", "SELECT", "INSERT", "INSERT", "INSERT", "INSERT"]
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK"}
+
+
+def test_opening_a_ticket_takes_a_fixed_set_of_statements_and_stores_its_due_times_at_once(
+    acme, ticket_type, login
+):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..sla.factories import plan_with_matrix
+
+    acme.org.plan = plan_with_matrix(
+        tenant=acme.tenant,
+        cells={("P2", "first_response"): "4 hours (24/7)", ("P2", "resolution"): "48 hours (24/7)"},
+    )
+    acme.org.save(update_fields=["plan"])
+    acme.tenant.support_email = "support@acme.example"
+    acme.tenant.save()
+    client = login(acme.customer)
+    client.post("/tickets/new/", form_data(ticket_type, title="Warm-up"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/tickets/new/", form_data(ticket_type))
+    assert response.status_code == 302
+    statements = [q["sql"].split()[0] for q in queries]
+    assert [s for s in statements if s not in TRANSACTION_CONTROL] == CREATE_STATEMENTS
+    # One transaction (a savepoint here, inside the test's own transaction), not nested.
+    assert statements.count("SAVEPOINT") == 1
+    ticket = Ticket.objects.get(title="VPN tunnel to AWS down")
+    assert response.url == ticket.get_absolute_url()
+    # The due times are those of the customer's plan, written by the insert itself.
+    assert ticket.first_response_due_at == ticket.created_at + timedelta(hours=4)
+    assert ticket.resolution_due_at == ticket.created_at + timedelta(hours=48)
+    assert ticket.sla_due_at == ticket.first_response_due_at
+    assert not any(q["sql"].startswith('UPDATE "tickets_ticket"') for q in queries)
+    assert (
+        OutboxEmail.objects.filter(dedupe_key__startswith=f"ticket-created:{ticket.pk}:").count()
+        == 2
+    )

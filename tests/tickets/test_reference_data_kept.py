@@ -80,3 +80,28 @@ def test_another_process_change_is_seen_once_its_token_goes(acme, ticket_type):
     assert [t.name for t in selectable_types(tenant=acme.tenant)] == ["Networking"]
     cache.delete(tenant_data.TOKEN_KEY.format(tenant_id=acme.tenant.pk))
     assert [t.name for t in selectable_types(tenant=acme.tenant)] == ["Renamed elsewhere"]
+
+
+def test_the_components_a_ticket_may_be_about_follow_a_change_but_not_a_state(
+    acme, ticket_type, login
+):
+    from django.utils import timezone
+
+    from tickets.models import ComponentStatus
+    from tickets.status.components import component_status_apply
+
+    from .factories import ComponentFactory
+
+    client = login(acme.customer)
+    calls = ComponentFactory(tenant=acme.tenant, name="Call tracking", slug="calls", is_public=True)
+    assert "Call tracking" in client.get("/tickets/new/").content.decode()
+    calls.name = "Call tracking API"
+    calls.save()
+    assert "Call tracking API" in client.get("/tickets/new/").content.decode()
+    calls.is_public = False
+    calls.save()
+    assert "Call tracking" not in client.get("/tickets/new/").content.decode()
+    # An incident moving a component's state leaves what the processes keep in place.
+    kept = tenant_data.tenant_data(acme.tenant.pk, "ticket-components", list)
+    component_status_apply(component=calls, status=ComponentStatus.MAJOR_OUTAGE, now=timezone.now())
+    assert tenant_data.tenant_data(acme.tenant.pk, "ticket-components", list) is kept

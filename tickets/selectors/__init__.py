@@ -40,6 +40,7 @@ from .tickets import (
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
+    timeline_status_history,
     visible_tickets,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "ticket_files",
     "ticket_for_actor",
     "ticket_timeline",
+    "timeline_status_history",
     "top_level_types",
     "type_for_queue",
     "visible_tickets",

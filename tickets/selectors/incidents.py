@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from helpdesk.tenant_data import tenant_data
+
 from ..models import (
     ENDED_STATUSES,
     Component,
@@ -13,6 +15,7 @@ from ..models import (
     IncidentKind,
     IncidentUpdate,
     Ticket,
+    TicketIncident,
 )
 
 # A maintenance window is worth telling a customer about from a day before it starts.
@@ -35,20 +38,30 @@ def _public_incidents(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     return incidents.filter(Exists(public_component) | ~Exists(any_component))
 
 
-def components_for_ticket_form(*, tenant, staff: bool) -> QuerySet[Component]:
+def components_for_ticket_form(*, tenant, staff: bool) -> list[Component]:
     """The components a person may say a ticket is about: active ones, public ones only for
-    customers."""
-    components = Component.objects.for_tenant(tenant).filter(is_active=True)
-    if not staff:
-        components = components.filter(is_public=True)
-    return components.order_by("position", "name", "pk")
+    customers; kept in memory while unchanged (``helpdesk.tenant_data``): shared rows,
+    never mutate them."""
+    components = tenant_data(tenant.pk, "ticket-components", lambda: _components_load(tenant))
+    return components if staff else [c for c in components if c.is_public]
+
+
+def _components_load(tenant) -> list[Component]:
+    return list(
+        Component.objects.for_tenant(tenant)
+        .filter(is_active=True)
+        .order_by("position", "name", "pk")
+    )
 
 
 def component_by_slug(*, tenant, slug: str, staff: bool) -> Component | None:
     slug = (slug or "").strip()[:120]
     if not slug:
         return None
-    return components_for_ticket_form(tenant=tenant, staff=staff).filter(slug=slug).first()
+    return next(
+        (c for c in components_for_ticket_form(tenant=tenant, staff=staff) if c.slug == slug),
+        None,
+    )
 
 
 def known_incidents(*, tenant, component_id: int | None, now) -> list[Incident]:
@@ -84,6 +97,25 @@ def ticket_incidents(*, ticket: Ticket, staff: bool) -> list[Incident]:
     if not staff:
         incidents = _public_incidents(incidents.filter(published_at__isnull=False))
     return list(incidents.order_by("-created_at", "-pk").prefetch_related(_latest_updates()))
+
+
+def staff_ticket_incidents(*, ticket: Ticket) -> tuple[list[Incident], list[Incident]]:
+    """For staff: the incidents and maintenance windows the ticket is linked to (newest
+    first), and those it may be linked to (``incidents_linkable``, in their order, less the
+    linked ones); one query."""
+    link = TicketIncident.objects.filter(ticket_id=ticket.pk, incident=OuterRef("pk"))
+    rows = list(
+        Incident.objects.for_tenant(ticket.tenant_id)
+        .annotate(linked=Exists(link))
+        .filter(Exists(link) | (Q(ended_at__isnull=True) & ~Q(status__in=ENDED_STATUSES)))
+        .order_by("kind", "-created_at", "-pk")
+    )
+    linked = sorted(
+        (incident for incident in rows if incident.linked),
+        key=lambda incident: (incident.created_at, incident.pk),
+        reverse=True,
+    )
+    return linked, [incident for incident in rows if not incident.linked]
 
 
 def incidents_linkable(*, tenant) -> QuerySet[Incident]:

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
 from helpdesk.tenant_data import tenant_data
+from sla.selectors import plan_books_for_tenant
 
 from ..models import (
     Attachment,
@@ -59,21 +60,32 @@ def ticket_for_actor(
     number = parse_reference(tenant=tenant, reference=reference)
     if number is None:
         raise Http404(NOT_FOUND)
-    ticket = (
+    found = list(
         visible_tickets(tenant=tenant, actor=actor)
-        .select_related(
-            "tenant",
-            "organization__plan",
-            "requester",
-            "assignee",
-            "ticket_type__parent",
-            *related,
-        )
+        .select_related("organization", "requester", "assignee", *related)
         .filter(number=number)
-        .first()
+        .order_by()[:1]
     )
-    if ticket is None:
+    if not found:
         raise Http404(NOT_FOUND)
+    return with_reference_rows(found[0], tenant=tenant)
+
+
+def with_reference_rows(ticket: Ticket, *, tenant) -> Ticket:
+    """``ticket`` with its tenant, type (parent loaded) and support plan set from the rows
+    every process keeps (``helpdesk.tenant_data``) rather than joined into its query: a
+    join of eight tables cost PostgreSQL more to plan than to run."""
+    from .lists import catalogue
+
+    ticket.tenant = tenant
+    ticket_type = catalogue(tenant=tenant).by_id.get(ticket.ticket_type_id)
+    if ticket_type is not None:
+        ticket.ticket_type = ticket_type
+    organization = ticket.organization
+    if organization.plan_id is None:
+        organization.plan = None
+    elif (plan := plan_books_for_tenant(tenant=tenant).plans.get(organization.plan_id)) is not None:
+        organization.plan = plan
     return ticket
 
 
@@ -153,6 +165,17 @@ def ticket_timeline(
     items += [TimelineItem(at=e.created_at, event=e) for e in events]
     items.sort(key=lambda item: (item.at, 0 if item.event else 1))
     return items
+
+
+def timeline_status_history(items: list[TimelineItem]) -> list[tuple]:
+    """(at, from, to) of the status changes of a staff timeline (which holds every event
+    but replies and notes), oldest first: what ``status_histories`` reads from the
+    database, for a page that has read the events already."""
+    changes = sorted(
+        (item.event for item in items if item.event and item.event.kind == EventKind.STATUS),
+        key=lambda event: (event.created_at, event.pk),
+    )
+    return [(e.created_at, e.data.get("from"), e.data.get("to")) for e in changes]
 
 
 def ticket_files(*, ticket: Ticket, actor: User) -> list[Attachment]:

@@ -19,6 +19,7 @@ from .. import events
 from ..models import Channel, Status, Ticket, TicketCounter, TicketType
 from .after_change import ticket_changed
 from .attachments import attachments_claim
+from .sla import sla_columns_opening
 
 
 def ticket_number_next(*, tenant) -> int:
@@ -98,7 +99,7 @@ def ticket_create(
         if opened_at > now + timedelta(minutes=1):
             raise ValidationError(_("The time a request came in cannot be in the future."))
         now = min(opened_at, now)
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         tenant=tenant,
         number=ticket_number_next(tenant=tenant),
         organization_id=requester.organization_id,
@@ -119,7 +120,9 @@ def ticket_create(
         updated_at=now,
         last_customer_reply_at=now,
     )
-    ticket.tenant = tenant
+    for name, value in sla_columns_opening(ticket=ticket, now=now).items():
+        setattr(ticket, name, value)
+    ticket.save(force_insert=True)
     files = attachments_claim(actor=actor, tenant=tenant, ticket=ticket, public_ids=attachment_ids)
     events.event_save(
         events.created_event(

@@ -230,7 +230,8 @@ def notify_ticket_created(*, ticket: Ticket, base_url: str, inbound_email=None) 
                 automatic=False,
             )
         )
-    email_queue_many(emails=emails)
+    # The keys name a ticket opened in this transaction: nothing can be queued under them.
+    email_queue_many(emails=emails, keys_are_new=True)
 
 
 def status_context(*, ticket: Ticket, old_label: str) -> dict:

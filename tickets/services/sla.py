@@ -158,6 +158,18 @@ def ticket_sla_evaluated(
     return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
 
 
+def sla_columns_opening(*, ticket: Ticket, now) -> dict:
+    """The SLA columns of a ticket being opened at ``now``, before it is saved (so its one
+    INSERT writes them): it has changed status never and is linked to no maintenance yet,
+    so this is what ``ticket_sla_refresh`` then finds, with nothing left to update."""
+    book = plan_book_for(
+        tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
+    )
+    facts = clock_facts(ticket=ticket, history=[])
+    outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=False)
+    return sla_columns(ticket=ticket, outcome=outcome)
+
+
 def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
     """Set the columns that differ on ``ticket``; returns their names."""
     changed = [name for name, value in columns.items() if getattr(ticket, name) != value]

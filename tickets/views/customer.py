@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -155,20 +154,19 @@ def ticket_new(request):
         ):
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    ticket = ticket_create(
-                        actor=actor,
-                        tenant=tenant,
-                        title=data["title"],
-                        text=data["text"],
-                        ticket_type=data["ticket_type"],
-                        priority=data["priority"],
-                        affected_service=data["affected_service"],
-                        steps=data["steps"],
-                        attachment_ids=[a.public_id for a in kept],
-                        base_url=base_url(request),
-                        component=data.get("component"),
-                    )
+                ticket = ticket_create(
+                    actor=actor,
+                    tenant=tenant,
+                    title=data["title"],
+                    text=data["text"],
+                    ticket_type=data["ticket_type"],
+                    priority=data["priority"],
+                    affected_service=data["affected_service"],
+                    steps=data["steps"],
+                    attachment_ids=[a.public_id for a in kept],
+                    base_url=base_url(request),
+                    component=data.get("component"),
+                )
             except ValidationError as error:
                 form_errors_from(form, error)
             except PermissionDenied as error:

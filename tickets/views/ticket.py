@@ -40,8 +40,9 @@ from ..selectors import (
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
+    timeline_status_history,
 )
-from ..selectors.incidents import incidents_linkable, ticket_incidents
+from ..selectors.incidents import staff_ticket_incidents, ticket_incidents
 from ..services import (
     ticket_add_evidence,
     ticket_reply,
@@ -105,12 +106,15 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
     actor = request.user
     staff = actor.is_agent
     now = timezone.now()
-    evaluated = ticket_sla_evaluated(ticket=ticket, now=now)
     files = ticket_files(ticket=ticket, actor=actor)
+    timeline = ticket_timeline(ticket=ticket, actor=actor, files=files)
+    # Staff see every status change on the timeline: the clock reads them from there.
+    history = timeline_status_history(timeline) if staff else None
+    evaluated = ticket_sla_evaluated(ticket=ticket, now=now, history=history)
     context = {
         "ticket": ticket,
         "staff": staff,
-        "timeline": ticket_timeline(ticket=ticket, actor=actor, files=files),
+        "timeline": timeline,
         "files": files,
         "sla": evaluated.outcome,
         "now": now,
@@ -125,17 +129,15 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
         "kept": forms.get("kept", []),
         "evidence_kept": forms.get("evidence_kept", []),
         **_copies_context(request, ticket, forms.get("copy_form")),
-        "linked_incidents": ticket_incidents(ticket=ticket, staff=staff),
     }
-    if staff:
-        linked_ids = {incident.pk for incident in context["linked_incidents"]}
-        context["linkable_incidents"] = [
-            incident
-            for incident in incidents_linkable(tenant=request.tenant)
-            if incident.pk not in linked_ids
-        ]
+    if not staff:
+        context["linked_incidents"] = ticket_incidents(ticket=ticket, staff=False)
+    else:
+        linked, linkable = staff_ticket_incidents(ticket=ticket)
         context.update(
             {
+                "linked_incidents": linked,
+                "linkable_incidents": linkable,
                 "priority_form": forms.get("priority_form")
                 or PriorityForm(initial={"priority": ticket.priority}, prefix="priority"),
                 "status_form": forms.get("status_form")

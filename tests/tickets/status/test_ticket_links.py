@@ -187,7 +187,7 @@ def test_incidents_on_private_components_only_are_hidden_from_customers(acme, ma
 
 # The ticket page's queries with linked incidents, whatever their number: the incidents and
 # their updates (two queries), and for staff the incidents they may link it to (one).
-TICKET_PAGE_QUERIES = {"engineer": 13, "customer": 10}
+TICKET_PAGE_QUERIES = {"engineer": 9, "customer": 10}
 
 
 def _count(client, url):
