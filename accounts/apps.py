@@ -11,7 +11,8 @@ class AccountsConfig(AppConfig):
         from helpdesk.tenant_data import watch
 
         from . import checks, signals  # noqa: F401
-        from .models import Domain
+        from .models import Domain, Organization
 
-        # Links in emails name the tenant's primary domain, kept per process.
-        watch(Domain)
+        # Links in emails name the tenant's primary domain, and the queues and the ticket
+        # page name organizations: both kept per process.
+        watch(Domain, Organization)

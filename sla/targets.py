@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .clock import DAY_SECONDS, Calendar
-from .words import gettext, ngettext
+from .words import gettext, language, ngettext
 
 BUSINESS = "business"
 ALWAYS = "24x7"
@@ -162,10 +162,25 @@ def parse_target(text: str) -> TargetSpec:
     return TargetSpec(clock=BUSINESS if business else ALWAYS, amount=amount, unit=unit)
 
 
+# (target, language) -> its label: every evaluation names its targets (two a ticket, 50
+# for a queue page), and a tenant has a handful of targets.
+_labels: dict[tuple[TargetSpec, str | None], str] = {}
+
+
 def format_target(spec: TargetSpec) -> str:
     """The label shown in the matrix and on tickets, in the active language: "2 business
     hours", "1 hour (24/7)", "N/A" ("2 horas hábiles", "1 hora (24/7)"). The matrix reads
     it back, in either language."""
+    key = (spec, language())
+    label = _labels.get(key)
+    if label is None:
+        if len(_labels) > 10_000:  # targets typed by admins: bounded all the same
+            _labels.clear()
+        label = _labels[key] = _target_label(spec)
+    return label
+
+
+def _target_label(spec: TargetSpec) -> str:
     if not spec.is_target:
         return gettext("N/A")
     count = spec.amount

@@ -20,6 +20,12 @@ def _translation():
     return translation
 
 
+def language() -> str | None:
+    """The active language (None without Django): what a word translated now depends on."""
+    translation = _translation()
+    return translation.get_language() if translation is not None else None
+
+
 def gettext_noop(message: str) -> str:
     """Marks ``message`` for the catalogue; translated where it is shown."""
     return message

@@ -18,9 +18,10 @@ BASE = "http://acme.localhost/"
 MY_TICKETS_QUERIES = 3
 # Queue: user, the queue counts (one query over the kept counts; no COUNT(*) of
 # the rows), the rows (tickets alone), the rows' status history (for the SLA badges), the
-# filter choices that also name the rows' organizations and engineers, and the incidents
-# the bulk action links selected rows to. Plans and the catalogue are kept in memory.
-QUEUE_QUERIES = 7
+# engineers (a filter that also names the rows' assignees), and the incidents the bulk
+# action links selected rows to. Plans, the catalogue and the organizations (the other
+# filter, naming the rows' organizations) are kept in memory.
+QUEUE_QUERIES = 6
 
 
 def _count_queries(client, url) -> int:

@@ -105,3 +105,21 @@ def test_the_components_a_ticket_may_be_about_follow_a_change_but_not_a_state(
     kept = tenant_data.tenant_data(acme.tenant.pk, "ticket-components", list)
     component_status_apply(component=calls, status=ComponentStatus.MAJOR_OUTAGE, now=timezone.now())
     assert tenant_data.tenant_data(acme.tenant.pk, "ticket-components", list) is kept
+
+
+def test_a_renamed_organization_or_a_new_plan_shows_on_the_next_pages(acme, ticket_type, login):
+    from ..sla.factories import plan_with_matrix
+
+    ticket = open_ticket(acme, ticket_type, title="Tunnel flaps")
+    client = login(acme.engineer)
+    assert acme.org.name in client.get("/queue/open/").content.decode()
+    assert acme.org.name in client.get(ticket.get_absolute_url()).content.decode()
+    acme.org.name = "Acme Renamed Ltd"
+    acme.org.plan = plan_with_matrix(
+        tenant=acme.tenant, cells={("P3", "first_response"): "8 hours (24/7)"}, name="Gold"
+    )
+    acme.org.save()
+    assert "Acme Renamed Ltd" in client.get("/queue/open/").content.decode()
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Acme Renamed Ltd" in page
+    assert "· Gold" in page  # the SLA panel names the organization's plan

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from helpdesk.tenant_data import tenant_data
@@ -15,7 +15,6 @@ from ..models import (
     IncidentKind,
     IncidentUpdate,
     Ticket,
-    TicketIncident,
 )
 
 # A maintenance window is worth telling a customer about from a day before it starts.
@@ -103,11 +102,16 @@ def staff_ticket_incidents(*, ticket: Ticket) -> tuple[list[Incident], list[Inci
     """For staff: the incidents and maintenance windows the ticket is linked to (newest
     first), and those it may be linked to (``incidents_linkable``, in their order, less the
     linked ones); one query."""
-    link = TicketIncident.objects.filter(ticket_id=ticket.pk, incident=OuterRef("pk"))
+    # The ticket's link as a joined row (one LEFT JOIN; a ticket links an incident once).
     rows = list(
         Incident.objects.for_tenant(ticket.tenant_id)
-        .annotate(linked=Exists(link))
-        .filter(Exists(link) | (Q(ended_at__isnull=True) & ~Q(status__in=ENDED_STATUSES)))
+        .annotate(
+            link=FilteredRelation("ticket_links", condition=Q(ticket_links__ticket_id=ticket.pk)),
+            linked=F("link__id"),
+        )
+        .filter(
+            Q(link__id__isnull=False) | (Q(ended_at__isnull=True) & ~Q(status__in=ENDED_STATUSES))
+        )
         .order_by("kind", "-created_at", "-pk")
     )
     linked = sorted(

@@ -10,7 +10,6 @@ from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
 from helpdesk.tenant_data import tenant_data
-from sla.selectors import plan_books_for_tenant
 
 from ..models import (
     Attachment,
@@ -62,7 +61,7 @@ def ticket_for_actor(
         raise Http404(NOT_FOUND)
     found = list(
         visible_tickets(tenant=tenant, actor=actor)
-        .select_related("organization", "requester", "assignee", *related)
+        .select_related("requester", "assignee", *related)
         .filter(number=number)
         .order_by()[:1]
     )
@@ -72,20 +71,19 @@ def ticket_for_actor(
 
 
 def with_reference_rows(ticket: Ticket, *, tenant) -> Ticket:
-    """``ticket`` with its tenant, type (parent loaded) and support plan set from the rows
-    every process keeps (``helpdesk.tenant_data``) rather than joined into its query: a
-    join of eight tables cost PostgreSQL more to plan than to run."""
+    """``ticket`` with its tenant, type (parent loaded) and organization (plan loaded) set
+    from the rows every process keeps (``helpdesk.tenant_data``) rather than joined into
+    its query: a join of eight tables cost PostgreSQL more to plan than to run. A row
+    missing there (created since) is read."""
     from .lists import catalogue
 
     ticket.tenant = tenant
     ticket_type = catalogue(tenant=tenant).by_id.get(ticket.ticket_type_id)
     if ticket_type is not None:
         ticket.ticket_type = ticket_type
-    organization = ticket.organization
-    if organization.plan_id is None:
-        organization.plan = None
-    elif (plan := plan_books_for_tenant(tenant=tenant).plans.get(organization.plan_id)) is not None:
-        organization.plan = plan
+    organization = organization_rows(tenant=tenant).get(ticket.organization_id)
+    if organization is not None:
+        ticket.organization = organization
     return ticket
 
 
@@ -130,7 +128,7 @@ def ticket_timeline(
     Two or three queries whatever the length of the conversation.
     """
     staff = actor.is_agent
-    messages = Message.objects.filter(ticket=ticket).select_related("author__organization")
+    messages = Message.objects.filter(ticket=ticket).select_related("author")
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
     if not staff:
         messages = messages.filter(is_internal=False)
@@ -162,6 +160,12 @@ def ticket_timeline(
             TimelineItem(at=m.created_at, message=m, files=tuple(by_message.get(m.pk, ())))
             for m in messages
         ]
+    # The authors' organizations from the rows the process keeps.
+    organizations = organization_rows(tenant=ticket.tenant_id)
+    for item in items:
+        author = item.message.author
+        if author.organization_id in organizations:
+            author.organization = organizations[author.organization_id]
     items += [TimelineItem(at=e.created_at, event=e) for e in events]
     items.sort(key=lambda item: (item.at, 0 if item.event else 1))
     return items
@@ -179,7 +183,7 @@ def timeline_status_history(items: list[TimelineItem]) -> list[tuple]:
 
 
 def ticket_files(*, ticket: Ticket, actor: User) -> list[Attachment]:
-    files = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
+    files = Attachment.objects.filter(ticket=ticket)
     if not actor.is_agent:
         files = files.filter(is_internal=False)
     return list(files.order_by("created_at", "pk"))
@@ -202,3 +206,17 @@ def assignable_staff(*, tenant) -> QuerySet[User]:
 
 def tenant_organizations(*, tenant) -> QuerySet[Organization]:
     return Organization.objects.for_tenant(tenant).order_by("name")
+
+
+def organization_rows(*, tenant) -> dict[int, Organization]:
+    """The tenant's organizations by id, in name order, each with its plan: one query, then
+    none while they are unchanged (``helpdesk.tenant_data``): shared rows, never mutate
+    them."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return tenant_data(
+        tenant_id,
+        "organizations",
+        lambda: {
+            org.pk: org for org in tenant_organizations(tenant=tenant_id).select_related("plan")
+        },
+    )

@@ -22,11 +22,11 @@ from ..selectors import (
     SORT_LABELS,
     QueueFilters,
     assignable_staff,
+    organization_rows,
     queue_counts,
     queue_rows,
     queue_tickets,
     selectable_types,
-    tenant_organizations,
     top_level_types,
     type_for_queue,
 )
@@ -89,7 +89,7 @@ def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
     # Unfiltered, the queue holds exactly what its tab counts: no COUNT(*) of its own.
     unfiltered = queue_type is None and replace(filters, sort="sla") == QueueFilters()
     page = paginate(request, tickets, count=counts.get(queue) if unfiltered else None)
-    organizations = list(tenant_organizations(tenant=tenant))
+    organizations = list(organization_rows(tenant=tenant).values())
     staff = list(assignable_staff(tenant=tenant))
     rows = queue_rows(
         tenant=tenant, tickets=page.object_list, organizations=organizations, staff=staff
