@@ -138,19 +138,25 @@ class Evaluated:
 
 
 def ticket_sla_evaluated(
-    *, ticket: Ticket, now, explain: bool = True, history: list[tuple] | None = None
+    *,
+    ticket: Ticket,
+    now,
+    explain: bool = True,
+    history: list[tuple] | None = None,
+    maintenance: tuple | None = None,
 ) -> Evaluated:
     """The ticket's SLA on the terms it runs on (the matrix in force when it was opened, or
     at the last recompute of open tickets): the one evaluation the ticket page, its badges
-    and due texts, the stored columns and the escalation plan all come from. ``history``:
-    its status changes when the caller knows them (none for a ticket just opened)."""
+    and due texts, the stored columns and the escalation plan all come from. ``history``
+    and ``maintenance`` (the windows it pauses for): when the caller knows them (none of
+    either for a ticket being opened)."""
     book = plan_book_for(
         tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
     )
     if history is None:
         history = status_histories(tenant_id=ticket.tenant_id, ticket_ids=[ticket.pk])[ticket.pk]
-    windows = ()
-    if _pauses_for_maintenance(book):
+    windows = maintenance or ()
+    if maintenance is None and _pauses_for_maintenance(book):
         windows = maintenance_windows_for(tenant_id=ticket.tenant_id, tickets=[ticket])
         windows = windows.get(ticket.pk, ())
     facts = clock_facts(ticket=ticket, history=history, maintenance=windows)
@@ -162,12 +168,10 @@ def sla_columns_opening(*, ticket: Ticket, now) -> dict:
     """The SLA columns of a ticket being opened at ``now``, before it is saved (so its one
     INSERT writes them): it has changed status never and is linked to no maintenance yet,
     so this is what ``ticket_sla_refresh`` then finds, with nothing left to update."""
-    book = plan_book_for(
-        tenant=ticket.tenant, plan=ticket.organization.plan_id, opened_at=ticket.created_at
+    evaluated = ticket_sla_evaluated(
+        ticket=ticket, now=now, explain=False, history=[], maintenance=()
     )
-    facts = clock_facts(ticket=ticket, history=[])
-    outcome = evaluate(book, facts, now, previous_outcomes(ticket, now), explain=False)
-    return sla_columns(ticket=ticket, outcome=outcome)
+    return sla_columns(ticket=ticket, outcome=evaluated.outcome)
 
 
 def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
