@@ -280,13 +280,15 @@ def ticket_escalation_panel(
     """
     ladder = ticket_ladder(tenant=tenant, ticket=ticket) if actor.is_agent else None
     up, down = (ladder.up, ladder.down) if ladder is not None else ([], [])
+    history = ticket_escalations(tenant=tenant, ticket=ticket)
     next_planned = None
     if ticket.is_open:
         context = MatrixContext(tenant)
         if context.rules:
             if evaluated is None:
                 evaluated = ticket_sla_evaluated(ticket=ticket, now=now, explain=False)
-            fired = fired_keys(tenant=tenant, tickets=[ticket]).get(ticket.pk, set())
+            # What ``fired_keys`` reads, from the history already at hand.
+            fired = {e.key for e in history if e.cycle == ticket.escalation_cycle}
             next_planned = next_escalation(
                 context.plan(evaluated, fired, now),
                 now,
@@ -294,7 +296,7 @@ def ticket_escalation_panel(
             )
     return EscalationPanel(
         level=ticket.escalation_level,
-        history=ticket_escalations(tenant=tenant, ticket=ticket),
+        history=history,
         next_planned=next_planned,
         levels=up,
         next_level=up[0] if up else None,

@@ -61,9 +61,24 @@ def test_a_replica_url_adds_the_replica_with_the_primarys_connection_settings():
     assert (replica["HOST"], replica["USER"]) == ("replica.internal", "reader")
     for name in ("ENGINE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
         assert replica[name] == primary[name]
-    assert replica["OPTIONS"] == {"connect_timeout": 3, "options": "-c statement_timeout=25000"}
+    assert replica["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=25000",
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
     assert replica["TEST"] == {"MIRROR": "default"}
     assert routers == ["helpdesk.db_router.ReplicaRouter"]
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler():
+    databases, _routers = _settings_with(
+        DATABASE_URL="postgres://app:secret@pgbouncer.internal:6432/helpdesk",
+        DATABASE_PREPARED_STATEMENTS="0",
+    )
+    options = databases["default"]["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
 
 
 def test_without_a_replica_url_there_is_only_the_primary():

@@ -22,7 +22,7 @@ from .notifications import (
     notify_ticket_created,
 )
 from .outcomes import outcomes_follow
-from .sla import ticket_sla_refresh
+from .sla import Evaluated, ticket_sla_refresh
 
 
 def ticket_changed(
@@ -37,6 +37,7 @@ def ticket_changed(
     status_event: TicketEvent | None = None,
     inbound_email=None,
     cc_added: TicketParticipant | None = None,
+    evaluated: Evaluated | None = None,
 ) -> None:
     """Run the follow-ups of one change of ``ticket`` made at ``now``.
 
@@ -46,13 +47,14 @@ def ticket_changed(
     just opened. ``message``: the reply or note written with the change. ``status_event``:
     the status change made with it; its ``from`` is the status before. ``inbound_email``: the email
     a new ticket came in (the confirmation answers it). ``cc_added``: someone a person
-    just put in copy (they are told why they get the ticket's emails).
+    just put in copy (they are told why they get the ticket's emails). ``evaluated``: the
+    SLA evaluation of a ticket just opened, made at ``now`` before its insert.
 
     A status change made by staff reaches the customer once: in the public reply it was
     made with, or in an email of its own.
     """
     if sla:
-        evaluated = ticket_sla_refresh(ticket=ticket, now=now, created=created)
+        evaluated = ticket_sla_refresh(ticket=ticket, now=now, created=created, evaluated=evaluated)
         ticket_sla_changed.send(
             sender=Ticket, tenant=ticket.tenant, evaluated=[evaluated], now=now, bulk=False
         )

@@ -17,9 +17,10 @@ from helpdesk.markdown import (
 
 from .. import events
 from ..models import Channel, Status, Ticket, TicketCounter, TicketType
+from ..selectors.tickets import organization_rows
 from .after_change import ticket_changed
 from .attachments import attachments_claim
-from .sla import sla_columns_opening
+from .sla import ticket_sla_opening
 
 
 def ticket_number_next(*, tenant) -> int:
@@ -102,7 +103,9 @@ def ticket_create(
     ticket = Ticket(
         tenant=tenant,
         number=ticket_number_next(tenant=tenant),
-        organization_id=requester.organization_id,
+        # The row every process keeps (its plan picks the SLA); read if created since.
+        organization=organization_rows(tenant=tenant).get(requester.organization_id)
+        or requester.organization,
         requester=requester,
         ticket_type=ticket_type,
         title=title.strip(),
@@ -120,8 +123,7 @@ def ticket_create(
         updated_at=now,
         last_customer_reply_at=now,
     )
-    for name, value in sla_columns_opening(ticket=ticket, now=now).items():
-        setattr(ticket, name, value)
+    evaluated = ticket_sla_opening(ticket=ticket, now=now)
     ticket.save(force_insert=True)
     files = attachments_claim(actor=actor, tenant=tenant, ticket=ticket, public_ids=attachment_ids)
     events.event_save(
@@ -139,7 +141,12 @@ def ticket_create(
     if inbound_email is not None:
         inbound_email.ticket = ticket
     ticket_changed(
-        ticket=ticket, now=now, base_url=base_url, created=True, inbound_email=inbound_email
+        ticket=ticket,
+        now=now,
+        base_url=base_url,
+        created=True,
+        inbound_email=inbound_email,
+        evaluated=evaluated,
     )
     if component is not None:
         # Late import: the status package builds on these services.

@@ -164,14 +164,16 @@ def ticket_sla_evaluated(
     return Evaluated(ticket=ticket, book=book, facts=facts, outcome=outcome)
 
 
-def sla_columns_opening(*, ticket: Ticket, now) -> dict:
-    """The SLA columns of a ticket being opened at ``now``, before it is saved (so its one
-    INSERT writes them): it has changed status never and is linked to no maintenance yet,
-    so this is what ``ticket_sla_refresh`` then finds, with nothing left to update."""
+def ticket_sla_opening(*, ticket: Ticket, now) -> Evaluated:
+    """Set the SLA columns of a ticket being opened at ``now``, before it is saved (so its
+    one INSERT writes them), and return the evaluation: it has changed status never and is
+    linked to no maintenance yet. ``ticket_sla_refresh`` then stores its outcomes from this
+    same evaluation, with no column left to update."""
     evaluated = ticket_sla_evaluated(
         ticket=ticket, now=now, explain=False, history=[], maintenance=()
     )
-    return sla_columns(ticket=ticket, outcome=evaluated.outcome)
+    _apply_columns(ticket, sla_columns(ticket=ticket, outcome=evaluated.outcome))
+    return evaluated
 
 
 def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
@@ -182,15 +184,19 @@ def _apply_columns(ticket: Ticket, columns: dict) -> list[str]:
     return changed
 
 
-def ticket_sla_refresh(*, ticket: Ticket, now, created: bool = False) -> Evaluated:
+def ticket_sla_refresh(
+    *, ticket: Ticket, now, created: bool = False, evaluated: Evaluated | None = None
+) -> Evaluated:
     """Recompute and store the SLA columns of ``ticket`` and its outcomes for reports;
-    returns the evaluation. ``created``: the ticket was just opened.
+    returns the evaluation. ``created``: the ticket was just opened; ``evaluated``: its
+    evaluation at ``now`` made before its insert (``ticket_sla_opening``), not made again.
 
     Called once per change, by :func:`tickets.services.after_change.ticket_changed`."""
-    # A ticket just opened has changed status never.
-    evaluated = ticket_sla_evaluated(
-        ticket=ticket, now=now, explain=False, history=[] if created else None
-    )
+    if evaluated is None:
+        # A ticket just opened has changed status never.
+        evaluated = ticket_sla_evaluated(
+            ticket=ticket, now=now, explain=False, history=[] if created else None
+        )
     changed = _apply_columns(ticket, sla_columns(ticket=ticket, outcome=evaluated.outcome))
     if changed:
         Ticket.objects.filter(pk=ticket.pk).update(
