@@ -1,5 +1,7 @@
 from allauth.account.auth_backends import AuthenticationBackend
 
+from helpdesk.tenant_data import tenant_row
+
 
 def may_sign_in_here(user, request) -> bool:
     """A user signs in only on their own tenant's hosts; platform superusers only on the
@@ -28,3 +30,15 @@ class TenantAuthenticationBackend(AuthenticationBackend):
             self._did_check_password = True
             return None
         return super()._check_password(user, password)
+
+    def get_user(self, user_id):
+        """The person signed in, from this process's memory while their tenant's data is
+        unchanged (any save of a person changes it: a deactivation, a new role or password
+        shows on their next request); read on every request otherwise."""
+        try:
+            row_id = int(user_id)
+        except (TypeError, ValueError):
+            return super().get_user(user_id)
+        return tenant_row(
+            "signed-in", row_id, lambda: super(TenantAuthenticationBackend, self).get_user(user_id)
+        )

@@ -16,9 +16,11 @@ Values kept here are shared by every request of the process: they must never be 
 from __future__ import annotations
 
 import contextvars
+import copy
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -74,6 +76,9 @@ def _forget(tenant_id: int) -> None:
     with _lock:
         for key in [key for key in _entries if key[0] == tenant_id]:
             del _entries[key]
+        for kept in _rows.values():
+            for row_id in [row_id for row_id, entry in kept.items() if entry[0] == tenant_id]:
+                del kept[row_id]
     seen = _request_tokens.get()
     if seen is not None:
         seen.pop(tenant_id, None)
@@ -98,6 +103,54 @@ def tenant_data_clear() -> None:
     """Forget every tenant's data in this process."""
     with _lock:
         _entries.clear()
+        _rows.clear()
+
+
+# Rows read by id on nearly every request (the person signed in), kept like the rest under
+# their tenant's token: kind -> {row id: (tenant id, token, loaded at, row)}, the most
+# recently used last, at most ROWS_KEPT of each kind.
+ROWS_KEPT = 2000
+_rows: dict[str, OrderedDict[int, tuple[int, str | None, float, object]]] = {}
+
+
+def tenant_row(kind: str, row_id: int, load: Callable[[], T | None]) -> T | None:
+    """``load()``'s row (a tenant-owned model instance, or None) from this process's memory
+    while its tenant's data is unchanged; a copy each time, so a caller changing it changes
+    nothing kept. The first load only learns the row's tenant: its token is read before the
+    row from the next load on, so a change committed meanwhile is never kept."""
+    kept = _rows.setdefault(kind, OrderedDict())
+    entry = kept.get(row_id)
+    token = None
+    if entry is not None:
+        tenant_id, kept_token, loaded_at, row = entry
+        token = _token(tenant_id)
+        if (
+            row is not None
+            and token is not None
+            and kept_token == token
+            and time.monotonic() - loaded_at < MAX_AGE
+        ):
+            with _lock:
+                if row_id in kept:
+                    kept.move_to_end(row_id)
+            return copy.copy(row)
+    row = load()
+    tenant_id = getattr(row, "tenant_id", None)
+    with _lock:
+        if tenant_id is None:
+            kept.pop(row_id, None)
+            return row
+        same_tenant = entry is not None and entry[0] == tenant_id and token is not None
+        kept[row_id] = (
+            tenant_id,
+            token if same_tenant else None,
+            time.monotonic(),
+            copy.copy(row) if same_tenant else None,
+        )
+        kept.move_to_end(row_id)
+        while len(kept) > ROWS_KEPT:
+            kept.popitem(last=False)
+    return row
 
 
 class TenantDataMiddleware:

@@ -9,6 +9,7 @@ The markup is what the template wrote.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape as html_escape
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format_string
@@ -26,7 +27,16 @@ from ..templatetags.ticket_tags import status_class
 NOBODY = '<span class="muted">—</span>'
 
 
-def _sla_cell(ticket: Ticket, outcome) -> str:
+def _sla_words() -> dict[str, str]:
+    """The SLA cell's sentences in the active language, translated once per page."""
+    return {
+        "first_title": _("First response · %(target)s"),
+        "first_text": _("FR %(state)s"),
+        "resolution_title": _("Resolution · %(target)s"),
+    }
+
+
+def _sla_cell(ticket: Ticket, outcome, words: dict[str, str]) -> str:
     """The SLA badge: first response while it is owed, else resolution (as the ticket page
     puts it)."""
     if not outcome:
@@ -34,14 +44,20 @@ def _sla_cell(ticket: Ticket, outcome) -> str:
     first = outcome["first_response"]
     if not ticket.first_response_at and first.state != NONE:
         css = sla_badge_class(first)
-        title = _("First response · %(target)s") % {"target": first.target_label}
-        text = _("FR %(state)s") % {"state": sla_badge_text(first)}
+        title = words["first_title"] % {"target": first.target_label}
+        text = words["first_text"] % {"state": sla_badge_text(first)}
     else:
         resolution = outcome["resolution"]
         css = sla_badge_class(resolution)
-        title = _("Resolution · %(target)s") % {"target": resolution.target_label}
+        title = words["resolution_title"] % {"target": resolution.target_label}
         text = sla_badge_text(resolution)
-    return f'<span class="{escape(css)}" title="{escape(title)}">{escape(text)}</span>'
+    return f'<span class="{_e(css)}" title="{_e(title)}">{_e(text)}</span>'
+
+
+def _e(value) -> str:
+    # Django's ``escape`` without its lazy-string wrapper, which costs more than the escaping
+    # on a page of 25 rows: the same characters, the same entities.
+    return html_escape(str(value))
 
 
 def queue_row_html(
@@ -70,51 +86,54 @@ def queue_row_html(
     channels = {value: str(text).lower() for value, text in Channel.choices}
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
     priorities: dict[str, str] = {}
+    words = _sla_words()
+    select_words = _("Select ticket %(reference)s")
+    channel_words = _("Came in via %(channel)s")
     rows = []
     for ticket in tickets:
-        pk, reference, url = ticket.pk, ticket.reference, escape(ticket.get_absolute_url())
+        pk, reference, url = ticket.pk, ticket.reference, _e(ticket.get_absolute_url())
         select = ""
         if selectable:
-            select_label = _("Select ticket %(reference)s") % {"reference": reference}
+            select_label = select_words % {"reference": reference}
             select = (
                 f'<td class="cell-select"><input type="checkbox" name="tickets" value="{pk}" '
-                f'id="select-{pk}" aria-label="{escape(select_label)}"></td>'
+                f'id="select-{pk}" aria-label="{_e(select_label)}"></td>'
             )
         channel = ""
         if ticket.channel != Channel.PORTAL and ticket.channel in channels:
             name = channels[ticket.channel]
-            title = _("Came in via %(channel)s") % {"channel": name}
+            title = channel_words % {"channel": name}
             channel = (
-                f' <span class="badge channel channel-{escape(ticket.channel)}" '
-                f'title="{escape(title)}">{escape(name)}</span>'
+                f' <span class="badge channel channel-{_e(ticket.channel)}" '
+                f'title="{_e(title)}">{_e(name)}</span>'
             )
         priority = ticket.priority
         if priority not in priorities:
-            priorities[priority] = escape(ticket.get_priority_display())
+            priorities[priority] = _e(ticket.get_priority_display())
         updated = timezone.localtime(ticket.updated_at)
         badge = row_badge(ticket) if row_badge is not None else ""
-        assignee = escape(str(ticket.assignee)) if ticket.assignee_id else NOBODY
+        assignee = _e(ticket.assignee) if ticket.assignee_id else NOBODY
         rows.append(
             mark_safe(  # noqa: S308 - every value above is escaped
                 f"<tr>{select}"
-                f'<td class="cell-key"><a href="{url}">{escape(reference)}</a>{channel}</td>'
-                f'<td class="cell-title"><a href="{url}">{escape(ticket.title)}</a><br>'
-                f'<span class="muted small">{escape(ticket.ticket_type.full_name)}</span>'
+                f'<td class="cell-key"><a href="{url}">{_e(reference)}</a>{channel}</td>'
+                f'<td class="cell-title"><a href="{url}">{_e(ticket.title)}</a><br>'
+                f'<span class="muted small">{_e(ticket.ticket_type.full_name)}</span>'
                 f"{badge}</td>"
                 f'<td class="cell-priority" data-label="{label["priority"]}">'
-                f'<span class="badge priority priority-{escape(priority.lower())}" '
-                f'title="{priorities[priority]}">{escape(priority)}</span></td>'
+                f'<span class="badge priority priority-{_e(priority.lower())}" '
+                f'title="{priorities[priority]}">{_e(priority)}</span></td>'
                 f'<td class="cell-status" data-label="{label["status"]}">'
-                f'<span class="badge {escape(status_class(ticket.status))}">'
-                f"{statuses.get(ticket.status) or escape(ticket.status)}</span></td>"
+                f'<span class="badge {_e(status_class(ticket.status))}">'
+                f"{statuses.get(ticket.status) or _e(ticket.status)}</span></td>"
                 f'<td class="cell-sla" data-label="{label["sla"]}">'
-                f"{_sla_cell(ticket, badges.get(pk))}</td>"
+                f"{_sla_cell(ticket, badges.get(pk), words)}</td>"
                 f'<td class="cell-detail" data-label="{label["organization"]}">'
-                f"{escape(ticket.organization.name)}</td>"
+                f"{_e(ticket.organization.name)}</td>"
                 f'<td class="cell-detail" data-label="{label["assignee"]}">{assignee}</td>'
                 f'<td class="cell-detail" data-label="{label["updated"]}">'
                 f'<time datetime="{updated.isoformat()}">'
-                f"{escape(date_format_string(updated, datetime_format))}</time></td>"
+                f"{_e(date_format_string(updated, datetime_format))}</time></td>"
                 "</tr>"
             )
         )
@@ -140,34 +159,34 @@ def customer_row_html(tickets: list[Ticket], *, opened_by: bool) -> list[SafeStr
     priorities: dict[str, str] = {}
     rows = []
     for ticket in tickets:
-        reference, url = ticket.reference, escape(ticket.get_absolute_url())
+        reference, url = ticket.reference, _e(ticket.get_absolute_url())
         priority = ticket.priority
         if priority not in priorities:
-            priorities[priority] = escape(ticket.get_priority_display())
+            priorities[priority] = _e(ticket.get_priority_display())
         requester = ""
         if opened_by:
             requester = (
                 f'<td class="cell-detail" data-label="{label["opened_by"]}">'
-                f"{escape(str(ticket.requester))}</td>"
+                f"{_e(ticket.requester)}</td>"
             )
         updated = timezone.localtime(ticket.updated_at)
         rows.append(
             mark_safe(  # noqa: S308 - every value above is escaped
                 "<tr>"
-                f'<td class="cell-key"><a href="{url}">{escape(reference)}</a></td>'
-                f'<td class="cell-title"><a href="{url}">{escape(ticket.title)}</a></td>'
+                f'<td class="cell-key"><a href="{url}">{_e(reference)}</a></td>'
+                f'<td class="cell-title"><a href="{url}">{_e(ticket.title)}</a></td>'
                 f'<td class="cell-detail" data-label="{label["type"]}">'
-                f"{escape(ticket.ticket_type.full_name)}</td>"
+                f"{_e(ticket.ticket_type.full_name)}</td>"
                 f'<td data-label="{label["priority"]}">'
-                f'<span class="badge priority priority-{escape(priority.lower())}" '
-                f'title="{priorities[priority]}">{escape(priority)}</span></td>'
+                f'<span class="badge priority priority-{_e(priority.lower())}" '
+                f'title="{priorities[priority]}">{_e(priority)}</span></td>'
                 f'<td data-label="{label["status"]}">'
-                f'<span class="badge {escape(status_class(ticket.status))}">'
-                f"{statuses.get(ticket.status) or escape(ticket.status)}</span></td>"
+                f'<span class="badge {_e(status_class(ticket.status))}">'
+                f"{statuses.get(ticket.status) or _e(ticket.status)}</span></td>"
                 f"{requester}"
                 f'<td class="cell-detail" data-label="{label["updated"]}">'
                 f'<time datetime="{updated.isoformat()}">'
-                f"{escape(date_format_string(updated, datetime_format))}</time></td>"
+                f"{_e(date_format_string(updated, datetime_format))}</time></td>"
                 "</tr>"
             )
         )

@@ -407,12 +407,14 @@ def test_the_page_and_the_csv_take_the_same_queries_for_3_or_30_tickets(
     _on_plan(acme, "Gold")
     _tickets_met_in_february(acme, kind, count)
     client = signed_in(acme.org_admin)
-    get(client, URL, month="2026-02")  # the session's first request warms its caches
-    # The session is read from the cache.
-    with django_assert_num_queries(4):
+    # The session's first requests warm its caches (the person signed in is kept from
+    # the second on); the session is read from the cache.
+    get(client, URL, month="2026-02")
+    get(client, URL, month="2026-02")
+    with django_assert_num_queries(3):
         response = get(client, URL, month="2026-02")
     assert len(page_lines(response.content.decode())) == count
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         rows = csv_rows(get(client, CSV_URL, month="2026-02"))
     assert len(rows) == count + 1
 
