@@ -11,7 +11,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from helpdesk.cache import shared_token
+from helpdesk import tenant_data
+from helpdesk.cache import shared_tokens
 
 from .models import (
     Domain,
@@ -71,14 +72,24 @@ def tenant_for_host(host: str) -> Tenant | None:
     """
     global _seen_version
     host = host.split(":", 1)[0].lower().rstrip(".")
+    # The tenant this host had: its reference data's token is read with the hosts' (one
+    # cache read for both; ``helpdesk.tenant_data``).
+    known = _host_cache.get(host)
+    known_tenant = known[1] if known else None
+    keys = [TENANT_CACHE_VERSION_KEY]
+    if known_tenant is not None:
+        keys.append(tenant_data.token_key(known_tenant.pk))
+    tokens = shared_tokens(keys)
     # Without the shared token the minute-long expiry still applies.
-    version = shared_token(TENANT_CACHE_VERSION_KEY)
+    version = tokens[TENANT_CACHE_VERSION_KEY]
     if version is not None and version != _seen_version:
         with _host_lock:
             _host_cache.clear()
             _seen_version = version
     now = time.monotonic()
     cached = _host_cache.get(host)
+    if cached and known_tenant is not None and cached[1] is known_tenant:
+        tenant_data.token_read(known_tenant.pk, tokens[keys[1]])
     if cached and cached[0] > now:
         return cached[1]
     if host in settings.PLATFORM_HOSTS:

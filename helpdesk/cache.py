@@ -243,6 +243,16 @@ class FailOpenRedisCache(RedisCache):
         return True
 
 
+def shared_tokens(keys: list[str]) -> dict[str, str | None]:
+    """``shared_token`` of each of ``keys`` in one cache read when they all exist (the
+    requests that read several)."""
+    try:
+        found = cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - the cache is away: the callers load from the database
+        return dict.fromkeys(keys)
+    return {key: found.get(key) or shared_token(key) for key in keys}
+
+
 def shared_token(key: str) -> str | None:
     """The token every process reads under ``key`` to tell whether what it keeps in memory
     is still current (the first reader makes it; a change deletes or replaces it). One cache

@@ -57,6 +57,18 @@ def _token(tenant_id: int) -> str | None:
     return token
 
 
+def token_key(tenant_id: int) -> str:
+    return TOKEN_KEY.format(tenant_id=tenant_id)
+
+
+def token_read(tenant_id: int, token: str | None) -> None:
+    """The tenant's token as the caller read it at the start of this request (with another
+    key, in one cache read): the request uses it rather than reading it again."""
+    seen = _request_tokens.get()
+    if seen is not None and tenant_id not in seen:
+        seen[tenant_id] = token
+
+
 def tenant_data(tenant_id: int, kind: str, load: Callable[[], T]) -> T:
     """``load()``'s value for the tenant, from this process's memory while the tenant's
     reference data is unchanged."""
