@@ -99,11 +99,15 @@ def test_what_a_request_changes_on_the_person_in_memory_is_not_kept(acme):
     from accounts.backends import TenantAuthenticationBackend
 
     backend = TenantAuthenticationBackend()
-    tenant_data._request_tokens.set({})
-    for _ in range(3):
-        person = backend.get_user(acme.customer.pk)
-    person.full_name = "Typed but never saved"
-    again = backend.get_user(acme.customer.pk)
+    # As within a request (``TenantDataMiddleware``).
+    request = tenant_data._request_tokens.set({})
+    try:
+        for _ in range(3):
+            person = backend.get_user(acme.customer.pk)
+        person.full_name = "Typed but never saved"
+        again = backend.get_user(acme.customer.pk)
+    finally:
+        tenant_data._request_tokens.reset(request)
     assert again.full_name == acme.customer.full_name
     assert again is not person
 
