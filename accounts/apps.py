@@ -26,7 +26,7 @@ def _person_moved(sender, instance, raw=False, **kwargs):
     from helpdesk.tenant_data import tenant_data_changed
 
     updated = kwargs.get("update_fields")
-    if raw or instance.pk is None or (updated and "tenant" not in updated):
+    if raw or instance.pk is None or (updated and not {"tenant", "tenant_id"} & set(updated)):
         return
     before = sender.objects.filter(pk=instance.pk).values_list("tenant_id", flat=True).first()
     if before is not None and before != instance.tenant_id:
