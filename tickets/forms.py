@@ -216,9 +216,15 @@ class AssignForm(forms.Form):
         label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, menu=None, **kwargs):
+        """``staff``: who may be chosen (what a bound form's choice is checked against);
+        ``menu``: the same people, for a blank form's menu without a query."""
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
+        field = self.fields["assignee"]
+        if staff is not None:
+            field.queryset = staff
+        if menu is not None and not self.is_bound:
+            field.choices = [("", field.empty_label)] + [(p.pk, str(p)) for p in menu]
 
 
 class TypeForm(forms.Form):
@@ -232,14 +238,18 @@ class TypeForm(forms.Form):
         field.choices = [(t.pk, t.full_name) for t in types]
 
 
+def person_label(full_name: str, email: str) -> str:
+    return f"{full_name} <{email}>" if full_name else email
+
+
 class PersonChoiceField(ListedChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+        return person_label(obj.full_name, obj.email)
 
 
 class PeopleChoiceField(ListedMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+        return person_label(obj.full_name, obj.email)
 
 
 class CopyAddForm(forms.Form):
@@ -258,9 +268,18 @@ class CopyAddForm(forms.Form):
         help_text=_("Someone outside the organization receives the public replies by email."),
     )
 
-    def __init__(self, *args, candidates, staff: bool, **kwargs):
+    def __init__(self, *args, candidates, staff: bool, menu=None, **kwargs):
+        """``candidates``: the people who may be chosen (what a bound form's choice is
+        checked against); ``menu``: the same as (id, full name, email) rows, for a blank
+        form's menu without a query."""
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
+        field = self.fields["user"]
+        if candidates is not None:
+            field.queryset = candidates
+        if menu is not None and not self.is_bound:
+            field.choices = [("", field.empty_label)] + [
+                (pk, person_label(full_name, email)) for pk, full_name, email in menu
+            ]
         if not staff:
             del self.fields["email"]
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.services import tenant_time_zone_changed
 from helpdesk.tenant_data import watch
 
-from .models import Component, Mailbox, PriorityDefinition, TicketType
+from .models import Component, Incident, Mailbox, PriorityDefinition, TicketType
 
 
 def tenant_time_zone_changed_received(sender, *, tenant, **kwargs):
@@ -16,14 +16,16 @@ def tenant_time_zone_changed_received(sender, *, tenant, **kwargs):
 
 
 def connect() -> None:
-    # The catalogue, the priorities' words, the reply address and the components a ticket
-    # may be about are kept per process; a component's state, which incidents change, is
-    # not part of it (the ticket forms do not show it).
+    # The catalogue, the priorities' words, the reply address, the components a ticket may
+    # be about and the open incidents staff link tickets to are kept per process; a
+    # component's state, which incidents change, is not part of it (the ticket forms do not
+    # show it).
     watch(
         TicketType,
         PriorityDefinition,
         Mailbox,
         Component,
+        Incident,
         live={Component: ("status", "status_changed_at")},
     )
     tenant_time_zone_changed.connect(

@@ -197,3 +197,28 @@ def test_someone_in_copy_answers_but_does_not_close_the_ticket(acme, make_ticket
     ticket.refresh_from_db()
     assert ticket.status == Status.IN_PROGRESS
     assert "Close ticket" in login(acme.customer).get(ticket.get_absolute_url()).content.decode()
+
+
+def test_the_colleagues_menu_follows_people_who_join_leave_or_are_put_in_copy(
+    acme, make_ticket, login, colleague
+):
+    ticket = make_ticket()
+    requester = login(acme.customer)
+    menu = f'<option value="{colleague.pk}">Carla Colleague &lt;carla@a.test&gt;</option>'
+    assert menu in requester.get(ticket.get_absolute_url()).content.decode()
+
+    newcomer = CustomerFactory(
+        tenant=acme.tenant, organization=acme.org, full_name="Nina New", email="nina@a.test"
+    )
+    page = requester.get(ticket.get_absolute_url()).content.decode()
+    assert f'<option value="{newcomer.pk}">Nina New &lt;nina@a.test&gt;</option>' in page
+
+    colleague.is_active = False
+    colleague.save()
+    page = requester.get(ticket.get_absolute_url()).content.decode()
+    assert "Carla Colleague" not in page and "Nina New" in page
+
+    ticket_cc_add(ticket=ticket, actor=acme.customer, user=newcomer)
+    page = requester.get(ticket.get_absolute_url()).content.decode()
+    assert f'<option value="{newcomer.pk}">' not in page  # in copy now, not in the menu
+    assert "Nina New" in page

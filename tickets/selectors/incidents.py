@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from helpdesk.tenant_data import tenant_data
@@ -15,6 +15,7 @@ from ..models import (
     IncidentKind,
     IncidentUpdate,
     Ticket,
+    TicketIncident,
 )
 
 # A maintenance window is worth telling a customer about from a day before it starts.
@@ -101,25 +102,21 @@ def ticket_incidents(*, ticket: Ticket, staff: bool) -> list[Incident]:
 def staff_ticket_incidents(*, ticket: Ticket) -> tuple[list[Incident], list[Incident]]:
     """For staff: the incidents and maintenance windows the ticket is linked to (newest
     first), and those it may be linked to (``incidents_linkable``, in their order, less the
-    linked ones); one query."""
-    # The ticket's link as a joined row (one LEFT JOIN; a ticket links an incident once).
-    rows = list(
-        Incident.objects.for_tenant(ticket.tenant_id)
-        .annotate(
-            link=FilteredRelation("ticket_links", condition=Q(ticket_links__ticket_id=ticket.pk)),
-            linked=F("link__id"),
-        )
-        .filter(
-            Q(link__id__isnull=False) | (Q(ended_at__isnull=True) & ~Q(status__in=ENDED_STATUSES))
-        )
-        .order_by("kind", "-created_at", "-pk")
+    linked ones). One query of the ticket's links, the open incidents being kept per
+    process (``incidents_to_link``); a second only for links to incidents that have ended."""
+    tenant_id = ticket.tenant_id
+    linked_ids = set(
+        TicketIncident.objects.for_tenant(tenant_id)
+        .filter(ticket_id=ticket.pk)
+        .values_list("incident_id", flat=True)
     )
-    linked = sorted(
-        (incident for incident in rows if incident.linked),
-        key=lambda incident: (incident.created_at, incident.pk),
-        reverse=True,
-    )
-    return linked, [incident for incident in rows if not incident.linked]
+    open_incidents = incidents_to_link(tenant=tenant_id)
+    linked = [incident for incident in open_incidents if incident.pk in linked_ids]
+    ended = linked_ids - {incident.pk for incident in linked}
+    if ended:
+        linked += Incident.objects.for_tenant(tenant_id).filter(pk__in=ended)
+    linked.sort(key=lambda incident: (incident.created_at, incident.pk), reverse=True)
+    return linked, [incident for incident in open_incidents if incident.pk not in linked_ids]
 
 
 def incidents_linkable(*, tenant) -> QuerySet[Incident]:
@@ -129,6 +126,15 @@ def incidents_linkable(*, tenant) -> QuerySet[Incident]:
         .filter(ended_at__isnull=True)
         .exclude(status__in=ENDED_STATUSES)
         .order_by("kind", "-created_at", "-pk")
+    )
+
+
+def incidents_to_link(*, tenant) -> tuple[Incident, ...]:
+    """``incidents_linkable``, kept per process while the tenant's incidents are unchanged
+    (an incident's save forgets them): shared rows, never mutate them."""
+    tenant_id = tenant if isinstance(tenant, int) else tenant.pk
+    return tenant_data(
+        tenant_id, "linkable-incidents", lambda: tuple(incidents_linkable(tenant=tenant_id))
     )
 
 

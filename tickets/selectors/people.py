@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import CUSTOMER_ROLES, User
+from helpdesk.tenant_data import tenant_data
 
 from ..models import (
     Message,
@@ -69,8 +70,12 @@ def organization_colleagues(*, tenant, organization_id: int, exclude=()) -> Quer
     )
 
 
-def copies_of_ticket(*, ticket: Ticket) -> list[TicketParticipant]:
-    """The people in copy now, in the order they were added (one query)."""
+def copies_of_ticket(*, ticket: Ticket, ever_in_copy: bool = True) -> list[TicketParticipant]:
+    """The people in copy now, in the order they were added (one query). ``ever_in_copy``
+    False: the caller read the ticket's timeline and found no "added in copy" event, which
+    every addition writes in its transaction (``ticket_cc_add``), so nobody is: no query."""
+    if not ever_in_copy:
+        return []
     return list(
         TicketParticipant.objects.for_tenant(ticket.tenant_id)
         .filter(ticket=ticket, removed_at__isnull=True)
@@ -87,6 +92,26 @@ def copy_candidates(*, ticket: Ticket, copies: list[TicketParticipant]) -> Query
         organization_id=ticket.organization_id,
         exclude=[ticket.requester_id, *(p.user_id for p in copies)],
     )
+
+
+def copy_candidate_rows(
+    *, ticket: Ticket, copies: list[TicketParticipant]
+) -> list[tuple[int, str, str]]:
+    """``copy_candidates`` as (id, full name, email) for the menu, from rows every process
+    keeps per organization while the tenant's people are unchanged (``helpdesk.tenant_data``:
+    a person's or an organization's save forgets them)."""
+    organization_id = ticket.organization_id
+    colleagues = tenant_data(
+        ticket.tenant_id,
+        f"colleagues:{organization_id}",
+        lambda: tuple(
+            organization_colleagues(
+                tenant=ticket.tenant_id, organization_id=organization_id
+            ).values_list("pk", "full_name", "email")
+        ),
+    )
+    excluded = {ticket.requester_id, *(p.user_id for p in copies)}
+    return [row for row in colleagues if row[0] not in excluded]
 
 
 def copy_for_removal(*, ticket: Ticket, participant_id: int) -> TicketParticipant:

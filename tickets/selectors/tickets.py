@@ -204,6 +204,14 @@ def assignable_staff(*, tenant) -> QuerySet[User]:
     )
 
 
+def staff_rows(*, tenant) -> tuple[User, ...]:
+    """``assignable_staff``, kept per process while the tenant's people are unchanged (a
+    person's save forgets them, ``helpdesk.tenant_data``): shared rows, never mutate them."""
+    return tenant_data(
+        tenant.pk, "assignable-staff", lambda: tuple(assignable_staff(tenant=tenant))
+    )
+
+
 def tenant_organizations(*, tenant) -> QuerySet[Organization]:
     return Organization.objects.for_tenant(tenant).order_by("name")
 

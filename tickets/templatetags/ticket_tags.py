@@ -1,7 +1,11 @@
 from html import escape as html_escape
 
 from django import template
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ..models import STAFF_STATUS_LABELS, Channel, Status
 
@@ -75,3 +79,40 @@ def ticket_files(ticket, files, staff) -> str:
     from ..views.timeline_html import files_html
 
     return mark_safe(files_html(ticket=ticket, files=files, staff=bool(staff)))  # noqa: S308 - escaped there
+
+
+@register.simple_tag
+def attachments_field(form, kept=()) -> str:
+    """The file input of ``form`` (its ``files`` field, and ``kept`` when it has one) with
+    the files ``kept`` from a rejected submission: the markup the ticket forms share,
+    written in Python as ``form_field`` is (the ticket page shows it twice)."""
+    field = form["files"]
+    errors = field.errors
+    hidden = form["kept"] if "kept" in form.fields else ""
+    help_text = gettext(
+        "Several files at once: screenshots, logs, PDF, ZIP or Office documents, up to "
+        "%(size)s MB each."
+    ) % {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+    parts = [
+        f'\n<div class="field{" field-invalid" if errors else ""}">\n'
+        f'  <label for="{conditional_escape(field.id_for_label)}">'
+        f"{conditional_escape(field.label)} "
+        f'<span class="muted">({conditional_escape(gettext("optional"))})</span></label>\n'
+        f"  {field}\n  {hidden}\n"
+        f'  <div class="help">{help_text}</div>\n  ',
+        *(f'<div class="error" role="alert">{conditional_escape(e)}</div>' for e in errors),
+        "\n  ",
+    ]
+    if kept:
+        files = "".join(
+            f"<li>{conditional_escape(file.original_name)} "
+            f'<span class="muted small">({filesizeformat(file.size)})</span></li>'
+            for file in kept
+        )
+        parts.append(
+            '\n  <div class="kept-files">\n'
+            f'    <p class="small">{gettext("Already uploaded, sent with this form:")}</p>\n'
+            f'    <ul class="plain-list">{files}</ul>\n  </div>\n  '
+        )
+    parts.append("\n</div>\n")
+    return mark_safe("".join(parts))  # noqa: S308 - values escaped; the texts are ours

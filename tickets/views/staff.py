@@ -21,16 +21,16 @@ from ..selectors import (
     QUEUES,
     SORT_LABELS,
     QueueFilters,
-    assignable_staff,
     organization_rows,
     queue_counts,
     queue_rows,
     queue_tickets,
     selectable_types,
+    staff_rows,
     top_level_types,
     type_for_queue,
 )
-from ..selectors.incidents import incident_for_linking, incidents_linkable
+from ..selectors.incidents import incident_for_linking, incidents_to_link
 from ..services.sla import queue_sla_badges
 from ..status.services import tickets_incident_link
 from .common import paginate, query_without_page
@@ -90,13 +90,13 @@ def queue(request, queue="open", type_slug=None, parts: StaffParts = NO_PARTS):
     unfiltered = queue_type is None and replace(filters, sort="sla") == QueueFilters()
     page = paginate(request, tickets, count=counts.get(queue) if unfiltered else None)
     organizations = list(organization_rows(tenant=tenant).values())
-    staff = list(assignable_staff(tenant=tenant))
+    staff = staff_rows(tenant=tenant)
     rows = queue_rows(
         tenant=tenant, tickets=page.object_list, organizations=organizations, staff=staff
     )
     now = timezone.now()
-    # What the selected rows can be linked to (the bulk action; one query).
-    linkable = list(incidents_linkable(tenant=tenant))
+    # What the selected rows can be linked to (the bulk action).
+    linkable = incidents_to_link(tenant=tenant)
     page.object_list = queue_row_html(
         rows,
         badges=queue_sla_badges(tenant=tenant, tickets=rows, now=now),

@@ -23,7 +23,7 @@ from ..forms import (
     StatusForm,
     TypeForm,
 )
-from ..models import STAFF_STATUS_LABELS, Status
+from ..models import STAFF_STATUS_LABELS, EventKind, Status
 from ..permissions import (
     can_add_evidence,
     can_assign_to_others,
@@ -32,11 +32,12 @@ from ..permissions import (
     reopen_deadline,
 )
 from ..selectors import (
-    assignable_staff,
     copies_of_ticket,
+    copy_candidate_rows,
     copy_candidates,
     priority_definitions,
     selectable_types,
+    staff_rows,
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
@@ -128,7 +129,15 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
         "evidence_form": forms.get("evidence_form") or EvidenceForm(prefix="evidence"),
         "kept": forms.get("kept", []),
         "evidence_kept": forms.get("evidence_kept", []),
-        **_copies_context(request, ticket, forms.get("copy_form")),
+        **_copies_context(
+            request,
+            ticket,
+            forms.get("copy_form"),
+            ever_in_copy=any(
+                item.event is not None and item.event.kind == EventKind.CC_ADDED
+                for item in timeline
+            ),
+        ),
     }
     if not staff:
         context["linked_incidents"] = ticket_incidents(ticket=ticket, staff=False)
@@ -150,7 +159,8 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
                 "can_assign_others": can_assign_to_others(actor),
                 "assign_form": AssignForm(
                     initial={"assignee": ticket.assignee_id},
-                    staff=assignable_staff(tenant=request.tenant),
+                    staff=None,
+                    menu=staff_rows(tenant=request.tenant),
                     prefix="assign",
                 )
                 if can_assign_to_others(actor)
@@ -178,19 +188,22 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
 
 
 def copy_form(request, ticket, copies, data=None) -> CopyAddForm:
-    return CopyAddForm(
-        data,
-        candidates=copy_candidates(ticket=ticket, copies=copies),
-        staff=request.user.is_agent,
-        prefix="copy",
-    )
+    """The form to put someone in copy: bound to ``data``, checked against the colleagues
+    who may be chosen; blank, its menu from the rows the process keeps."""
+    staff = request.user.is_agent
+    if data is None:
+        menu = copy_candidate_rows(ticket=ticket, copies=copies)
+        return CopyAddForm(candidates=None, menu=menu, staff=staff, prefix="copy")
+    candidates = copy_candidates(ticket=ticket, copies=copies)
+    return CopyAddForm(data, candidates=candidates, staff=staff, prefix="copy")
 
 
-def _copies_context(request, ticket, form) -> dict:
+def _copies_context(request, ticket, form, *, ever_in_copy: bool) -> dict:
     """The people in copy panel: who is in copy (and whom the actor may take out), and the
-    form to add someone for those who may."""
+    form to add someone for those who may. ``ever_in_copy``: whether the page's timeline
+    shows anyone put in copy (see ``copies_of_ticket``)."""
     actor = request.user
-    copies = copies_of_ticket(ticket=ticket)
+    copies = copies_of_ticket(ticket=ticket, ever_in_copy=ever_in_copy)
     if form is None and can_add_copies(actor, ticket) and ticket.status != Status.CLOSED:
         form = copy_form(request, ticket, copies)
     return {
