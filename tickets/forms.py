@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,7 @@ class KnownRowsChoiceField(forms.ModelChoiceField):
             return super().to_python(value)
         if value in self.empty_values:
             return None
-        if isinstance(value, self.queryset.model):
+        if isinstance(value, models.Model):
             value = getattr(value, self.to_field_name or "pk")
         row = self.known.get(str(value))
         if row is None:
@@ -142,7 +143,10 @@ class TicketCreateForm(AttachmentsMixin):
         else:
             del self.fields["component"]
         field = self.fields["ticket_type"]
-        field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
+        if self.is_bound:  # a blank form's menu is ``types``; only a choice is checked
+            field.queryset = TicketType.objects.for_tenant(tenant).filter(
+                pk__in=[t.pk for t in types]
+            )
         field.known = {str(t.pk): t for t in types}
         groups: dict[str, list] = {}
         for entry in types:
@@ -233,7 +237,10 @@ class TypeForm(forms.Form):
     def __init__(self, *args, tenant, types, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["ticket_type"]
-        field.queryset = TicketType.objects.for_tenant(tenant).filter(pk__in=[t.pk for t in types])
+        if self.is_bound:  # a blank form's menu is ``types``; only a choice is checked
+            field.queryset = TicketType.objects.for_tenant(tenant).filter(
+                pk__in=[t.pk for t in types]
+            )
         field.known = {str(t.pk): t for t in types}
         field.choices = [(t.pk, t.full_name) for t in types]
 
