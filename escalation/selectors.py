@@ -202,10 +202,12 @@ def matrix_for(*, tenant) -> EscalationMatrix | None:
 
 
 def ticket_escalations(*, tenant, ticket: Ticket) -> list[EscalationEvent]:
+    """The ticket's escalation history, oldest first, each with the person who acted (the
+    rule that fired is named on the row itself: ``key``, ``level_name``, ``reason``)."""
     return list(
         EscalationEvent.objects.for_tenant(tenant)
         .filter(ticket_id=ticket.pk)
-        .select_related("actor", "rule")
+        .select_related("actor")
         .order_by("created_at", "pk")
     )
 
