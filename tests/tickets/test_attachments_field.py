@@ -36,6 +36,10 @@ def test_kept_files_are_listed_escaped_with_their_size_and_errors_mark_the_field
     assert "“&lt;b&gt;.exe” is not a file type we accept." in html
     assert "<li>&lt;b&gt;trace.log <span" in html and "2.0\xa0KB" in html
     assert 'name="evidence-files"' in html and 'name="evidence-kept"' in html
+    with translation.override("es"):
+        html = _render(form, kept)
+    assert "Ya cargados, se envían con este formulario:" in html
+    assert "Varios archivos a la vez" in html
 
 
 @pytest.mark.django_db

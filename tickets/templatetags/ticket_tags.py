@@ -89,6 +89,7 @@ def attachments_field(form, kept=()) -> str:
     field = form["files"]
     errors = field.errors
     hidden = form["kept"] if "kept" in form.fields else ""
+    optional = gettext("optional")
     help_text = gettext(
         "Several files at once: screenshots, logs, PDF, ZIP or Office documents, up to "
         "%(size)s MB each."
@@ -97,7 +98,7 @@ def attachments_field(form, kept=()) -> str:
         f'\n<div class="field{" field-invalid" if errors else ""}">\n'
         f'  <label for="{conditional_escape(field.id_for_label)}">'
         f"{conditional_escape(field.label)} "
-        f'<span class="muted">({conditional_escape(gettext("optional"))})</span></label>\n'
+        f'<span class="muted">({optional})</span></label>\n'
         f"  {field}\n  {hidden}\n"
         f'  <div class="help">{help_text}</div>\n  ',
         *(f'<div class="error" role="alert">{conditional_escape(e)}</div>' for e in errors),
@@ -109,9 +110,10 @@ def attachments_field(form, kept=()) -> str:
             f'<span class="muted small">({filesizeformat(file.size)})</span></li>'
             for file in kept
         )
+        heading = gettext("Already uploaded, sent with this form:")
         parts.append(
             '\n  <div class="kept-files">\n'
-            f'    <p class="small">{gettext("Already uploaded, sent with this form:")}</p>\n'
+            f'    <p class="small">{heading}</p>\n'
             f'    <ul class="plain-list">{files}</ul>\n  </div>\n  '
         )
     parts.append("\n</div>\n")
