@@ -72,8 +72,6 @@ class FailOpenRedisCache(RedisCache):
     ``warning_interval`` (seconds between two warnings in the log, default 60).
     """
 
-    _class = KeptClientRedisCacheClient
-
     def __init__(self, server, params):
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
@@ -81,6 +79,8 @@ class FailOpenRedisCache(RedisCache):
         self.warning_interval = float(options.pop("warning_interval", 60))
         params["OPTIONS"] = {**SOCKET_DEFAULTS, **options}
         super().__init__(server, params)
+        # RedisCache.__init__ names its client class on the instance.
+        self._class = KeptClientRedisCacheClient
         self._local = LocMemCache(
             f"fail-open-{id(self)}",
             {"TIMEOUT": params.get("TIMEOUT", 300), "KEY_FUNCTION": _raw_key},

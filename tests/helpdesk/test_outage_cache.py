@@ -83,6 +83,28 @@ def test_wrong_two_factor_codes_still_lock_code_entry_while_redis_is_down(
     assert current_lockout(user_id=42, ip="203.0.113.9") is not None
 
 
+def test_the_cache_keeps_its_redis_client_and_it_serves_again_after_a_restart(
+    cache_on_private_redis,
+):
+    """Each cache call reuses one redis-py client (building one costs a table of callbacks per
+    call); its pool reconnects when the server comes back."""
+    server = cache_on_private_redis
+    cache.set("kept", 1, 600)
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client
+
+    server.stop()
+    assert cache.get("kept") is None  # served by this process meanwhile
+    server.start()
+
+    wait_until(lambda: cache.add("back", 2, 600) and raw_get(server, "back"), "reconnect")
+    assert cache._cache.get_client(write=True) is client
+
+
+def raw_get(server, key):
+    return any(redis.Redis(port=server.port, db=1).scan_iter(f"*:{key}"))
+
+
 def test_an_invalidation_made_while_redis_hangs_reaches_redis_when_it_answers(
     cache_on_private_redis,
 ):
