@@ -13,6 +13,7 @@ from accounts.models import STAFF_ROLES, Role, User
 from helpdesk.tenant_data import tenant_data
 from tickets.models import Ticket
 from tickets.selectors.lists import catalogue
+from tickets.selectors.tickets import people_by_id
 from tickets.services.sla import Evaluated, ticket_sla_evaluated
 
 from . import matrix
@@ -204,12 +205,15 @@ def matrix_for(*, tenant) -> EscalationMatrix | None:
 def ticket_escalations(*, tenant, ticket: Ticket) -> list[EscalationEvent]:
     """The ticket's escalation history, oldest first, each with the person who acted (the
     rule that fired is named on the row itself: ``key``, ``level_name``, ``reason``)."""
-    return list(
+    history = list(
         EscalationEvent.objects.for_tenant(tenant)
         .filter(ticket_id=ticket.pk)
-        .select_related("actor")
         .order_by("created_at", "pk")
     )
+    people = people_by_id(ticket=ticket, ids=[event.actor_id for event in history])
+    for event in history:
+        event.actor = people.get(event.actor_id)
+    return history
 
 
 @dataclass(frozen=True)

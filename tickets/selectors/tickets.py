@@ -128,8 +128,8 @@ def ticket_timeline(
     Two or three queries whatever the length of the conversation.
     """
     staff = actor.is_agent
-    messages = Message.objects.filter(ticket=ticket).select_related("author")
-    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    messages = Message.objects.filter(ticket=ticket)
+    events = TicketEvent.objects.filter(ticket=ticket)
     if not staff:
         messages = messages.filter(is_internal=False)
         events = events.filter(is_internal=False).exclude(kind=EventKind.REPLY)
@@ -160,15 +160,47 @@ def ticket_timeline(
             TimelineItem(at=m.created_at, message=m, files=tuple(by_message.get(m.pk, ())))
             for m in messages
         ]
-    # The authors' organizations from the rows the process keeps.
-    organizations = organization_rows(tenant=ticket.tenant_id)
+    events = list(events)
+    people = people_by_id(
+        ticket=ticket,
+        ids=[item.message.author_id for item in items] + [e.actor_id for e in events],
+        known=(actor,),
+    )
     for item in items:
-        author = item.message.author
-        if author.organization_id in organizations:
-            author.organization = organizations[author.organization_id]
+        item.message.author = people[item.message.author_id]
+    for event in events:
+        event.actor = people.get(event.actor_id)
     items += [TimelineItem(at=e.created_at, event=e) for e in events]
     items.sort(key=lambda item: (item.at, 0 if item.event else 1))
     return items
+
+
+def people_by_id(*, ticket: Ticket, ids, known=()) -> dict[int, User]:
+    """The people ``ids`` name on ``ticket`` (authors, actors) by id: the requester and
+    assignee its row holds, ``known`` people, the staff from the rows the process keeps
+    (shared: never mutate them), each customer with their organization from the kept rows;
+    anyone else (a former engineer, a colleague in copy) read in one query."""
+    wanted = {pk for pk in ids if pk is not None}
+    people: dict[int, User] = {}
+    for field in (Ticket.requester, Ticket.assignee):
+        if field.is_cached(ticket):
+            person = field.__get__(ticket)
+            if person is not None:
+                people[person.pk] = person
+    for person in known:
+        people.setdefault(person.pk, person)
+    if wanted - people.keys():
+        for person in staff_rows(tenant=ticket.tenant):
+            people.setdefault(person.pk, person)
+    missing = wanted - people.keys()
+    if missing:
+        people.update(User.objects.in_bulk(missing))
+    organizations = organization_rows(tenant=ticket.tenant_id)
+    for pk in wanted:
+        person = people.get(pk)
+        if person is not None and person.organization_id in organizations:
+            User.organization.field.set_cached_value(person, organizations[person.organization_id])
+    return people
 
 
 def timeline_status_history(items: list[TimelineItem]) -> list[tuple]:
