@@ -1,4 +1,5 @@
 from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
 
 from helpdesk.tenant_data import tenant_row
 
@@ -32,13 +33,21 @@ class TenantAuthenticationBackend(AuthenticationBackend):
         return super()._check_password(user, password)
 
     def get_user(self, user_id):
-        """The person signed in, from this process's memory while their tenant's data is
-        unchanged (any save of a person changes it: a deactivation, a new role or password
-        shows on their next request); read on every request otherwise."""
+        """The person signed in, with their organization and its plan (customers' pages
+        name them), from this process's memory while their tenant's data is unchanged (any
+        save of a person or an organization changes it: a deactivation, a new role or
+        password shows on their next request); read on every request otherwise."""
         try:
             row_id = int(user_id)
         except (TypeError, ValueError):
-            return super().get_user(user_id)
-        return tenant_row(
-            "signed-in", row_id, lambda: super(TenantAuthenticationBackend, self).get_user(user_id)
+            return None
+        return tenant_row("signed-in", row_id, lambda: self._user_row(row_id))
+
+    def _user_row(self, row_id: int):
+        user = (
+            get_user_model()
+            ._default_manager.select_related("organization__plan")
+            .filter(pk=row_id)
+            .first()
         )
+        return user if user is not None and self.user_can_authenticate(user) else None

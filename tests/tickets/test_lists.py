@@ -88,6 +88,18 @@ def test_my_tickets_query_count_does_not_grow_with_rows(acme, make_ticket, login
     assert few == many == MY_TICKETS_QUERIES
 
 
+@pytest.mark.parametrize("scope", ["", "organization"])
+def test_an_organization_admin_s_list_names_the_organization_in_the_same_queries(
+    acme, make_ticket, login, scope
+):
+    """The organization the page names comes with the person signed in."""
+    make_ticket(requester=acme.org_admin)
+    client = login(acme.org_admin)
+    path = f"/tickets/?scope={scope}"
+    assert _count_queries(client, path) == MY_TICKETS_QUERIES
+    assert f"All of {acme.org.name}" in client.get(path).content.decode()
+
+
 def test_queues_split_unassigned_mine_and_all_open(acme, make_ticket, login):
     unassigned = make_ticket(title="Nobody has this")
     mine = make_ticket(title="Engineer has this")

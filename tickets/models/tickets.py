@@ -167,7 +167,12 @@ class Ticket(TenantOwnedModel):
             models.Index(
                 fields=["tenant", "organization", "-updated_at"], name="ticket_organization"
             ),
-            models.Index(fields=["tenant", "requester", "-updated_at"], name="ticket_requester"),
+            # A customer's own tickets as their scope reads them (requester and organization),
+            # newest first: the page is a range of this index, its count reads the index.
+            models.Index(
+                fields=["tenant", "requester", "organization", "-updated_at"],
+                name="ticket_requester_org",
+            ),
             # Queues read open tickets in SLA order: partial indexes hold only open tickets,
             # in the queue's sort order, so a page is an index range scan.
             models.Index(
