@@ -89,7 +89,7 @@ def attachments_field(form, kept=()) -> str:
     field = form["files"]
     errors = field.errors
     hidden = form["kept"] if "kept" in form.fields else ""
-    optional = gettext("optional")
+    optional = conditional_escape(gettext("optional"))
     help_text = gettext(
         "Several files at once: screenshots, logs, PDF, ZIP or Office documents, up to "
         "%(size)s MB each."
@@ -110,7 +110,7 @@ def attachments_field(form, kept=()) -> str:
             f'<span class="muted small">({filesizeformat(file.size)})</span></li>'
             for file in kept
         )
-        heading = gettext("Already uploaded, sent with this form:")
+        heading = conditional_escape(gettext("Already uploaded, sent with this form:"))
         parts.append(
             '\n  <div class="kept-files">\n'
             f'    <p class="small">{heading}</p>\n'
