@@ -20,7 +20,6 @@ from escalation.models import EventKind as EscalationKind
 from escalation.tasks import check_escalations
 from helpdesk.models import OutboxEmail
 from helpdesk.priorities import Priority
-from helpdesk.tasks import outbox_redrive
 from tests import workers
 from tests.sla.factories import BusinessCalendarFactory, plan_with_matrix
 from tests.tickets.conftest import open_ticket
@@ -143,15 +142,6 @@ def fired(process) -> list[int]:
     return [int(result) for result in process.results(CHECK)]
 
 
-def redrive_outbox_after_grace() -> None:
-    """Beat's outbox redrive once the grace it leaves an email's own delivery task has
-    passed: every email still pending is handed to the mail queue again."""
-    OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).update(
-        next_attempt_at=timezone.now(), claimed_until=None
-    )
-    outbox_redrive.delay()
-
-
 def outbox_settled() -> bool:
     return not OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exists()
 
@@ -219,6 +209,11 @@ def test_a_worker_killed_mid_check_loses_no_escalation_and_repeats_none(
 ):
     # Enough tickets for several batches, so the kill lands between two of them or in one.
     tickets = import_overdue_p1_tickets(acme, 600)
+    # Beat, started once every ticket is escalated, re-drives the outbox every second; a
+    # queued email holds its row for five seconds and a failed attempt is due after one.
+    celery_processes.env.update(
+        OUTBOX_REDRIVE_SECONDS="1", EMAIL_CLAIM_SECONDS="5", EMAIL_RETRY_BACKOFF="1"
+    )
     sink.start()
     # Emails have their own worker, which the kill does not touch.
     celery_processes.start_worker("mail", queues="mail", threads=4)
@@ -249,8 +244,8 @@ def test_a_worker_killed_mid_check_loses_no_escalation_and_repeats_none(
 
     # The kill may also have landed after a batch committed and before all of its emails
     # were handed to the broker; those wait in the outbox for beat's redrive.
-    redrive_outbox_after_grace()
-    wait_until(outbox_settled, "every email to be delivered", timeout=WAIT * 2)
+    beat = celery_processes.start_beat()
+    beat.wait_until(outbox_settled, "every email to be delivered", timeout=WAIT * 2)
     received = escalation_emails_to(sink, acme.manager.email)
     assert received == Counter({ticket.reference: 1 for ticket in tickets})
     assert len(sink.messages) == len(tickets)
