@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # /healthz and /readyz answer here, before anything needs the database or a tenant.
     "helpdesk.middleware.ProbeMiddleware",
+    # The tasks a request queues (its emails' and webhooks' deliveries) go to the broker
+    # once the response is sent.
+    "helpdesk.queueing.AfterResponseMiddleware",
     # A view failing on an unreachable database answers the branded 503.
     "helpdesk.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

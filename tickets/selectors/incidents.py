@@ -99,17 +99,24 @@ def ticket_incidents(*, ticket: Ticket, staff: bool) -> list[Incident]:
     return list(incidents.order_by("-created_at", "-pk").prefetch_related(_latest_updates()))
 
 
-def staff_ticket_incidents(*, ticket: Ticket) -> tuple[list[Incident], list[Incident]]:
+def staff_ticket_incidents(
+    *, ticket: Ticket, ever_linked: bool = True
+) -> tuple[list[Incident], list[Incident]]:
     """For staff: the incidents and maintenance windows the ticket is linked to (newest
     first), and those it may be linked to (``incidents_linkable``, in their order, less the
     linked ones). One query of the ticket's links, the open incidents being kept per
-    process (``incidents_to_link``); a second only for links to incidents that have ended."""
+    process (``incidents_to_link``); a second only for links to incidents that have ended.
+
+    ``ever_linked`` False: the ticket's staff timeline holds no incident event, so it was
+    never linked (every link and unlink writes one) and its links are not read."""
     tenant_id = ticket.tenant_id
-    linked_ids = set(
-        TicketIncident.objects.for_tenant(tenant_id)
-        .filter(ticket_id=ticket.pk)
-        .values_list("incident_id", flat=True)
-    )
+    linked_ids = set()
+    if ever_linked:
+        linked_ids = set(
+            TicketIncident.objects.for_tenant(tenant_id)
+            .filter(ticket_id=ticket.pk)
+            .values_list("incident_id", flat=True)
+        )
     open_incidents = incidents_to_link(tenant=tenant_id)
     linked = [incident for incident in open_incidents if incident.pk in linked_ids]
     ended = linked_ids - {incident.pk for incident in linked}

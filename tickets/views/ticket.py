@@ -142,7 +142,13 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
     if not staff:
         context["linked_incidents"] = ticket_incidents(ticket=ticket, staff=False)
     else:
-        linked, linkable = staff_ticket_incidents(ticket=ticket)
+        linked, linkable = staff_ticket_incidents(
+            ticket=ticket,
+            ever_linked=any(
+                item.event is not None and item.event.kind == EventKind.INCIDENT
+                for item in timeline
+            ),
+        )
         context.update(
             {
                 "linked_incidents": linked,

@@ -5,7 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tickets.models import ComponentStatus, EventKind, TicketIncident
-from tickets.status.services import incident_create, incident_update_post, ticket_incident_link
+from tickets.status.services import (
+    incident_create,
+    incident_update_post,
+    ticket_incident_link,
+    ticket_incident_unlink,
+)
 
 from ..conftest import open_ticket
 from ..factories import ComponentFactory, TicketTypeFactory
@@ -225,6 +230,33 @@ def test_ticket_page_queries_do_not_grow_with_linked_incidents(acme, make_ticket
     many = _count(client, _url(ticket))
     assert (few, many) == (TICKET_PAGE_QUERIES[viewer],) * 2
     assert "Outage 3" in client.get(_url(ticket)).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_read_a_tickets_links_once_it_has_ever_been_linked(acme, make_ticket, login):
+    """Every link and unlink writes an incident event on the ticket's timeline: a ticket
+    whose timeline has none was never linked, and its page reads no links."""
+    ticket = make_ticket()
+    incident = _incident(acme, title="Calls are not tracked")
+    client = login(acme.engineer)
+    client.get(_url(ticket))
+    client.get(_url(ticket))
+    assert _count(client, _url(ticket)) == TICKET_PAGE_QUERIES["engineer"] - 1
+    page = client.get(_url(ticket)).content.decode()
+    assert f'<option value="{incident.pk}">Calls are not tracked' in page
+    assert f'href="/incidents/{incident.pk}/"' not in page
+
+    ticket_incident_link(ticket=ticket, incident=incident, actor=acme.engineer)
+    client.get(_url(ticket))
+    assert _count(client, _url(ticket)) == TICKET_PAGE_QUERIES["engineer"]
+    page = client.get(_url(ticket)).content.decode()
+    assert f'href="/incidents/{incident.pk}/"' in page
+    assert f'<option value="{incident.pk}">' not in page  # linked: not offered again
+
+    ticket_incident_unlink(ticket=ticket, incident=incident, actor=acme.engineer)
+    page = client.get(_url(ticket)).content.decode()
+    assert f'href="/incidents/{incident.pk}/"' not in page
+    assert f'<option value="{incident.pk}">Calls are not tracked' in page
 
 
 @pytest.mark.django_db
