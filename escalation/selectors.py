@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from accounts.models import STAFF_ROLES, Role, User
+from helpdesk.db import CompiledQuery
 from helpdesk.tenant_data import tenant_data
 from tickets.models import Ticket
 from tickets.selectors.lists import catalogue
@@ -202,14 +203,22 @@ def matrix_for(*, tenant) -> EscalationMatrix | None:
     return EscalationMatrix.objects.for_tenant(tenant).first()
 
 
+# Compiled once per process: the ticket page reads it on every view.
+_TICKET_ESCALATIONS = CompiledQuery(
+    lambda tenant, ticket: (
+        EscalationEvent.objects.for_tenant(tenant)
+        .filter(ticket_id=ticket)
+        .order_by("created_at", "pk")
+    ),
+    "tenant",
+    "ticket",
+)
+
+
 def ticket_escalations(*, tenant, ticket: Ticket) -> list[EscalationEvent]:
     """The ticket's escalation history, oldest first, each with the person who acted (the
     rule that fired is named on the row itself: ``key``, ``level_name``, ``reason``)."""
-    history = list(
-        EscalationEvent.objects.for_tenant(tenant)
-        .filter(ticket_id=ticket.pk)
-        .order_by("created_at", "pk")
-    )
+    history = _TICKET_ESCALATIONS(tenant=tenant.pk, ticket=ticket.pk)
     people = people_by_id(ticket=ticket, ids=[event.actor_id for event in history])
     for event in history:
         event.actor = people.get(event.actor_id)

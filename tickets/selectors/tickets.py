@@ -3,12 +3,13 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.http import Http404
 
 from accounts.models import STAFF_ROLES, Organization, User
+from helpdesk.db import CompiledQuery
 from helpdesk.tenant_data import tenant_data
 
 from ..models import (
@@ -118,6 +119,50 @@ class TimelineItem:
     files: tuple[Attachment, ...] = ()
 
 
+def _customer_events(ticket):
+    """A customer's events of ``ticket``: nothing internal, no replies (the messages are
+    there), and no link to an incident on private components only (the staff's business)."""
+    incident_ref = Cast(KeyTextTransform("incident", OuterRef("data")), IntegerField())
+    any_component = IncidentComponent.objects.filter(incident_id=incident_ref)
+    public_component = any_component.filter(component__is_public=True)
+    return (
+        TicketEvent.objects.filter(ticket_id=ticket, is_internal=False)
+        .exclude(kind=EventKind.REPLY)
+        .exclude(Q(kind=EventKind.INCIDENT) & Exists(any_component) & ~Exists(public_component))
+    )
+
+
+# The conversation's reads, compiled once per process (``helpdesk.db.CompiledQuery``).
+_MESSAGES = {
+    True: CompiledQuery(lambda ticket: Message.objects.filter(ticket_id=ticket), "ticket"),
+    False: CompiledQuery(
+        lambda ticket: Message.objects.filter(ticket_id=ticket, is_internal=False), "ticket"
+    ),
+}
+_EVENTS = {
+    # Staff see every event but replies and notes, which are the messages.
+    True: CompiledQuery(
+        lambda ticket: TicketEvent.objects.filter(ticket_id=ticket).exclude(
+            kind__in=[EventKind.REPLY, EventKind.NOTE]
+        ),
+        "ticket",
+    ),
+    False: CompiledQuery(_customer_events, "ticket"),
+}
+_FILES = {
+    True: CompiledQuery(
+        lambda ticket: Attachment.objects.filter(ticket_id=ticket).order_by("created_at", "pk"),
+        "ticket",
+    ),
+    False: CompiledQuery(
+        lambda ticket: Attachment.objects.filter(ticket_id=ticket, is_internal=False).order_by(
+            "created_at", "pk"
+        ),
+        "ticket",
+    ),
+}
+
+
 def ticket_timeline(
     *, ticket: Ticket, actor: User, files: list[Attachment] | None = None
 ) -> list[TimelineItem]:
@@ -125,42 +170,20 @@ def ticket_timeline(
     message with its files (``files``: the ticket's files as ``ticket_files`` lists them for
     the actor, when the caller has them already; otherwise they are read here).
 
-    Two or three queries whatever the length of the conversation.
+    Three queries whatever the length of the conversation (two when ``files`` is given).
     """
     staff = actor.is_agent
-    messages = Message.objects.filter(ticket=ticket)
-    events = TicketEvent.objects.filter(ticket=ticket)
-    if not staff:
-        messages = messages.filter(is_internal=False)
-        events = events.filter(is_internal=False).exclude(kind=EventKind.REPLY)
-        # A link to an incident on private components only is the staff's business.
-        incident_ref = Cast(KeyTextTransform("incident", OuterRef("data")), IntegerField())
-        any_component = IncidentComponent.objects.filter(incident_id=incident_ref)
-        public_component = any_component.filter(component__is_public=True)
-        events = events.exclude(
-            Q(kind=EventKind.INCIDENT) & Exists(any_component) & ~Exists(public_component)
-        )
-    else:
-        events = events.exclude(kind__in=[EventKind.REPLY, EventKind.NOTE])
     if files is None:
-        files = Attachment.objects.filter(ticket=ticket).order_by("created_at", "pk")
-        if not staff:
-            files = files.filter(is_internal=False)
-        messages = messages.prefetch_related(Prefetch("attachments", queryset=files))
-        items = [
-            TimelineItem(at=m.created_at, message=m, files=tuple(m.attachments.all()))
-            for m in messages
-        ]
-    else:
-        by_message: dict[int, list[Attachment]] = {}
-        for attachment in files:
-            if attachment.message_id is not None:
-                by_message.setdefault(attachment.message_id, []).append(attachment)
-        items = [
-            TimelineItem(at=m.created_at, message=m, files=tuple(by_message.get(m.pk, ())))
-            for m in messages
-        ]
-    events = list(events)
+        files = ticket_files(ticket=ticket, actor=actor)
+    by_message: dict[int, list[Attachment]] = {}
+    for attachment in files:
+        if attachment.message_id is not None:
+            by_message.setdefault(attachment.message_id, []).append(attachment)
+    items = [
+        TimelineItem(at=m.created_at, message=m, files=tuple(by_message.get(m.pk, ())))
+        for m in _MESSAGES[staff](ticket=ticket.pk)
+    ]
+    events = _EVENTS[staff](ticket=ticket.pk)
     people = people_by_id(
         ticket=ticket,
         ids=[item.message.author_id for item in items] + [e.actor_id for e in events],
@@ -215,10 +238,8 @@ def timeline_status_history(items: list[TimelineItem]) -> list[tuple]:
 
 
 def ticket_files(*, ticket: Ticket, actor: User) -> list[Attachment]:
-    files = Attachment.objects.filter(ticket=ticket)
-    if not actor.is_agent:
-        files = files.filter(is_internal=False)
-    return list(files.order_by("created_at", "pk"))
+    """The ticket's files, oldest first; customers' without the internal ones."""
+    return _FILES[actor.is_agent](ticket=ticket.pk)
 
 
 def priority_definitions(*, tenant) -> dict[str, PriorityDefinition]:
