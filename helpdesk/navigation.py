@@ -108,17 +108,20 @@ def _item(url: str, current: bool, text: str) -> str:
 
 
 def _signed_in(*, user, tenant, url_name, app_name, csrf, switch) -> str:
+    # The page's full name: the knowledge base's own home is "kb:home", not "home".
+    here = f"{app_name}:{url_name}" if app_name else url_name
     parts = [
         '\n  <ul class="nav-links">\n    ',
-        _link(_url("home"), url_name == "home", gettext("Home")),
+        _link(_url("home"), here == "home", gettext("Home")),
         "\n    ",
     ]
     if user.is_agent:
         text = gettext("Queues")
-        parts.append(_item(_url("tickets:queue"), url_name in ("queue", "queue_type"), text))
+        current = here in ("tickets:queue", "tickets:queue_type")
+        parts.append(_item(_url("tickets:queue"), current, text))
     elif user.is_customer:
         text = gettext("My tickets")
-        parts.append(_item(_url("tickets:list"), url_name == "list", text))
+        parts.append(_item(_url("tickets:list"), here == "tickets:list", text))
     parts.append("\n    ")
     if user.is_agent and tenant and (incidents := _url("incidents:list")):
         parts.append(_item(incidents, app_name == "incidents", gettext("Incidents")))
@@ -136,10 +139,10 @@ def _signed_in(*, user, tenant, url_name, app_name, csrf, switch) -> str:
         parts.append(_link(status, app_name == "status", gettext("System status")))
     parts.append("\n    ")
     if user.is_org_admin:
-        parts.append(_item(_url("members"), url_name == "members", gettext("Members")))
+        parts.append(_item(_url("members"), here == "members", gettext("Members")))
     parts.append("\n    ")
     if user.is_tenant_admin and tenant:
-        current = url_name in ("security_people", "security_audit_log")
+        current = here in ("security_people", "security_audit_log")
         parts.append(_item(_url("security_people"), current, gettext("Security")))
     parts.append("\n    ")
     if user.is_staff:
@@ -148,10 +151,11 @@ def _signed_in(*, user, tenant, url_name, app_name, csrf, switch) -> str:
     parts.append('\n  </ul>\n  <div class="nav-bottom">\n    ')
     new_ticket = None
     if user.is_customer and user.organization_id:
-        new_ticket = (_url("tickets:new"), url_name == "new", gettext("New ticket"))
+        new_ticket = (_url("tickets:new"), here == "tickets:new", gettext("New ticket"))
     elif user.is_agent and tenant:
         text = gettext("New ticket for a customer")
-        new_ticket = (_url("tickets:new_for_customer"), url_name == "new_for_customer", text)
+        current = here == "tickets:new_for_customer"
+        new_ticket = (_url("tickets:new_for_customer"), current, text)
     if new_ticket is not None:
         url, current, text = new_ticket
         parts.append(
@@ -163,7 +167,7 @@ def _signed_in(*, user, tenant, url_name, app_name, csrf, switch) -> str:
     sign_out = conditional_escape(gettext("Sign out"))
     parts.append(
         f'\n    <a class="nav-user" href="{_url("profile")}" '
-        f"{_current(url_name == 'profile')}>\n"
+        f"{_current(here == 'profile')}>\n"
         f'      <span class="avatar" aria-hidden="true">{conditional_escape(name[:1].upper())}'
         "</span>\n"
         f'      <span class="nav-user-text"><span class="nav-user-name">{conditional_escape(name)}'

@@ -78,6 +78,9 @@ def test_each_role_sees_its_own_links_and_no_others(acme, role, shown):
         ("customer", "/tickets/", ["My tickets"]),
         ("customer", "/tickets/new/", ["New ticket"]),
         ("customer", "/kb/search/", ["Knowledge base"]),
+        # The knowledge base's home is not the help desk's.
+        ("customer", "/kb/", ["Knowledge base"]),
+        ("engineer", "/kb/", ["Knowledge base"]),
         ("org_admin", "/organization/members/", ["Members"]),
         ("org_admin", "/reports/statement/", ["SLA statement"]),
         ("engineer", "/queue/open/", ["Queues"]),
