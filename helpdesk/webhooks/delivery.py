@@ -33,6 +33,8 @@ from .emit import claim_period, deliveries_enqueue, pending
 
 logger = logging.getLogger(__name__)
 
+# A receiver's "this endpoint is gone for good".
+GONE = 410
 REDRIVE_BATCH = 1000
 
 
@@ -124,6 +126,19 @@ def webhook_deliver(*, delivery_id: int) -> str:
             last_response=answer,
         )
         return f"delivered: {status}"
+    if status == GONE:
+        # The receiver says the endpoint is gone for good: nothing more is sent to it until
+        # an admin turns the webhook on again (its other pending deliveries fail as they
+        # come due, saying it is off).
+        # Saved, so every process forgets the tenant's subscriptions and writes no more.
+        webhook.is_active = False
+        webhook.save(update_fields=["is_active"])
+        logger.warning("Webhook %s turned off: its receiver answered 410 Gone", webhook.pk)
+        reason = _(
+            "The receiver answered 410 Gone: the webhook is turned off until an admin turns "
+            "it on again."
+        )
+        return _attempt_failed(delivery, reason, permanent=True, status=status, answer=answer)
     reason = _("The receiver answered %(status)s.") % {"status": status}
     return _attempt_failed(delivery, reason, status=status, answer=answer)
 

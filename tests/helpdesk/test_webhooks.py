@@ -277,6 +277,30 @@ def test_a_delivery_gives_up_once_its_retry_period_is_over(acme, settings, allow
     assert "No answer from 127.0.0.1" in row.last_error
 
 
+def test_a_receiver_answering_gone_turns_the_webhook_off(acme, allow_private):
+    receiver = Receiver(statuses=[410]).start()
+    try:
+        webhook = webhook_of(acme.tenant, url=receiver.url)
+        webhook_emit(tenant=acme.tenant, event="sla.breached", data={"x": 1})
+        webhook_emit(tenant=acme.tenant, event="sla.breached", data={"x": 2})
+        first, second = WebhookDelivery.objects.order_by("pk")
+
+        assert webhook_deliver(delivery_id=first.pk).startswith("failed")
+
+        row = delivered(first.pk)
+        assert (row.status, row.attempts, row.last_status_code) == (Status.FAILED, 1, 410)
+        assert "the webhook is turned off" in row.last_error
+        webhook.refresh_from_db()
+        assert not webhook.is_active
+        # Nothing more reaches the receiver: the next delivery fails without a request.
+        assert webhook_deliver(delivery_id=second.pk) == "failed: The webhook is turned off."
+        assert len(receiver.received()) == 1
+        webhook_emit(tenant=acme.tenant, event="sla.breached", data={"x": 3})
+        assert WebhookDelivery.objects.count() == 2
+    finally:
+        receiver.stop()
+
+
 def test_backoff_doubles_up_to_its_cap(settings):
     from helpdesk.webhooks.delivery import retry_delay
 
