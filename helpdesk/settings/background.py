@@ -76,11 +76,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Emails have their own queue, so a long escalation batch never holds them back (and a
-# worker can be given to each). A worker started without -Q consumes both.
+# Emails and webhook deliveries have queues of their own, so a long escalation batch never
+# holds them back and a slow webhook receiver never holds back the checks and the emails (a
+# worker can be given to each). A worker started without -Q consumes all three.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "mail": {}}
-CELERY_TASK_ROUTES = {"helpdesk.tasks.deliver_outbox_email": {"queue": "mail"}}
+CELERY_TASK_QUEUES = {"celery": {}, "mail": {}, "webhooks": {}}
+CELERY_TASK_ROUTES = {
+    "helpdesk.tasks.deliver_outbox_email": {"queue": "mail"},
+    "helpdesk.tasks.deliver_webhook": {"queue": "webhooks"},
+}
 CELERY_BEAT_SCHEDULE = {
     "check-escalations": {
         "task": "escalation.tasks.check_escalations",

@@ -399,6 +399,25 @@ def test_worker_and_beat_run_celery_for_the_helpdesk_app():
     assert beat[:3] == ["celery", "-A", "helpdesk"] and "beat" in beat
 
 
+def _queues_consumed(argv: list[str]) -> set[str]:
+    for arg in argv:
+        if arg.startswith("--queues="):
+            return set(arg.removeprefix("--queues=").split(","))
+    return set()
+
+
+def test_the_workers_of_compose_and_of_make_run_consume_every_queue(settings):
+    """A queue no worker consumes is work that never happens: webhooks never delivered,
+    emails never sent."""
+    queues = set(settings.CELERY_TASK_QUEUES)
+    assert {"celery", "mail", "webhooks"} <= queues
+    assert _queues_consumed(command(services()["worker"])) == queues
+    procfile = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile.dev").read_text().splitlines() if line
+    )
+    assert _queues_consumed(shlex.split(procfile["worker"])) == queues
+
+
 def test_exactly_one_process_schedules_periodic_tasks():
     schedulers = [name for name, svc in app_services().items() if runs_beat(command(svc))]
     assert schedulers == ["beat"], "periodic tasks would be enqueued more or less than once"

@@ -57,9 +57,10 @@ class Received:
 
 
 class Receiver:
-    """An HTTP endpoint on 127.0.0.1 in a thread: answers ``statuses`` in turn, then 200."""
+    """An HTTP endpoint on 127.0.0.1 in a thread: answers ``statuses`` in turn, then 200,
+    each after ``delay`` seconds."""
 
-    def __init__(self, statuses=()):
+    def __init__(self, statuses=(), delay: float = 0.0):
         self.requests: list[Received] = []
         self.statuses = list(statuses)
         self.lock = threading.Lock()
@@ -71,6 +72,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append(Received(self.path, self.headers, body))
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
+                time.sleep(delay)  # a slow receiver answers late
                 answer = b"thanks" if status < 300 else b"try again later"
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from escalation.tasks import check_escalations
 from helpdesk.models import Webhook, WebhookDelivery
 from helpdesk.tasks import deliver_webhook
 from tests import workers
@@ -23,6 +24,7 @@ celery_processes = workers.celery_processes
 sink = workers.sink
 
 TASK = "helpdesk.tasks.deliver_webhook"
+CHECK = "escalation.tasks.check_escalations"
 # These workers' schedule: the re-drive every second, backoff from half a second capped at
 # one, and receivers on loopback allowed.
 SCHEDULE = {
@@ -100,5 +102,34 @@ def test_a_receiver_failing_once_gets_the_event_again_and_it_is_delivered(proces
         assert verify(webhook.secret, second.headers, second.body)
         delivery.refresh_from_db()
         assert (delivery.attempts, delivery.last_status_code) == (2, 200)
+    finally:
+        receiver.stop()
+
+
+def test_a_slow_receiver_holds_only_the_webhooks_worker(processes, acme):
+    """Webhook deliveries have their own queue: while a receiver takes its time, the
+    escalation check and the emails run on the other worker."""
+    receiver = Receiver(delay=8).start()
+    try:
+        processes.env.update(WEBHOOK_TIMEOUT="30")
+        Webhook.objects.create(
+            tenant=acme.tenant, name="Ops", url=receiver.url, events=["ticket.created"]
+        )
+        ticket_type = TicketTypeFactory(tenant=acme.tenant, name="Networking", slug="net")
+        hooks = processes.start_worker("hooks", queues="webhooks")
+        jobs = processes.start_worker("jobs", queues="celery,mail")
+
+        open_ticket(acme, ticket_type)
+        hooks.wait_until(lambda: receiver.received(), "the receiver to be reached")
+        check_escalations.delay()
+
+        jobs.wait_until(lambda: jobs.results(CHECK), "the escalation check to run")
+        assert not WebhookDelivery.objects.filter(status="delivered").exists()
+        assert jobs.received(TASK) == 0
+        wait_until(
+            lambda: WebhookDelivery.objects.filter(status="delivered").exists(),
+            "the slow receiver's delivery to be marked delivered",
+        )
+        assert hooks.results(TASK) == ["'delivered: 200'"]
     finally:
         receiver.stop()
