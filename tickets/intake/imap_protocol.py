@@ -1,6 +1,7 @@
 """What the IMAP conversation says, read and written: the server's answers as text, quoted
 folder names, capabilities, UIDVALIDITY, UIDs, sizes and arrival dates of fetched messages."""
 
+import base64
 import re
 from datetime import datetime
 
@@ -19,8 +20,33 @@ def text_of(data) -> str:
     return " ".join(parts)
 
 
+def folder_name(folder: str) -> str:
+    """``folder`` as IMAP names folders (RFC 3501, 5.1.3: "modified UTF-7"): printable ASCII
+    as itself, "&" as "&-", any other run of characters as its UTF-16 in base64 (with ","
+    for "/") between "&" and "-". So "Atención al cliente" is "Atenci&APM-n al cliente"."""
+    parts: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            encoded = base64.b64encode("".join(run).encode("utf-16-be")).decode("ascii")
+            parts.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for char in folder:
+        if " " <= char <= "~":
+            close_run()
+            parts.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    close_run()
+    return "".join(parts)
+
+
 def quoted(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``folder`` as a quoted IMAP string, in IMAP's encoding of folder names."""
+    name = folder_name(folder)
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def capabilities_of(client) -> set[str]:

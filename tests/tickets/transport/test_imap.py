@@ -7,6 +7,7 @@ import pytest
 
 from tickets.intake import imap
 from tickets.intake.imap import imap_mailboxes_due, mailbox_fetch
+from tickets.intake.imap_protocol import folder_name
 from tickets.models import InboundEmail, Mailbox
 
 from .conftest import make_mailbox, raw_email
@@ -151,6 +152,38 @@ def test_move_mode_moves_what_was_taken_to_a_new_folder(acme, imap_server):
     assert stored(mailbox) == ["<m1@customer.test>", "<m2@customer.test>"]
     assert imap_server.uids("INBOX") == []
     assert len(imap_server.uids("Done")) == 2
+
+
+def test_folders_named_in_any_language_are_fetched_and_moved_to(acme, imap_server):
+    # On the server the folders carry IMAP's names (RFC 3501's modified UTF-7).
+    client = imap_server.client()
+    try:
+        assert client.create('"Atenci&APM-n al cliente"')[0] == "OK"
+    finally:
+        client.logout()
+    mailbox = make_mailbox(
+        acme,
+        server=imap_server,
+        imap_folder="Atención al cliente",
+        imap_after_fetch=Mailbox.AfterFetch.MOVE,
+        imap_move_to="Tratados por María",
+    )
+    imap_server.append(raw_email(message_id="<m1@customer.test>"), folder="Atenci&APM-n al cliente")
+
+    mailbox_fetch(mailbox_id=mailbox.pk)
+
+    mailbox.refresh_from_db()
+    assert mailbox.last_fetch_error == ""
+    assert stored(mailbox) == ["<m1@customer.test>"]
+    assert imap_server.uids("Atenci&APM-n al cliente") == []
+    assert len(imap_server.uids("Tratados por Mar&AO0-a")) == 1
+
+
+def test_folder_names_are_written_as_imap_names_them():
+    assert folder_name("INBOX") == "INBOX"
+    assert folder_name("R&D") == "R&-D"
+    # RFC 3501's own example.
+    assert folder_name("~peter/mail/台北/日本語") == "~peter/mail/&U,BTFw-/&ZeVnLIqe-"
 
 
 def test_move_without_the_move_command_copies_and_expunges(acme, imap_server, monkeypatch):
