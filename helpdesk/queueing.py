@@ -84,15 +84,14 @@ class AfterResponseMiddleware:
 
     def __call__(self, request):
         queued: list = []
-        outer = getattr(_request, "after_response", None)
         _request.after_response = queued
         try:
             response = self.get_response(request)
         except BaseException:
-            _request.after_response = outer
             _publish_all(queued)
             raise
-        _request.after_response = outer
+        finally:
+            _request.after_response = None
         if queued:
             response._resource_closers.append(lambda: _publish_all(queued))
         return response

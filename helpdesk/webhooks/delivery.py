@@ -129,8 +129,8 @@ def webhook_deliver(*, delivery_id: int) -> str:
     if status == GONE:
         # The receiver says the endpoint is gone for good: nothing more is sent to it until
         # an admin turns the webhook on again (its other pending deliveries fail as they
-        # come due, saying it is off).
-        # Saved, so every process forgets the tenant's subscriptions and writes no more.
+        # come due, saying it is off). Saved, not updated, so every process forgets the
+        # tenant's subscriptions and writes no more deliveries for it.
         webhook.is_active = False
         webhook.save(update_fields=["is_active"])
         logger.warning("Webhook %s turned off: its receiver answered 410 Gone", webhook.pk)

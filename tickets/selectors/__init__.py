@@ -43,6 +43,7 @@ from .tickets import (
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
+    timeline_shows,
     timeline_status_history,
     visible_tickets,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "ticket_files",
     "ticket_for_actor",
     "ticket_timeline",
+    "timeline_shows",
     "timeline_status_history",
     "top_level_types",
     "type_for_queue",

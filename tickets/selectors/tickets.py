@@ -226,6 +226,11 @@ def people_by_id(*, ticket: Ticket, ids, known=()) -> dict[int, User]:
     return people
 
 
+def timeline_shows(items: list[TimelineItem], kind: str) -> bool:
+    """Whether the timeline holds an event of ``kind`` (e.g. someone ever put in copy)."""
+    return any(item.event is not None and item.event.kind == kind for item in items)
+
+
 def timeline_status_history(items: list[TimelineItem]) -> list[tuple]:
     """(at, from, to) of the status changes of a staff timeline (which holds every event
     but replies and notes), oldest first: what ``status_histories`` reads from the

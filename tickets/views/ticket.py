@@ -41,6 +41,7 @@ from ..selectors import (
     ticket_files,
     ticket_for_actor,
     ticket_timeline,
+    timeline_shows,
     timeline_status_history,
 )
 from ..selectors.incidents import staff_ticket_incidents, ticket_incidents
@@ -133,21 +134,14 @@ def _detail_context(request, ticket, parts: StaffParts, **forms) -> dict:
             request,
             ticket,
             forms.get("copy_form"),
-            ever_in_copy=any(
-                item.event is not None and item.event.kind == EventKind.CC_ADDED
-                for item in timeline
-            ),
+            ever_in_copy=timeline_shows(timeline, EventKind.CC_ADDED),
         ),
     }
     if not staff:
         context["linked_incidents"] = ticket_incidents(ticket=ticket, staff=False)
     else:
         linked, linkable = staff_ticket_incidents(
-            ticket=ticket,
-            ever_linked=any(
-                item.event is not None and item.event.kind == EventKind.INCIDENT
-                for item in timeline
-            ),
+            ticket=ticket, ever_linked=timeline_shows(timeline, EventKind.INCIDENT)
         )
         context.update(
             {
